@@ -1,0 +1,174 @@
+"""Reading articles from the corpus directory.
+
+Corpus format
+-------------
+Every ``*.txt`` or ``*.md`` file under the corpus directory is one article. A file may start with a
+front-matter block giving its citation; the article text follows unchanged::
+
+    ---
+    title: What is Ketamine Therapy and How Does It Work?
+    author: Leona Kashersky, PsyD
+    source: https://example.org/blog/ketamine
+    ---
+    <the article, word for word>
+
+Only ``title``, ``author`` and ``source`` are read (other keys are kept in ``meta``). Without a
+front-matter title, the title is the article's first line when it looks like a heading (short, no
+final full stop; a Markdown ``# Heading`` counts), else the file name (``my-article.txt`` →
+"My article"). Offsets everywhere are Python string indices into the whole file as decoded from
+UTF-8, front matter included, so ``file_text[start:end]`` is always the quoted text.
+
+A file that is empty, binary or not UTF-8 is skipped with a warning naming it; the rest is read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import CorpusError
+
+__all__ = ["SUFFIXES", "Document", "parse_document", "corpus_files", "load_corpus", "fingerprint"]
+
+logger = logging.getLogger(__name__)
+
+SUFFIXES = (".txt", ".md")
+_FRONT_KEY = re.compile(r"^([A-Za-z][\w-]*)\s*:\s*(.*?)\s*$")
+
+
+@dataclass(frozen=True)
+class Document:
+    """One article: its whole file text plus citation metadata."""
+
+    path: str  # relative to the corpus directory, with forward slashes
+    text: str  # the whole file, exactly as decoded
+    title: str
+    body_start: int  # offset of the article text, after any front matter
+    author: str = ""
+    source: str = ""
+    sha256: str = ""
+    meta: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def body(self) -> str:
+        return self.text[self.body_start :]
+
+
+def parse_document(path: str, text: str, sha256: str = "") -> Document:
+    """Split front matter from article text and work out the title."""
+    meta, body_start = _front_matter(text)
+    title = meta.get("title", "") or _title_from_body(text[body_start:]) or _title_from_name(path)
+    return Document(
+        path=path,
+        text=text,
+        title=title,
+        body_start=body_start,
+        author=meta.get("author", ""),
+        source=meta.get("source", ""),
+        sha256=sha256 or hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        meta=meta,
+    )
+
+
+def _front_matter(text: str) -> tuple[dict[str, str], int]:
+    offset = 1 if text.startswith("\ufeff") else 0
+    lines = text[offset:].splitlines(keepends=True)
+    if not lines or lines[0].strip() != "---":
+        return {}, offset
+    meta: dict[str, str] = {}
+    pos = offset + len(lines[0])
+    for line in lines[1:]:
+        pos += len(line)
+        if line.strip() == "---":
+            return meta, pos
+        match = _FRONT_KEY.match(line.strip())
+        if match:
+            meta[match.group(1).lower()] = match.group(2).strip("\"'")
+        elif line.strip():
+            break
+    return {}, offset  # no closing '---' or not key: value lines: it is article text
+
+
+def _title_from_body(body: str) -> str:
+    for line in body.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        if line.startswith("#"):
+            return line.lstrip("#").strip()
+        if len(line) <= 150 and not line.endswith((".", ",", ";", ":")):
+            return line
+        return ""
+    return ""
+
+
+def _title_from_name(path: str) -> str:
+    stem = Path(path).stem
+    words = re.sub(r"[-_]+", " ", stem).strip()
+    return words[:1].upper() + words[1:] if words else path
+
+
+def corpus_files(corpus_dir: Path) -> list[Path]:
+    """Article files under ``corpus_dir`` (recursively), sorted; hidden files and folders skipped."""
+    if not corpus_dir.is_dir():
+        raise CorpusError(f"Corpus directory {str(corpus_dir)!r} does not exist; create it and add .txt/.md files")
+    files = []
+    for path in sorted(corpus_dir.rglob("*")):
+        rel = path.relative_to(corpus_dir)
+        if any(part.startswith(".") for part in rel.parts) or not path.is_file():
+            continue
+        if path.suffix.lower() in SUFFIXES:
+            files.append(path)
+    return files
+
+
+def _read(path: Path, rel: str) -> tuple[str, str] | None:
+    """Return (text, sha256) or None with a warning when the file cannot be an article."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        logger.warning("Skipping %s: cannot read it (%s)", rel, exc.strerror or exc)
+        return None
+    if b"\x00" in data:
+        logger.warning("Skipping %s: it looks binary, not text", rel)
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        logger.warning("Skipping %s: not valid UTF-8 (byte %d); re-save it as UTF-8", rel, exc.start)
+        return None
+    return text, hashlib.sha256(data).hexdigest()
+
+
+def load_corpus(corpus_dir: Path) -> list[Document]:
+    """Every readable article in ``corpus_dir``; raises :class:`CorpusError` when there is none."""
+    docs = []
+    for path in corpus_files(corpus_dir):
+        rel = path.relative_to(corpus_dir).as_posix()
+        read = _read(path, rel)
+        if read is None:
+            continue
+        doc = parse_document(rel, *read)
+        if not doc.body.strip():
+            logger.warning("Skipping %s: it has no article text", rel)
+            continue
+        docs.append(doc)
+    if not docs:
+        raise CorpusError(
+            f"No usable articles in {str(corpus_dir)!r}: add UTF-8 .txt or .md files (see README, 'Corpus format')"
+        )
+    return docs
+
+
+def fingerprint(corpus_dir: Path) -> dict[str, str]:
+    """sha256 of every article file's bytes, by relative path: what the index manifest records."""
+    out = {}
+    for path in corpus_files(corpus_dir):
+        try:
+            out[path.relative_to(corpus_dir).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError:
+            continue
+    return out

@@ -1,0 +1,30 @@
+"""User-facing exceptions.
+
+Every error a user can cause (bad question, bad corpus, missing or corrupt index, missing model) is a
+:class:`QAError` whose message is one complete, actionable line. The CLI prints it and exits non-zero;
+the app raises ``gr.Error`` with it. Anything else is a bug.
+"""
+
+from __future__ import annotations
+
+__all__ = ["QAError", "InvalidQuestion", "CorpusError", "IndexUnavailable", "ModelUnavailable"]
+
+
+class QAError(Exception):
+    """Base class: the message is one line meant for the person who caused it."""
+
+
+class InvalidQuestion(QAError, ValueError):
+    """The question is empty, too long, or otherwise unusable."""
+
+
+class CorpusError(QAError):
+    """The corpus directory is missing or holds no usable article."""
+
+
+class IndexUnavailable(QAError):
+    """The index is missing, corrupt or stale and could not be (re)built."""
+
+
+class ModelUnavailable(QAError):
+    """The packaged embedding model cannot be loaded."""

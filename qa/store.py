@@ -1,0 +1,224 @@
+"""The on-disk index: FAISS vectors, the passage table (JSONL) and a manifest, built atomically.
+
+Layout::
+
+    index/
+      CURRENT              name of the live generation (replaced atomically with os.replace)
+      gen-<time>-<rand>/   one complete build
+        manifest.json      model, dimension, chunking settings, per-file hashes, faiss version,
+                           sha256 of every artifact below
+        vectors.faiss      faiss.IndexFlatIP over normalised vectors (row i = passage i)
+        passages.jsonl     one Passage per line, in row order
+      .lock                held while building, so two processes never build at once
+
+A build writes a new generation folder, then points ``CURRENT`` at it: a crash mid-build leaves the
+old index serving. On load every artifact's checksum is verified (a truncated or altered file is
+never served) and the manifest is compared with the corpus and settings (a stale index is rebuilt).
+Nothing is pickled: a user may hand us an index folder.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import logging
+import os
+import secrets
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from .chunking import Passage, chunk_document
+from .config import Settings
+from .corpus import fingerprint, load_corpus
+from .errors import IndexUnavailable
+
+__all__ = ["FORMAT", "IndexData", "build_index", "load_index", "open_index", "index_problem"]
+
+logger = logging.getLogger(__name__)
+
+FORMAT = 1
+ARTIFACTS = ("vectors.faiss", "passages.jsonl")
+
+
+@dataclass
+class IndexData:
+    """A loaded, verified index."""
+
+    path: Path
+    manifest: dict
+    passages: list[Passage]
+    vectors: object  # faiss.Index
+
+    def __len__(self) -> int:
+        return len(self.passages)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@contextlib.contextmanager
+def _lock(index_dir: Path) -> Iterator[None]:
+    index_dir.mkdir(parents=True, exist_ok=True)
+    with (index_dir / ".lock").open("a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _current(index_dir: Path) -> Path | None:
+    try:
+        name = (index_dir / "CURRENT").read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+    if not name.startswith("gen-") or "/" in name:
+        return None
+    return index_dir / name
+
+
+def expected_manifest_fields(settings: Settings) -> dict:
+    """Manifest fields that must match the current settings for the index to be fresh."""
+    return {"format": FORMAT, "model": settings.model, "chunking": settings.chunking()}
+
+
+def build_index(settings: Settings, embedder: object, *, progress: bool | None = None) -> Path:
+    """Chunk and embed the corpus into a new generation, then make it current. Returns its path."""
+    import faiss
+
+    index_dir = settings.index_dir
+    with _lock(index_dir):
+        files = fingerprint(settings.corpus_dir)
+        docs = load_corpus(settings.corpus_dir)
+        passages = [p for doc in docs for p in chunk_document(doc, settings.max_chars, settings.overlap_sentences)]
+        if not passages:
+            raise IndexUnavailable(f"The corpus in {str(settings.corpus_dir)!r} yields no passages to index")
+        if progress is None:
+            progress = logger.isEnabledFor(logging.INFO)
+        started = time.perf_counter()
+        logger.info("Embedding %d passages from %d articles", len(passages), len(docs))
+        vectors = embedder.encode([p.index_text for p in passages], progress=progress)
+        assert vectors.shape == (len(passages), embedder.dim), vectors.shape
+        flat = faiss.IndexFlatIP(embedder.dim)
+        flat.add(vectors)
+
+        gen = index_dir / f"gen-{time.strftime('%Y%m%d%H%M%S')}-{secrets.token_hex(3)}"
+        tmp = index_dir / f".tmp-{gen.name}"
+        tmp.mkdir(parents=True)
+        try:
+            faiss.write_index(flat, str(tmp / "vectors.faiss"))
+            with (tmp / "passages.jsonl").open("w", encoding="utf-8") as fh:
+                for p in passages:
+                    fh.write(json.dumps(asdict(p), ensure_ascii=False) + "\n")
+            manifest = {
+                **expected_manifest_fields(settings),
+                "dim": embedder.dim,
+                "files": files,
+                "faiss_version": faiss.__version__,
+                "index_type": "IndexFlatIP",
+                "passages": len(passages),
+                "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                "build_seconds": round(time.perf_counter() - started, 3),
+                "artifacts": {name: _sha256(tmp / name) for name in ARTIFACTS},
+            }
+            (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
+            for name in (*ARTIFACTS, "manifest.json"):
+                with (tmp / name).open("rb") as fh:
+                    os.fsync(fh.fileno())
+            tmp.rename(gen)
+            pointer = index_dir / f".CURRENT-{gen.name}"
+            pointer.write_text(gen.name + "\n", encoding="utf-8")
+            os.replace(pointer, index_dir / "CURRENT")
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        _remove_old_generations(index_dir, keep=gen)
+        logger.info("Index built: %d passages in %.1f s at %s", len(passages), manifest["build_seconds"], gen)
+        return gen
+
+
+def _remove_old_generations(index_dir: Path, keep: Path) -> None:
+    for child in index_dir.iterdir():
+        if child != keep and child.is_dir() and (child.name.startswith("gen-") or child.name.startswith(".tmp-")):
+            shutil.rmtree(child, ignore_errors=True)
+
+
+def index_problem(settings: Settings) -> str | None:
+    """Why the index cannot be served as it is (missing, corrupt, stale), or ``None`` if it can."""
+    gen = _current(settings.index_dir)
+    if gen is None or not gen.is_dir():
+        return "missing"
+    try:
+        manifest = json.loads((gen / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return "corrupt: manifest.json is unreadable"
+    for name in ARTIFACTS:
+        expected = manifest.get("artifacts", {}).get(name)
+        path = gen / name
+        if not path.is_file():
+            return f"corrupt: {name} is missing"
+        if expected != _sha256(path):
+            return f"corrupt: {name} does not match its checksum"
+    for key, value in expected_manifest_fields(settings).items():
+        if manifest.get(key) != value:
+            return f"stale: {key} changed ({manifest.get(key)!r} → {value!r})"
+    files = fingerprint(settings.corpus_dir) if settings.corpus_dir.is_dir() else {}
+    if manifest.get("files") != files:
+        old = manifest.get("files", {})
+        changed = sorted(
+            [f"added {p}" for p in files.keys() - old.keys()]
+            + [f"removed {p}" for p in old.keys() - files.keys()]
+            + [f"edited {p}" for p in files.keys() & old.keys() if files[p] != old[p]]
+        )
+        return "stale: corpus changed (" + ", ".join(changed) + ")"
+    return None
+
+
+def load_index(settings: Settings, *, verify: bool = True) -> IndexData:
+    """Load the current generation, verified first unless the caller just did; raises
+    :class:`IndexUnavailable` when it cannot be served."""
+    import faiss
+
+    problem = index_problem(settings) if verify else None
+    if problem:
+        raise IndexUnavailable(f"The index in {str(settings.index_dir)!r} is {problem}: run `qa build`")
+    gen = _current(settings.index_dir)
+    if gen is None:
+        raise IndexUnavailable(f"The index in {str(settings.index_dir)!r} is missing: run `qa build`")
+    manifest = json.loads((gen / "manifest.json").read_text(encoding="utf-8"))
+    passages = []
+    with (gen / "passages.jsonl").open(encoding="utf-8") as fh:
+        for line in fh:
+            row = json.loads(line)
+            row["sentences"] = tuple(tuple(s) for s in row["sentences"])
+            passages.append(Passage(**row))
+    vectors = faiss.read_index(str(gen / "vectors.faiss"))
+    if vectors.ntotal != len(passages) or vectors.d != manifest.get("dim"):
+        raise IndexUnavailable(f"The index in {str(gen)!r} is inconsistent (vectors vs passages): run `qa build`")
+    return IndexData(path=gen, manifest=manifest, passages=passages, vectors=vectors)
+
+
+def open_index(settings: Settings, embedder_factory: Callable[[], object], *, rebuild: bool = True) -> IndexData:
+    """Load the index, (re)building it first when it is missing, stale or corrupt and ``rebuild`` is on."""
+    problem = index_problem(settings)
+    if problem:
+        if not rebuild:
+            raise IndexUnavailable(f"The index in {str(settings.index_dir)!r} is {problem}: run `qa build`")
+        if problem == "missing":
+            logger.info("No index in %s yet; building it", settings.index_dir)
+        elif problem.startswith("corrupt"):
+            logger.warning("The index in %s is %s; rebuilding it", settings.index_dir, problem)
+        else:
+            logger.info("The index in %s is %s; rebuilding it", settings.index_dir, problem)
+        build_index(settings, embedder_factory())
+    return load_index(settings, verify=False)
