@@ -36,6 +36,8 @@ class Quote:
     score: float
     heading: str = ""
     id: str = ""
+    #: [start, end] file offsets of the sentence(s) that best answer the question, inside the quote.
+    highlights: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass

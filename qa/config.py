@@ -16,7 +16,7 @@ import os
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
-__all__ = ["PROJECT_ROOT", "Settings", "load_settings"]
+__all__ = ["CONFIGURATIONS", "PROJECT_ROOT", "Settings", "load_settings"]
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
@@ -37,6 +37,8 @@ class Settings:
     #: Candidates pulled from the index before answering picks the quotes.
     candidates: int = 20
     max_question_chars: int = 1000
+    #: Which ranker answers questions; see ``qa.retrieval`` for the names.
+    retriever: str = "dense"
     #: Below this best-passage cosine score the answer is ``no_answer`` (calibrated in eval/).
     min_score: float = 0.35
     batch_size: int = 32
@@ -45,6 +47,12 @@ class Settings:
         """The settings that shape passages; a change to any of them makes the index stale."""
         return {"max_chars": self.max_chars, "overlap_sentences": self.overlap_sentences}
 
+
+#: Named configurations for ``qa eval --compare``: Settings overrides by name ("production" = defaults).
+CONFIGURATIONS: dict[str, dict[str, object]] = {
+    "production": {},
+    "dense": {"retriever": "dense"},
+}
 
 _ENV = {
     "QA_CORPUS_DIR": "corpus_dir",

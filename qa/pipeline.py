@@ -9,7 +9,7 @@ from .answer import Answer, compose
 from .config import Settings, load_settings
 from .embedding import Embedder
 from .errors import InvalidQuestion
-from .retrieval import Hit, Retriever
+from .retrieval import Hit, make_retriever
 from .store import IndexData, open_index
 
 __all__ = ["Pipeline", "clean_question"]
@@ -42,11 +42,13 @@ class Pipeline:
     ``rebuild=False``), and the model loaded once.
     """
 
-    def __init__(self, settings: Settings | None = None, *, rebuild: bool = True) -> None:
+    def __init__(
+        self, settings: Settings | None = None, *, rebuild: bool = True, embedder: Embedder | None = None
+    ) -> None:
         self.settings = settings or load_settings()
-        self._embedder: Embedder | None = None
+        self._embedder = embedder
         self.index: IndexData = open_index(self.settings, self._get_embedder, rebuild=rebuild)
-        self.retriever = Retriever(self.index, self._get_embedder())
+        self.retriever = make_retriever(self.settings, self.index, self._get_embedder())
 
     def _get_embedder(self) -> Embedder:
         if self._embedder is None:

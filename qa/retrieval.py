@@ -10,9 +10,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from .chunking import Passage
+from .config import Settings
 from .store import IndexData
 
-__all__ = ["Hit", "Retriever"]
+__all__ = ["RETRIEVERS", "Hit", "Retriever", "make_retriever"]
 
 
 @dataclass(frozen=True)
@@ -45,3 +46,16 @@ class Retriever:
     def search(self, question: str, k: int) -> list[Hit]:
         """The ``k`` best passages for ``question``, best first."""
         return self.search_vector(self.embedder.encode([question])[0], k)
+
+
+#: Retriever names accepted by ``Settings.retriever``.
+RETRIEVERS = {"dense": Retriever}
+
+
+def make_retriever(settings: Settings, index: IndexData, embedder: object) -> Retriever:
+    """The retriever named by ``settings.retriever``."""
+    try:
+        cls = RETRIEVERS[settings.retriever]
+    except KeyError:
+        raise ValueError(f"Retriever {settings.retriever!r} is not supported; valid: {sorted(RETRIEVERS)!r}") from None
+    return cls(index, embedder)
