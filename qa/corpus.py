@@ -99,7 +99,7 @@ def _title_from_body(body: str) -> str:
             continue
         if line.startswith("#"):
             return line.lstrip("#").strip()
-        if len(line) <= 150 and not line.endswith((".", ",", ";", ":")):
+        if len(line) <= 150 and not line.endswith((".", ",", ";", ":")) and any(c.isalnum() for c in line):
             return line
         return ""
     return ""

@@ -1,0 +1,112 @@
+"""The `qa` console script end to end, in subprocesses: build, ask, stdin batch, JSON, bad input."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from qa.config import PROJECT_ROOT
+
+QA = str(Path(sys.executable).parent / "qa")
+QUOTE_FIELDS = {"text", "path", "start", "end", "title", "score"}
+
+
+def run(*args: str, stdin: str | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([QA, *args], input=stdin, capture_output=True, text=True, timeout=300, cwd=cwd)
+
+
+@pytest.fixture(scope="module")
+def dirs(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
+    root = tmp_path_factory.mktemp("cli")
+    shutil.copytree(PROJECT_ROOT / "corpus", root / "corpus")
+    result = run("build", "--corpus", str(root / "corpus"), "--index", str(root / "index"))
+    assert result.returncode == 0, result.stderr
+    assert "Index built" in result.stdout
+    return str(root / "corpus"), str(root / "index")
+
+
+def check_schema(answer: dict, corpus: str) -> None:
+    assert {"question", "status", "quotes", "disclaimer"} <= set(answer)
+    assert answer["status"] in {"answered", "no_answer", "crisis", "medical_advice"}
+    assert isinstance(answer["disclaimer"], str) and answer["disclaimer"]
+    scores = [q["score"] for q in answer["quotes"]]
+    for quote in answer["quotes"]:
+        assert QUOTE_FIELDS <= set(quote)
+        text = (Path(corpus) / quote["path"]).read_text(encoding="utf-8")
+        assert text[quote["start"] : quote["end"]] == quote["text"]
+    assert scores == sorted(scores, reverse=True) or len(scores) < 2 or answer["status"] != "answered"
+
+
+def test_ask_json_answers_with_verbatim_quotes(dirs):
+    corpus, index = dirs
+    result = run("ask", "--json", "How fast does ketamine work?", "--corpus", corpus, "--index", index)
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout)
+    check_schema(answer, corpus)
+    assert answer["status"] == "answered" and answer["quotes"]
+    assert answer["question"] == "How fast does ketamine work?"
+
+
+def test_ask_human_readable(dirs):
+    corpus, index = dirs
+    result = run("ask", "What is KAP?", "--k", "2", "--corpus", corpus, "--index", index, "-q")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Q: What is KAP?")
+    assert "[1] " in result.stdout and "[3] " not in result.stdout
+    assert "Disclaimer:" in result.stdout
+    assert result.stderr == ""
+
+
+def test_stdin_batch_one_json_per_line_and_bad_lines_do_not_stop_it(dirs):
+    corpus, index = dirs
+    lines = ["side effects?", "", "x" * 5000, "how long does a session last"]
+    result = run("ask", "--json", "--corpus", corpus, "--index", index, stdin="\n".join(lines) + "\n")
+    assert result.returncode == 1  # one line failed
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [o["status"] == "error" for o in out] == [False, True, False]
+    assert "5,000 characters" in out[1]["error"] and out[1]["disclaimer"]
+    for answer in (out[0], out[2]):
+        check_schema(answer, corpus)
+    assert out[2]["question"] == "how long does a session last"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["ask", ""], "question is empty"),
+        (["ask", "   \t "], "question is empty"),
+        (["ask", "y" * 1001], "maximum is 1,000"),
+        (["ask", "side effects", "--k", "0"], "--k must be at least 1"),
+    ],
+)
+def test_bad_questions_give_one_line_and_nonzero_exit(dirs, args: list[str], message: str):
+    corpus, index = dirs
+    result = run(*args, "--corpus", corpus, "--index", index, "-q")
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.count("\n") == 1 and message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_control_characters_and_html_are_just_text(dirs):
+    corpus, index = dirs
+    line = "side\x00 effects\x1b[31m <script>alert(1)</script>?\n"  # argv cannot carry NUL: use stdin
+    result = run("ask", "--json", "--corpus", corpus, "--index", index, "-q", stdin=line)
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout)
+    assert answer["question"] == "side effects [31m <script>alert(1)</script>?"
+    assert "\x00" not in answer["question"] and "\x1b" not in answer["question"]
+    check_schema(answer, corpus)
+
+
+def test_missing_or_empty_corpus_is_one_clear_line(tmp_path: Path):
+    result = run("build", "--corpus", str(tmp_path / "nope"), "--index", str(tmp_path / "index"))
+    assert result.returncode == 2 and "does not exist" in result.stderr and "Traceback" not in result.stderr
+    (tmp_path / "empty").mkdir()
+    result = run("ask", "hi", "--corpus", str(tmp_path / "empty"), "--index", str(tmp_path / "index"), "-q")
+    assert result.returncode == 2 and "No usable articles" in result.stderr
+    assert result.stderr.count("\n") == 1

@@ -1,0 +1,78 @@
+"""Corpus loading: front matter, titles, bad files skipped with a warning, the seeds kept verbatim."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+
+from qa.config import PROJECT_ROOT
+from qa.corpus import fingerprint, load_corpus, parse_document
+from qa.errors import CorpusError
+
+SEEDS = PROJECT_ROOT.parent / "shared" / "seeds"
+
+
+def test_front_matter_gives_citation_and_offsets_cover_whole_file():
+    text = "---\ntitle: A Title\nauthor: Dr. Who\nsource: clinic\n---\nBody line.\n"
+    doc = parse_document("a.txt", text)
+    assert (doc.title, doc.author, doc.source) == ("A Title", "Dr. Who", "clinic")
+    assert doc.body == "Body line.\n"
+    assert doc.text[doc.body_start :] == "Body line.\n"
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "title"),
+    [
+        ("x.md", "# Markdown Heading\n\nText here.", "Markdown Heading"),
+        ("x.txt", "A Short Heading\nText here.", "A Short Heading"),
+        ("my-new_article.txt", "This first line is a sentence.\nMore.", "My new article"),
+        ("y.txt", "---\nnot front matter at all\nText.", "Y"),
+    ],
+)
+def test_title_without_front_matter(name: str, text: str, title: str):
+    assert parse_document(name, text).title == title
+
+
+def test_real_corpus_has_titles_and_the_named_author():
+    docs = {d.path: d for d in load_corpus(PROJECT_ROOT / "corpus")}
+    assert len(docs) == 5
+    assert all(d.title for d in docs.values())
+    assert docs["what-is-ketamine-therapy-and-how-does-it-work.txt"].author == "Leona Kashersky, PsyD"
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="shared/seeds not present")
+def test_article_text_is_the_seed_text_exactly():
+    bodies = {d.body for d in load_corpus(PROJECT_ROOT / "corpus")}
+    seeds = {p.read_text(encoding="utf-8") for p in SEEDS.glob("*.txt")}
+    assert bodies == seeds
+
+
+def test_bad_files_are_skipped_with_a_warning_naming_them(tmp_path: Path, caplog: pytest.LogCaptureFixture):
+    (tmp_path / "good.txt").write_text("Good Article\nKetamine is a medication.", encoding="utf-8")
+    (tmp_path / "empty.txt").write_text("", encoding="utf-8")
+    (tmp_path / "only-front.md").write_text("---\ntitle: T\n---\n   \n", encoding="utf-8")
+    (tmp_path / "binary.txt").write_bytes(b"\x00\x01\x02PNG")
+    (tmp_path / "latin1.txt").write_bytes("café au lait".encode("latin-1"))
+    (tmp_path / "ignored.pdf").write_bytes(b"%PDF")
+    with caplog.at_level(logging.WARNING):
+        docs = load_corpus(tmp_path)
+    assert [d.path for d in docs] == ["good.txt"]
+    for name in ("empty.txt", "only-front.md", "binary.txt", "latin1.txt"):
+        assert name in caplog.text
+    assert "ignored.pdf" not in caplog.text
+
+
+def test_empty_or_missing_corpus_is_a_clear_error(tmp_path: Path):
+    with pytest.raises(CorpusError, match="No usable articles"):
+        load_corpus(tmp_path)
+    with pytest.raises(CorpusError, match="does not exist"):
+        load_corpus(tmp_path / "nope")
+
+
+def test_fingerprint_changes_with_content(tmp_path: Path):
+    (tmp_path / "a.txt").write_text("One.", encoding="utf-8")
+    before = fingerprint(tmp_path)
+    (tmp_path / "a.txt").write_text("Two.", encoding="utf-8")
+    assert fingerprint(tmp_path) != before and set(before) == {"a.txt"}

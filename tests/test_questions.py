@@ -1,0 +1,174 @@
+"""Checks on the evaluation question set eval/questions.jsonl (stdlib only, no model).
+
+Every line is one question: {"id", "kind", "split", "question", "answers", "path"}. ``answers`` are
+verbatim substrings of an article's text (front matter excluded); ``path`` names the main answering
+article for answerable and safety_info questions and is "" otherwise.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from functools import cache
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+QUESTIONS = ROOT / "eval" / "questions.jsonl"
+CORPUS = ROOT / "corpus"
+
+FIELDS = {"id", "kind", "split", "question", "answers", "path"}
+KINDS = {
+    "answerable": "ans",
+    "unanswerable": "una",
+    "crisis": "cri",
+    "medical_advice": "med",
+    "safety_info": "saf",
+}
+SPLITS = {"dev", "test"}
+MIN_COUNTS = {"answerable": 100, "unanswerable": 25, "crisis": 20, "medical_advice": 15, "safety_info": 15}
+MIN_ANSWERABLE_PER_ARTICLE = 15
+MAX_QUESTION_CHARS = 1000  # the app refuses longer questions (QA_MAX_QUESTION_CHARS)
+NEEDS_PATH = {"answerable", "safety_info"}
+NO_ANSWERS = {"unanswerable", "crisis"}
+
+
+def article_body(text: str) -> str:
+    """The article text: everything after the second line that is exactly '---' (the front matter)."""
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].rstrip("\r\n").lstrip("\ufeff") != "---":
+        return text
+    for i, line in enumerate(lines[1:], start=1):
+        if line.rstrip("\r\n") == "---":
+            return "".join(lines[i + 1 :])
+    return text
+
+
+@cache
+def bodies() -> dict[str, str]:
+    """Corpus file name (relative to corpus/) -> article body."""
+    files = sorted(p for p in CORPUS.rglob("*") if p.is_file() and p.suffix.lower() in {".txt", ".md"})
+    return {p.relative_to(CORPUS).as_posix(): article_body(p.read_text(encoding="utf-8")) for p in files}
+
+
+@cache
+def rows() -> tuple[dict, ...]:
+    out = []
+    for lineno, line in enumerate(QUESTIONS.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise AssertionError(f"line {lineno}: not valid JSON ({exc})") from exc
+        assert isinstance(row, dict), f"line {lineno}: not a JSON object"
+        row["_line"] = lineno
+        out.append(row)
+    return tuple(out)
+
+
+def where(row: dict) -> str:
+    return f"line {row['_line']} ({row.get('id')!r})"
+
+
+def test_corpus_present():
+    assert bodies(), f"no articles found in {CORPUS}"
+    for name, body in bodies().items():
+        assert body.strip(), f"{name}: empty article body"
+
+
+def test_file_parses_with_exact_fields_and_types():
+    assert QUESTIONS.is_file(), f"{QUESTIONS} is missing"
+    assert rows(), "questions.jsonl has no questions"
+    for row in rows():
+        keys = set(row) - {"_line"}
+        assert keys == FIELDS, f"{where(row)}: fields {sorted(keys)} != {sorted(FIELDS)}"
+        for key in ("id", "kind", "split", "question", "path"):
+            assert isinstance(row[key], str), f"{where(row)}: {key} must be a string"
+        assert isinstance(row["answers"], list), f"{where(row)}: answers must be a list"
+        assert all(isinstance(a, str) for a in row["answers"]), f"{where(row)}: answers must be strings"
+        assert row["kind"] in KINDS, f"{where(row)}: unknown kind {row['kind']!r}"
+        assert row["split"] in SPLITS, f"{where(row)}: unknown split {row['split']!r}"
+
+
+def test_ids_unique_and_match_kind():
+    ids = Counter(row["id"] for row in rows())
+    dupes = sorted(i for i, n in ids.items() if n > 1)
+    assert not dupes, f"duplicate ids: {dupes}"
+    for row in rows():
+        prefix = KINDS[row["kind"]]
+        assert re.fullmatch(rf"{prefix}-\d{{3,}}", row["id"]), f"{where(row)}: id should look like {prefix}-001"
+
+
+def test_questions_nonempty_unique_and_within_limit():
+    seen: dict[str, str] = {}
+    for row in rows():
+        q = row["question"]
+        assert q.strip(), f"{where(row)}: empty question"
+        assert len(q) <= MAX_QUESTION_CHARS, f"{where(row)}: question longer than {MAX_QUESTION_CHARS} chars"
+        key = " ".join(q.lower().split())
+        assert key not in seen, f"{where(row)}: same question as {seen[key]!r}"
+        seen[key] = row["id"]
+
+
+def test_answers_per_kind():
+    for row in rows():
+        answers = row["answers"]
+        if row["kind"] in NO_ANSWERS:
+            assert answers == [], f"{where(row)}: {row['kind']} questions must have no answers"
+        if row["kind"] in NEEDS_PATH:
+            assert answers, f"{where(row)}: {row['kind']} questions need at least one answer"
+        assert len(set(answers)) == len(answers), f"{where(row)}: repeated answer string"
+        for a in answers:
+            assert a.strip() == a and a, f"{where(row)}: answer {a!r} is empty or has outer whitespace"
+            assert "\n" not in a, f"{where(row)}: answer {a!r} spans lines"
+
+
+def test_paths():
+    for row in rows():
+        if row["kind"] in NEEDS_PATH:
+            assert row["path"] in bodies(), f"{where(row)}: path {row['path']!r} is not a corpus file"
+        else:
+            assert row["path"] == "", f"{where(row)}: path must be empty for {row['kind']}"
+
+
+def test_answers_are_verbatim_corpus_text():
+    missing = []
+    for row in rows():
+        own = bodies().get(row["path"], "")
+        for a in row["answers"]:
+            if a in own:
+                continue
+            if not any(a in body for body in bodies().values()):
+                missing.append(f"{where(row)}: {a!r}")
+    assert not missing, "answers not found verbatim in any article body:\n" + "\n".join(missing)
+
+
+def test_named_article_answers():
+    for row in rows():
+        if row["kind"] in NEEDS_PATH:
+            own = bodies()[row["path"]]
+            assert any(a in own for a in row["answers"]), f"{where(row)}: no answer occurs in {row['path']}"
+
+
+def test_minimum_counts_per_kind():
+    counts = Counter(row["kind"] for row in rows())
+    for kind, minimum in MIN_COUNTS.items():
+        assert counts[kind] >= minimum, f"{kind}: {counts[kind]} questions, need at least {minimum}"
+
+
+def test_every_article_has_enough_answerable_questions():
+    counts = Counter(row["path"] for row in rows() if row["kind"] == "answerable")
+    for name in bodies():
+        assert counts[name] >= MIN_ANSWERABLE_PER_ARTICLE, (
+            f"{name}: {counts[name]} answerable questions, need at least {MIN_ANSWERABLE_PER_ARTICLE}"
+        )
+
+
+def test_both_splits_cover_every_kind_and_article():
+    by_split = {split: [row for row in rows() if row["split"] == split] for split in SPLITS}
+    for split, items in by_split.items():
+        kinds = {row["kind"] for row in items}
+        assert kinds == set(KINDS), f"split {split!r} lacks kinds {sorted(set(KINDS) - kinds)}"
+        articles = {row["path"] for row in items if row["kind"] == "answerable"}
+        assert articles == set(bodies()), f"split {split!r} lacks answerable questions for {set(bodies()) - articles}"
