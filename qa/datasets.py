@@ -5,7 +5,7 @@ Our format (``.jsonl``)
 One JSON object per line (blank lines are skipped)::
 
     {"id": "q-001", "kind": "answerable", "split": "dev", "question": "How long is a session?",
-     "answers": ["about 40 minutes"], "path": "what-is-ketamine-therapy.txt"}
+     "answers": ["about 1-2 hours"], "path": "what-is-ketamine-therapy-and-how-does-it-work.txt"}
 
 ``kind`` is one of :data:`KINDS`, ``split`` one of :data:`SPLITS` (default ``"test"``), ``answers`` a list
 of strings (may be empty; must be empty for ``unanswerable``), ``path`` the corpus file holding the answer
