@@ -1,0 +1,299 @@
+"""Safety gates run on every question before retrieval: crisis, personal medical advice, risky topics.
+
+``SafetyGate().check(q)`` gives a :class:`SafetyDecision`: the first of ``crisis`` > ``medical_advice`` >
+``safety_info`` > ``none`` with a rule that fired, its message, and that route's fired rule ids. The
+question's text is never logged. Rules live in ``safety_rules.json`` beside this module (staff edit it)::
+
+    {"messages": {"crisis": str | [lines], "medical_advice": ..., "safety_info": ...},
+     "macros": {"NAME": "pattern"}, "replacements": {"misspelt word": "canonical words"},
+     "fuzzy": {"keywords": [...], "never": [...], "min_length": 5, "max_distance": 1}, "rules":
+     [{"id": "crisis.x", "route": "crisis", "note": "why", "any": [...], "all": [[...]], "unless": [...]}]}
+
+A rule fires when a pattern of ``any`` matches (or it has none), each list in ``all`` has a match and no
+``unless`` pattern matches. Patterns are word sequences, not regexes, matched in linear time: ``word``
+(written naturally: "don't", "self-harm", "kill" match "dont", "self harm", "kil"), ``word*`` (prefix),
+``(a|b c|)`` (alternatives; an empty one makes it optional), ``[a b]`` (optional), ``*`` / ``*N`` (a gap
+of up to 3 / N <= 12 words in one sentence), ``^`` / ``$`` (sentence start / end), ``#`` (a number of 2+
+digits), ``{NAME}`` (a macro). Text and pattern words are normalised alike (:func:`normalize_text`: HTML
+tags dropped, entities decoded, NFKC, case-folded, accents, zero-width characters, apostrophes and ``*``
+removed, sentence ends . ! ? ; become a "." word, other punctuation and emoji spaces, repeated letters
+collapsed: "diiiie" -> "die", "kill" -> "kil"). Then each word of the text goes through
+``replacements``; letters mixed with digits or @/$ are read as leetspeak when that gives a known word
+("k1ll"); and a word of ``min_length``+ letters that is not a pattern word nor in ``never`` becomes the
+nearest ``keywords`` entry within ``max_distance`` edits (insert, delete, substitute, swap): "myslef" ->
+"myself". An ``unless`` vetoes its whole rule, so keep rules that need one small.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import itertools
+import json
+import logging
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import QAError
+
+__all__ = ["CRISIS_MESSAGE", "MEDICAL_ADVICE_MESSAGE", "SAFETY_NOTE", "SafetyDecision", "SafetyGate"]
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_RULES_PATH = Path(__file__).with_name("safety_rules.json")
+ROUTES = ("crisis", "medical_advice", "safety_info", "none")
+_DEFAULT_GAP, _MAX_GAP, _MAX_MACRO_DEPTH, _MAX_FUZZY_LEN, _CACHE_SIZE = 3, 12, 8, 40, 50_000
+_TAG = re.compile(r"</?[A-Za-z!][^<>]{0,500}>")
+_DROP = dict.fromkeys(map(ord, "'`*\u2018\u2019\u201b\u02bc\u02b9\u2032\u00b4"), None)
+_ELLIPSIS = re.compile(r"\.{2,}")
+_SENTENCE_END = re.compile(r"[.!?;]+(?=\s|$)")
+_WORD = re.compile(r"(?:[^\W_]|[@$])+|\x1e")
+_REPEAT = re.compile(r"([^\W\d_])\1+")
+_LEET = str.maketrans("0134578@$", "oieastbas")
+_BOUNDARIES = re.compile(r"(?:\x1e )+")
+_FIXED = {"^": r"\. ", "$": r"\. ", "#": r"[0-9]{2,} "}
+_PATTERN_TOKEN = re.compile(r"\{\w+\}|\*\d*|[()\[\]|^$#]|[^\s()\[\]|{}^$*#]+\*?")
+
+
+class SafetyRulesError(QAError, ValueError):
+    """The safety rules file is missing, not valid JSON, or holds a malformed rule."""
+
+
+@dataclass(frozen=True)
+class SafetyDecision:
+    route: str  #: "crisis" | "medical_advice" | "safety_info" | "none"
+    message: str  #: text to show before any quotes ("" for "none")
+    matched: tuple[str, ...]  #: ids of the rules that fired for this route (never the user's text)
+
+
+def collapse_repeats(word: str) -> str:
+    """``word`` with every run of one repeated letter shortened to one: "diiiie" -> "die" (digits stay)."""
+    return _REPEAT.sub(r"\1", word)
+
+
+def normalize_text(text: str) -> str:
+    """Canonical lower-case words joined by single spaces, with "." marking sentence ends."""
+    text = _TAG.sub(" ", html.unescape(text))
+    text = unicodedata.normalize("NFD", unicodedata.normalize("NFKC", text).casefold())
+    kept = (c for c in text if not unicodedata.combining(c) and unicodedata.category(c) != "Cf")
+    text = "".join(" " if unicodedata.category(c) == "Cc" else c for c in kept)
+    text = _SENTENCE_END.sub(" \x1e ", _ELLIPSIS.sub(" ", text.translate(_DROP)))
+    words = " ".join(collapse_repeats(w) for w in _WORD.findall(text)) + " "
+    return _BOUNDARIES.sub(". ", words).strip()
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Optimal-string-alignment distance: insertions, deletions, substitutions and adjacent swaps."""
+    before, prev = [0] * (len(b) + 1), list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cur[j] = min(cur[j], before[j - 2] + 1)
+        before, prev = prev, cur
+    return prev[-1]
+
+
+def _deletes(word: str, depth: int) -> set[str]:
+    found, frontier = {word}, {word}
+    for _ in range(depth):
+        frontier = {w[:i] + w[i + 1 :] for w in frontier for i in range(len(w))}
+        found |= frontier
+    return found
+
+
+def build_fuzzy_index(keywords: Iterable[str], max_distance: int = 1) -> dict[str, tuple[str, ...]]:
+    """Symmetric-delete index: each keyword under itself and every form with ``max_distance`` deletions."""
+    index: dict[str, dict[str, None]] = {}
+    for keyword in keywords:
+        for variant in _deletes(keyword, max_distance):
+            index.setdefault(variant, {})[keyword] = None
+    return {variant: tuple(found) for variant, found in index.items()}
+
+
+def fuzzy_lookup(
+    word: str, index: Mapping[str, tuple[str, ...]], max_distance: int = 1, min_length: int = 5
+) -> str | None:
+    """The nearest keyword within ``max_distance`` (ties: alphabetical); None for short or 40+ char words."""
+    if not min_length <= len(word) <= _MAX_FUZZY_LEN:
+        return None
+    found = {k for v in _deletes(word, max_distance) for k in index.get(v, ()) if len(k) >= min_length}
+    best = min(((edit_distance(word, k), k) for k in found), default=(max_distance + 1, ""))
+    return best[1] if best[0] <= max_distance else None
+
+
+def _compile(pattern: str, macros: Mapping[str, str], words: set[str], depth: int = 0) -> str:
+    """The regex of one pattern (see the module docstring); its literal words are added to ``words``."""
+    if depth > _MAX_MACRO_DEPTH:
+        raise SafetyRulesError(f"macros nest deeper than {_MAX_MACRO_DEPTH} (a macro uses itself?)")
+    tokens = _PATTERN_TOKEN.findall(pattern)
+    body, end = _parse(tokens, 0, None, macros, words, depth)
+    if end != len(tokens):
+        raise SafetyRulesError(f"unbalanced {tokens[end]!r} in pattern {pattern!r}")
+    return body
+
+
+def _parse(
+    tokens: list[str], i: int, closer: str | None, macros: Mapping[str, str], words: set[str], depth: int
+) -> tuple[str, int]:
+    branches: list[str] = []
+    seq: list[str] = []
+    while i < len(tokens) and tokens[i] != closer:
+        tok = tokens[i]
+        i += 1
+        if tok == "|":
+            branches.append("".join(seq))
+            seq = []
+        elif tok in ("(", "["):
+            inner, i = _parse(tokens, i, ")" if tok == "(" else "]", macros, words, depth)
+            if i >= len(tokens):
+                raise SafetyRulesError(f"unclosed {tok!r} in pattern {' '.join(tokens)!r}")
+            i += 1
+            seq.append(f"(?:{inner})" + ("?" if tok == "[" else ""))
+        elif tok in (")", "]"):
+            raise SafetyRulesError(f"unbalanced {tok!r} in pattern {' '.join(tokens)!r}")
+        elif tok.startswith("{"):
+            if tok[1:-1] not in macros:
+                raise SafetyRulesError(f"unknown macro {tok}")
+            seq.append(f"(?:{_compile(macros[tok[1:-1]], macros, words, depth + 1)})")
+        elif tok.startswith("*"):
+            if (gap := int(tok[1:] or _DEFAULT_GAP)) > _MAX_GAP:
+                raise SafetyRulesError(f"gap {tok} is longer than *{_MAX_GAP}")
+            seq.append(f"(?:[^ .]+ ){{0,{gap}}}")
+        elif tok in _FIXED:
+            seq.append(_FIXED[tok])
+        else:
+            parts = [w for w in normalize_text(tok.rstrip("*")).split() if w != "."]
+            if not parts:
+                raise SafetyRulesError(f"pattern word {tok!r} has no letters or digits")
+            words.update(parts)
+            seq.append(" ".join(map(re.escape, parts)) + ("[^ ]* " if tok.endswith("*") else " "))
+    branches.append("".join(seq))
+    return "|".join(branches), i
+
+
+@dataclass(frozen=True)
+class _Rule:
+    id: str
+    route: str
+    any: re.Pattern[str] | None
+    all: tuple[re.Pattern[str], ...]
+    unless: re.Pattern[str] | None
+
+    def fires(self, text: str) -> bool:
+        if self.any is not None and not self.any.search(text):
+            return False
+        return all(g.search(text) for g in self.all) and not (self.unless and self.unless.search(text))
+
+
+def _group(patterns: object, macros: Mapping[str, str], words: set[str]) -> re.Pattern[str] | None:
+    if not patterns:
+        return None
+    if not isinstance(patterns, list) or not all(isinstance(p, str) for p in patterns):
+        raise SafetyRulesError("'any', 'unless' and each 'all' entry must be lists of strings")
+    regex = re.compile("(?<![^ ])(?:" + "|".join(f"(?:{_compile(p, macros, words)})" for p in patterns) + ")")
+    if regex.search(". . "):
+        raise SafetyRulesError(f"a pattern in {patterns!r} matches text without words")
+    return regex
+
+
+def _rule(raw: Mapping, macros: Mapping[str, str], words: set[str]) -> _Rule:
+    if raw.get("route") not in ROUTES[:3]:
+        raise SafetyRulesError(f"route must be one of {ROUTES[:3]}, not {raw.get('route')!r}")
+    if not raw.get("id") or not (raw.get("any") or raw.get("all")):
+        raise SafetyRulesError("a rule needs an 'id' and a non-empty 'any' or 'all'")
+    groups = tuple(g for g in (_group(p, macros, words) for p in raw.get("all") or []) if g is not None)
+    any_, unless = (_group(raw.get(key), macros, words) for key in ("any", "unless"))
+    return _Rule(str(raw["id"]), raw["route"], any_, groups, unless)
+
+
+def _read_rules(path: Path) -> dict:
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise SafetyRulesError(f"Cannot read safety rules {path}: {exc}") from exc
+    if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
+        raise SafetyRulesError(f"Safety rules {path} must be a JSON object with a 'rules' list")
+    return data
+
+
+def _messages(data: Mapping, fallback: Mapping[str, str]) -> dict[str, str]:
+    out = {**fallback, **(data.get("messages") or {})}
+    if missing := [route for route in ROUTES[:3] if out.get(route) is None]:
+        raise SafetyRulesError(f"Safety rules: no message for {missing}")
+    return {r: "\n".join(out[r]) if isinstance(out[r], list) else str(out[r]) for r in ROUTES[:3]}
+
+
+_DEFAULT_MESSAGES = _messages(_read_rules(DEFAULT_RULES_PATH), {})
+CRISIS_MESSAGE: str = _DEFAULT_MESSAGES["crisis"]
+MEDICAL_ADVICE_MESSAGE: str = _DEFAULT_MESSAGES["medical_advice"]
+SAFETY_NOTE: str = _DEFAULT_MESSAGES["safety_info"]
+
+
+class SafetyGate:
+    """Rule-based router for questions; build once (compiling the rules), then call :meth:`check`."""
+
+    def __init__(self, rules_path: Path | None = None) -> None:
+        self.rules_path = Path(rules_path) if rules_path is not None else DEFAULT_RULES_PATH
+        data = _read_rules(self.rules_path)
+        self.messages = _messages(data, _DEFAULT_MESSAGES)
+        macros = {str(k): str(v) for k, v in (data.get("macros") or {}).items()}
+        self._vocab: set[str] = set()
+        self._rules: list[_Rule] = []
+        for n, raw in enumerate(data["rules"]):
+            try:
+                self._rules.append(_rule(raw, macros, self._vocab))
+            except (SafetyRulesError, re.error, TypeError, AttributeError, ValueError) as exc:
+                rule_id = raw.get("id") if isinstance(raw, dict) and raw.get("id") else f"#{n}"
+                raise SafetyRulesError(f"Safety rules {self.rules_path}, rule {rule_id}: {exc}") from exc
+        if len({r.id for r in self._rules}) != len(self._rules):
+            raise SafetyRulesError(f"Safety rules {self.rules_path}: rule ids must be unique")
+        self._rules.sort(key=lambda r: ROUTES.index(r.route))
+        self._replacements = {
+            normalize_text(str(k)): tuple(w for w in normalize_text(str(v)).split() if w != ".")
+            for k, v in (data.get("replacements") or {}).items()
+        }
+        if any(" " in k or k in ("", ".") for k in self._replacements):
+            raise SafetyRulesError(f"Safety rules {self.rules_path}: replacements are for single words")
+        fuzzy = data.get("fuzzy") or {}
+        self._min_length = int(fuzzy.get("min_length", 5))
+        self._max_distance = int(fuzzy.get("max_distance", 1))
+        self._never = {normalize_text(str(w)) for w in fuzzy.get("never", [])}
+        keywords = [normalize_text(str(w)) for w in fuzzy.get("keywords", [])]
+        self._fuzzy = build_fuzzy_index(keywords, self._max_distance)
+        self._known = self._vocab.union(keywords, *self._replacements.values())
+        self._cached_resolve = functools.lru_cache(maxsize=_CACHE_SIZE)(self._resolve)
+        logger.info("Safety gate: %d rules from %s", len(self._rules), self.rules_path)
+
+    def _resolve(self, word: str) -> tuple[str, ...]:
+        if word in self._replacements:
+            return self._replacements[word]
+        if word in self._vocab or word in self._never:
+            return (word,)
+        if not word.isalpha() and any(c.isalpha() for c in word):  # leetspeak: "k1ll", "$uicide"
+            plain = collapse_repeats(word.translate(_LEET))
+            if plain != word and (plain in self._known or self._resolve(plain) != (plain,)):
+                return self._resolve(plain)
+        hit = fuzzy_lookup(word, self._fuzzy, self._max_distance, self._min_length)
+        return (hit,) if hit else (word,)
+
+    def canonical(self, question: str) -> str:
+        """The text rules are matched on: normalised words after replacements, leetspeak and fuzzing."""
+        words = normalize_text(question).split()
+        out = [w for word in words for w in ((word,) if word == "." else self._cached_resolve(word))]
+        return " ".join([".", *out, ". "])
+
+    def check(self, question: str) -> SafetyDecision:
+        """Route one question; never raises on odd input (non-text is treated as empty)."""
+        text = self.canonical(question if isinstance(question, str) else "")
+        for route, rules in itertools.groupby(self._rules, key=lambda r: r.route):  # in precedence order
+            if matched := tuple(rule.id for rule in rules if rule.fires(text)):
+                break
+        else:
+            route, matched = "none", ()
+        logger.debug("Safety gate: route=%s rules=%s", route, ",".join(matched) or "-")
+        return SafetyDecision(route, self.messages.get(route, ""), matched)
