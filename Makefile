@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup run test lint bench build clean
+.PHONY: setup run test lint bench build eval clean
 
 setup: $(STAMP)
 
@@ -28,6 +28,13 @@ test: setup
 lint: setup
 	$(VENV)/bin/ruff check qa tests app.py eval
 	$(VENV)/bin/ruff format --check qa tests app.py eval
+
+# Baseline reports (eval/reports/*.md + .png), each headed by the command that made it. COVID-QA's
+# first run builds its index under var/eval/ (several minutes on 2 cores); later runs reuse it.
+COVID_QA ?= ../shared/data/covid-qa/covid-qa-dev.json
+eval: setup
+	$(VENV)/bin/qa eval --questions eval/questions.jsonl --split test --compare --report eval/reports/ours.md
+	$(VENV)/bin/qa eval --questions $(COVID_QA) --split test --compare --report eval/reports/covid-qa-dev.md
 
 bench: setup
 	$(PY) eval/bench.py

@@ -1,32 +1,294 @@
-"""Minimal Gradio page until the full app lands: a question box showing what `qa ask` returns."""
+"""The clinic's web app: a patient chat and a staff look-up over the one Pipeline, plus an ``ask`` API.
+
+Run ``python app.py [--host H] [--port P] [--root-path PATH]`` (``make run``): it loads the index,
+building it first when missing or stale, and serves on http://127.0.0.1:7860 by default.
+
+App settings (environment variables, read in :func:`load_app_settings` only; the pipeline's own
+``QA_*`` settings are read by ``qa.config``):
+
+``QA_FEEDBACK_DB``  SQLite file for votes and unanswered questions (default ``var/feedback.sqlite3``).
+``QA_THREADS``      CPU threads for the embedding model and faiss (default 1: requests run side by side instead).
+``QA_CONCURRENCY``  requests answered at once (default 2, one per core).
+``QA_QUEUE_SIZE``   requests allowed to wait; beyond it a request is refused at once as busy (default 64).
+"""
 
 from __future__ import annotations
 
 import argparse
-import json
+import functools
+import logging
+import os
+import sqlite3
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
 
-import gradio as gr
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # no calls home from a closed network
 
-from qa import Pipeline, QAError
+import gradio as gr  # noqa: E402
+from starlette.middleware import Middleware  # noqa: E402
+from starlette.responses import PlainTextResponse  # noqa: E402
+
+from qa import Answer, Pipeline, QAError  # noqa: E402
+from qa.config import PROJECT_ROOT, load_settings  # noqa: E402
+from qa.embedding import Embedder  # noqa: E402
+from qa.feedback import VOTES, FeedbackStore  # noqa: E402
+from qa.render import COPY_JS, CSS, HEAD, VOTE_JS, Turn, conversation_html, gaps_html, results_html  # noqa: E402
+
+logger = logging.getLogger("app")
+
+EXAMPLES = (
+    "How quickly does ketamine therapy work?",
+    "What conditions can ketamine therapy treat?",
+    "What are the side effects of ketamine therapy?",
+    "How does ketamine work in the brain?",
+)
+#: Most quotes the ``ask`` API returns; rows in the staff table; unanswered questions listed for staff.
+MAX_K = 10
+STAFF_ROWS = 10
+GAP_ROWS = 15
+THEME = gr.themes.Default(text_size=gr.themes.sizes.text_lg)
 
 
-def build_app(pipeline: Pipeline) -> gr.Blocks:
-    def ask(question: str) -> str:
+@dataclass(frozen=True)
+class AppSettings:
+    """Serving settings (the retrieval settings live in ``qa.config.Settings``)."""
+
+    feedback_db: Path = PROJECT_ROOT / "var" / "feedback.sqlite3"
+    threads: int = 1
+    concurrency: int = 2
+    queue_size: int = 64
+
+
+_APP_ENV = {
+    "QA_FEEDBACK_DB": "feedback_db",
+    "QA_THREADS": "threads",
+    "QA_CONCURRENCY": "concurrency",
+    "QA_QUEUE_SIZE": "queue_size",
+}
+
+
+def load_app_settings(**overrides: object) -> AppSettings:
+    """Defaults, then environment variables, then explicit ``overrides`` (``None`` values ignored)."""
+    values: dict[str, object] = {name: os.environ[var] for var, name in _APP_ENV.items() if os.environ.get(var)}
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    valid = [f.name for f in fields(AppSettings)]
+    unknown = sorted(set(values) - set(valid))
+    if unknown:
+        raise TypeError(f"Unknown app setting(s) {unknown!r}; valid: {valid!r}")
+    for name, raw in values.items():
+        if name == "feedback_db":
+            values[name] = Path(str(raw)).expanduser()
+            continue
         try:
-            return json.dumps(pipeline.ask(question).to_dict(), ensure_ascii=False, indent=2)
-        except QAError as exc:
-            raise gr.Error(str(exc)) from None
+            number = int(raw)  # type: ignore[call-overload]
+        except (TypeError, ValueError):
+            number = 0
+        if number < 1:
+            raise ValueError(f"App setting {name}={raw!r} must be a whole number of at least 1")
+        values[name] = number
+    return replace(AppSettings(), **values)
 
-    with gr.Blocks(title="Ketamine therapy questions") as demo:
-        box = gr.Textbox(label="Your question")
-        out = gr.Code(label="Answer", language="json")
-        box.submit(ask, box, out, api_name="ask")
+
+def pin_threads(threads: int) -> None:
+    """Limit faiss (and torch, if the torch backend loaded it) to ``threads`` CPU threads.
+
+    The embedding model's own threads are set when it is built (``Embedder(threads=...)`` in :func:`main`).
+    """
+    import faiss
+
+    faiss.omp_set_num_threads(threads)
+    torch = sys.modules.get("torch")  # never imported just for this: the default onnx backend has no torch
+    if torch is not None:
+        torch.set_num_threads(threads)
+
+
+class RefuseUploads:
+    """ASGI middleware: the app takes no files, so Gradio's upload routes and any multipart body get 403."""
+
+    def __init__(self, app: Callable) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
+        if scope["type"] == "http":
+            path = scope.get("path", "").rstrip("/")
+            content_type = dict(scope.get("headers") or []).get(b"content-type", b"")
+            if path.endswith(("/upload", "/process_recording")) or content_type.startswith(b"multipart/"):
+                await PlainTextResponse("File uploads are not accepted.", status_code=403)(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+def _quietly(what: str, fn: Callable, *args: object) -> bool:
+    """Run a feedback-store write; a storage failure is logged, never shown to a patient as a crash."""
+    try:
+        fn(*args)
+        return True
+    except sqlite3.Error:
+        logger.exception("Could not %s in the feedback database", what)
+        return False
+
+
+def build_app(
+    pipeline: Pipeline, *, feedback: FeedbackStore | None = None, settings: AppSettings | None = None
+) -> gr.Blocks:
+    """The Gradio app over ``pipeline``: chat tab, staff tab and the public ``ask`` endpoint."""
+    settings = settings or load_app_settings()
+    feedback = feedback or FeedbackStore(settings.feedback_db)
+    titles = dict(sorted({(p.path, p.title) for p in pipeline.index.passages}, key=lambda pt: pt[1].casefold()))
+    busy = {"concurrency_limit": settings.concurrency, "concurrency_id": "pipeline"}
+
+    def answer(question: str, k: int | None = None) -> Answer:
+        try:
+            result = pipeline.ask(question, k)
+        except QAError as exc:
+            raise gr.Error(str(exc), print_exception=False) from None
+        if result.status == "no_answer":
+            _quietly("log an unanswered question", feedback.log_unanswered, result.question, result.status)
+        return result
+
+    def respond(question: str, turns: list[Turn]) -> tuple[str, list[Turn], str]:
+        turns = [*turns, Turn(answer(question))]
+        return conversation_html(turns), turns, ""
+
+    def vote(turns: list[Turn], event: gr.EventData) -> tuple[str, list[Turn]]:
+        data = event._data if isinstance(event._data, dict) else {}
+        index, choice = data.get("turn"), data.get("vote")
+        if not isinstance(index, int) or not 0 <= index < len(turns) or choice not in VOTES or turns[index].vote:
+            return conversation_html(turns), turns  # stale or forged click: nothing to record
+        turn = turns[index]
+        quote_ids = [q.id for q in turn.answer.quotes]
+        args = (turn.answer.question, turn.answer.status, quote_ids, choice)
+        if not _quietly("record a vote", feedback.record_vote, *args):
+            gr.Warning("Sorry, your feedback could not be saved. Please try again later.")
+            return conversation_html(turns), turns
+        turns = [*turns[:index], replace(turn, vote=choice), *turns[index + 1 :]]
+        return conversation_html(turns), turns
+
+    def lookup(query: str, article: str | None) -> str:
+        article = article or ""
+        if article and article not in titles:
+            raise gr.Error(f"Unknown article {article!r}; choose one from the list", print_exception=False)
+        try:
+            hits = pipeline.search(query, len(pipeline.index) if article else STAFF_ROWS)
+        except QAError as exc:
+            raise gr.Error(str(exc), print_exception=False) from None
+        if article:
+            hits = [h for h in hits if h.passage.path == article][:STAFF_ROWS]
+        return results_html(query, hits, titles.get(article, ""), pipeline.citations)
+
+    def gaps() -> str:
+        try:
+            return gaps_html(feedback.top_unanswered(GAP_ROWS))
+        except sqlite3.Error:
+            logger.exception("Could not read unanswered questions")
+            return '<p class="qa-empty">The list of unanswered questions is unavailable right now.</p>'
+
+    def ask(question: str, k: int | None = None) -> dict:
+        """Answer a question with verbatim quotes: the same JSON object as `qa ask --json`."""
+        if k is not None and not 1 <= k <= MAX_K:
+            raise gr.Error(f"k must be between 1 and {MAX_K}, got {k!r}", print_exception=False)
+        return answer(question, k).to_dict()
+
+    private = {"api_visibility": "private"}
+    with gr.Blocks(title="Ketamine therapy questions", analytics_enabled=False) as demo:
+        gr.Markdown(
+            "# Questions about ketamine therapy\n"
+            "Every answer is quoted word for word from our clinic's articles, with its source. "
+            "It is general information, not medical advice."
+        )
+        turns = gr.State([])
+        with gr.Tabs():
+            with gr.Tab("Ask a question", id="chat"):
+                log = gr.HTML(conversation_html([]), js_on_load=VOTE_JS, elem_id="qa-log", autoscroll=True)
+                with gr.Row(equal_height=True):
+                    question = gr.Textbox(
+                        label="Your question",
+                        placeholder="Type your question",
+                        max_length=pipeline.settings.max_question_chars,
+                        lines=1,
+                        max_lines=4,
+                        scale=4,
+                        min_width=260,
+                        elem_id="qa-question",
+                    )
+                    send = gr.Button("Ask", variant="primary", scale=1, min_width=90, elem_id="qa-ask")
+                gr.Markdown("**Example questions**")
+                with gr.Row(elem_classes="qa-examples"):
+                    examples = [gr.Button(text, size="sm", variant="secondary") for text in EXAMPLES]
+            with gr.Tab("Staff look-up", id="staff") as staff_tab:
+                with gr.Row(equal_height=True):
+                    query = gr.Textbox(
+                        label="Search the articles",
+                        max_length=pipeline.settings.max_question_chars,
+                        scale=3,
+                        elem_id="qa-staff-query",
+                    )
+                    article = gr.Dropdown(
+                        [("All articles", "")] + [(title, path) for path, title in titles.items()],
+                        value="",
+                        label="Article",
+                        scale=2,
+                        elem_id="qa-staff-article",
+                    )
+                    search = gr.Button("Search", variant="primary", scale=1, min_width=90, elem_id="qa-staff-search")
+                results = gr.HTML("", js_on_load=COPY_JS, elem_id="qa-results")
+                with gr.Row():
+                    gr.Markdown("### Questions we could not answer")
+                    refresh = gr.Button("Refresh", size="sm", scale=0, min_width=100, elem_id="qa-gaps-refresh")
+                gap_table = gr.HTML(js_on_load=None, elem_id="qa-gaps")
+
+        # Answering events share one concurrency group and the queue; votes and the gap list are small
+        # SQLite calls that skip the queue, so feedback is still taken while the app is busy.
+        chat = {"show_progress_on": [log], **busy, **private}
+        for trigger in (question.submit, send.click):
+            trigger(respond, [question, turns], [log, turns, question], **chat)
+        for button, text in zip(examples, EXAMPLES, strict=True):
+            button.click(functools.partial(respond, text), [turns], [log, turns, question], **chat)
+        log.click(vote, [turns], [log, turns], show_progress="hidden", queue=False, **private)
+        for trigger in (query.submit, search.click, article.input):
+            trigger(lookup, [query, article], [results], **busy, **private)
+        for trigger in (refresh.click, staff_tab.select):
+            trigger(gaps, None, [gap_table], show_progress="hidden", queue=False, **private)
+        gr.api(ask, api_name="ask", **busy)
+    # Queue positions are pushed every 2 s rather than after every finished request: far fewer messages under load.
+    demo.queue(default_concurrency_limit=settings.concurrency, max_size=settings.queue_size, status_update_rate=2)
     return demo
 
 
-if __name__ == "__main__":
+def serve(demo: gr.Blocks, *, host: str = "127.0.0.1", port: int = 7860, root_path: str = "", **launch: object):
+    """Launch ``demo`` with the app's styles and upload refusal; returns Gradio's (app, local_url, share_url)."""
+    look = {"css": CSS, "head": HEAD, "theme": THEME, "ssr_mode": False, "share": False}
+    refuse = {"middleware": [Middleware(RefuseUploads)]}
+    root = root_path or None
+    return demo.launch(server_name=host, server_port=port, root_path=root, app_kwargs=refuse, **look, **launch)
+
+
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Serve the clinic's question-answering app.")
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=7860)
-    args = parser.parse_args()
-    build_app(Pipeline()).launch(server_name=args.host, server_port=args.port)
+    parser.add_argument("--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=7860, help="port (default 7860)")
+    parser.add_argument("--root-path", default="", help="URL prefix when served behind a reverse proxy, e.g. /qa")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    try:
+        settings, qa_settings = load_app_settings(), load_settings()
+        pin_threads(settings.threads)
+        print("Loading the index (it is built first if missing or out of date)...", flush=True)
+        embedder = Embedder(
+            qa_settings.model, batch_size=qa_settings.batch_size, backend=qa_settings.backend, threads=settings.threads
+        )
+        demo = build_app(Pipeline(qa_settings, embedder=embedder), settings=settings)
+    except (QAError, ValueError, TypeError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    _, url, _ = serve(demo, host=args.host, port=args.port, root_path=args.root_path, prevent_thread_lock=True)
+    print(f"The clinic's Q&A app is ready at {url}", flush=True)
+    demo.block_thread()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,22 +1,31 @@
-"""Turning retrieved passages into the answer a person sees, and its JSON form.
+"""The answer a person sees — verbatim quotes with highlights and citations, or a message — and its JSON.
 
 JSON contract (stable; later versions only add fields or status values)::
 
     {"question": str,
-     "status": "answered" | "no_answer",
-     "quotes": [{"text": str, "path": str, "start": int, "end": int, "title": str, "score": float}],
-     "disclaimer": str}
+     "status": "answered" | "no_answer" | "crisis" | "medical_advice",
+     "message": str,            # shown before any quotes: help, referral, safety note, abstention; "" if none
+     "quotes": [{"text": str, "path": str, "start": int, "end": int, "title": str, "score": float,
+                 "heading": str, "id": str, "highlights": [[start, end], ...], "author": str, "source": str}],
+     "disclaimer": str,         # on every answer, whatever the status
+     "route": str,              # safety gate route: "crisis" | "medical_advice" | "safety_info" | "none"
+     "answerability": float | null}   # best question↔quoted-sentence cosine (null when not retrieved)
 
-``path`` is relative to the corpus directory and ``text == file[start:end]``; quotes are best first.
+``path`` is relative to the corpus directory and ``text == file[start:end]``; quotes are best first
+and never repeat each other; each highlight is a sentence inside ``[start, end]`` (file offsets).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 
+import numpy as np
+
+from .highlight import highlight_spans
 from .retrieval import Hit
 
-__all__ = ["DISCLAIMER", "NO_ANSWER_MESSAGE", "Quote", "Answer", "compose"]
+__all__ = ["DISCLAIMER", "NO_ANSWER_MESSAGE", "Citation", "Quote", "Answer", "compose", "make_quote"]
 
 DISCLAIMER = (
     "This is general information quoted from articles, not medical advice. "
@@ -24,6 +33,14 @@ DISCLAIMER = (
     "In an emergency, call 911 or your local emergency number."
 )
 NO_ANSWER_MESSAGE = "I couldn't find this in our articles — please ask your care team."
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Who wrote an article and where it was published (from its front matter; "" when not named)."""
+
+    author: str = ""
+    source: str = ""
 
 
 @dataclass(frozen=True)
@@ -38,6 +55,8 @@ class Quote:
     id: str = ""
     #: [start, end] file offsets of the sentence(s) that best answer the question, inside the quote.
     highlights: tuple[tuple[int, int], ...] = ()
+    author: str = ""
+    source: str = ""
 
 
 @dataclass
@@ -47,33 +66,62 @@ class Answer:
     quotes: list[Quote] = field(default_factory=list)
     disclaimer: str = DISCLAIMER
     message: str = ""
+    #: The safety gate's route ("none" when no rule fired; "" when the gate did not run).
+    route: str = ""
+    #: The abstention signal (best question↔quoted-sentence cosine); None when nothing was retrieved.
+    answerability: float | None = None
 
     def to_dict(self) -> dict:
         return {
             "question": self.question,
             "status": self.status,
             "message": self.message,
-            "quotes": [asdict(q) for q in self.quotes],
+            "quotes": [{**asdict(q), "highlights": [list(h) for h in q.highlights]} for q in self.quotes],
             "disclaimer": self.disclaimer,
+            "route": self.route,
+            "answerability": self.answerability,
         }
 
 
-def _quote(hit: Hit) -> Quote:
+def make_quote(hit: Hit, highlights: tuple[tuple[int, int], ...] = (), citation: Citation | None = None) -> Quote:
     p = hit.passage
+    citation = citation or Citation()
     return Quote(
         text=p.text,
         path=p.path,
         start=p.start,
         end=p.end,
         title=p.title,
-        score=round(hit.score, 4),
+        score=round(float(hit.score), 4),
         heading=p.heading,
         id=p.id,
+        highlights=highlights,
+        author=citation.author,
+        source=citation.source,
     )
 
 
-def compose(question: str, hits: list[Hit], *, top_k: int, min_score: float) -> Answer:
-    """Quote the best ``top_k`` hits, or abstain when even the best one scores below ``min_score``."""
-    if not hits or hits[0].score < min_score:
-        return Answer(question=question, status="no_answer", message=NO_ANSWER_MESSAGE)
-    return Answer(question=question, status="answered", quotes=[_quote(h) for h in hits[:top_k]])
+def compose(
+    question: str,
+    hits: Sequence[Hit],
+    sentence_scores: Sequence[np.ndarray] | None = None,
+    *,
+    status: str = "answered",
+    message: str = "",
+    route: str = "",
+    answerability: float | None = None,
+    citations: Mapping[str, Citation] | None = None,
+) -> Answer:
+    """An answer quoting ``hits`` (already chosen: distinct, best first), each with its highlights.
+
+    ``sentence_scores[i]`` holds the question↔sentence cosines of ``hits[i]``'s passage; without
+    them quotes carry no highlights. ``citations`` maps a corpus path to its author/source.
+    """
+    citations = citations or {}
+    quotes = []
+    for i, hit in enumerate(hits):
+        spans = highlight_spans(hit.passage, sentence_scores[i]) if sentence_scores is not None else ()
+        quotes.append(make_quote(hit, spans, citations.get(hit.passage.path)))
+    return Answer(
+        question=question, status=status, quotes=quotes, message=message, route=route, answerability=answerability
+    )

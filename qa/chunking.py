@@ -17,7 +17,10 @@ The article is read line by line and each line classified:
 
 Units are packed in order, within a section, until the next one would pass ``max_chars``; a passage
 never cuts a sentence (a longer sentence is a passage of its own). ``overlap_sentences`` repeats the
-last sentences of a passage at the start of the next one in the same section.
+last sentences of a passage at the start of the next one in the same section. Without overlap, the
+last two passages of a section are then balanced (``balance``): whole units move from the end of the
+second-to-last to the start of the last while that makes the shorter one longer, so a section does not
+end in a one-sentence stub that matches every question by its brevity.
 Invariant, tested: ``document.text[p.start:p.end] == p.text`` for every passage ``p``.
 """
 
@@ -223,20 +226,23 @@ def _index_text(text: str, start: int, markers: list[tuple[int, int]]) -> str:
     return " ".join("".join(chars).split())
 
 
-def chunk_document(doc: Document, max_chars: int = 600, overlap_sentences: int = 0) -> list[Passage]:
-    """All passages of ``doc``, in reading order."""
+def chunk_document(
+    doc: Document, max_chars: int = 600, overlap_sentences: int = 0, balance: bool = True
+) -> list[Passage]:
+    """All passages of ``doc``, in reading order (``balance``: even out each section's last two)."""
     if max_chars < 1 or overlap_sentences < 0:
         raise ValueError(f"max_chars must be ≥ 1 and overlap_sentences ≥ 0, got {max_chars!r}, {overlap_sentences!r}")
     units, markers = _units(doc)
     passages: list[Passage] = []
     heading = ""
     current: list[_Unit] = []
+    section: list[list[_Unit]] = []  # the finished passages of the current section, not yet emitted
 
-    def emit() -> None:
-        body = [u for u in current if u.kind != "heading"]
+    def emit(group: list[_Unit]) -> None:
+        body = [u for u in group if u.kind != "heading"]
         if not body:
             return
-        start, end = current[0].start, current[-1].end
+        start, end = group[0].start, group[-1].end
         text = doc.text[start:end]
         passages.append(
             Passage(
@@ -252,25 +258,45 @@ def chunk_document(doc: Document, max_chars: int = 600, overlap_sentences: int =
             )
         )
 
+    def close_section() -> None:
+        groups = [g for g in (*section, current) if any(u.kind != "heading" for u in g)]
+        if balance and not overlap_sentences and len(groups) > 1:
+            _balance_tail(groups[-2], groups[-1], max_chars)
+        for group in groups:
+            emit(group)
+        section.clear()
+
     for unit in units:
         if unit.kind == "barrier":
-            emit()
+            close_section()
             current = []
         elif unit.kind == "heading":
-            emit()
+            close_section()
             current = [unit]
             heading = " ".join(doc.text[unit.start : unit.end].lstrip("# \t").split())
         else:
             has_body = any(u.kind != "heading" for u in current)
             if has_body and unit.end - current[0].start > max_chars:
-                emit()
+                section.append(current)
                 body = [u for u in current if u.kind != "heading"]
                 current = body[len(body) - overlap_sentences :] if overlap_sentences else []
                 while current and unit.end - current[0].start > max_chars:
                     current.pop(0)
             current.append(unit)
-    emit()
+    close_section()
     return passages
+
+
+def _balance_tail(prev: list[_Unit], last: list[_Unit], max_chars: int) -> None:
+    """Move whole units from the end of ``prev`` to the start of ``last`` while that makes the shorter
+    of the two longer and ``last`` stays within ``max_chars``: no section ends in a stub passage."""
+    while sum(u.kind != "heading" for u in prev) > 1:
+        new_last = last[-1].end - prev[-1].start
+        new_prev = prev[-2].end - prev[0].start
+        old_shorter = min(prev[-1].end - prev[0].start, last[-1].end - last[0].start)
+        if new_last > max_chars or min(new_prev, new_last) <= old_shorter:
+            return
+        last.insert(0, prev.pop())
 
 
 def passage_checksum(passages: list[Passage]) -> str:

@@ -45,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--k", type=int, default=None, metavar="N", help="number of quotes to show (default: 3)")
     ask.add_argument("--json", action="store_true", help="print JSON (one object per line in stdin mode)")
     _common(ask)
+    _add_eval_parser(sub)
     return parser
 
 
@@ -52,20 +53,50 @@ def _settings(args: argparse.Namespace):
     return load_settings(corpus_dir=args.corpus, index_dir=args.index)
 
 
-def format_answer(answer: Answer) -> str:
-    """Human-readable rendering of an answer for a terminal."""
+def format_answer(answer: Answer, *, color: bool | None = None) -> str:
+    """Human-readable rendering of an answer for a terminal: message, quotes with citations, disclaimer.
+
+    The highlighted sentence(s) of each quote are shown in bold when ``color`` (default: stdout is a
+    terminal), else between » and «. Quotes stay verbatim apart from line wrapping.
+    """
+    if color is None:
+        color = sys.stdout.isatty()
+    mark_on, mark_off = ("\033[1m", "\033[0m") if color else ("»", "«")
+
+    def marked_lines(quote) -> list[str]:
+        lines, pos = [], quote.start
+        for raw in quote.text.splitlines(keepends=True):
+            body = raw.rstrip("\r\n")
+            cuts = sorted(
+                (max(s, pos) - pos, min(e, pos + len(body)) - pos)
+                for s, e in quote.highlights
+                if s < pos + len(body) and e > pos
+            )
+            text, last = "", 0
+            for s, e in cuts:
+                if s < last:
+                    continue
+                text += body[last:s] + mark_on + body[s:e] + mark_off
+                last = e
+            lines.append(text + body[last:])
+            pos += len(raw)
+        return lines
+
     out = [f"Q: {answer.question}", ""]
     if answer.message:
-        out += [textwrap.fill(answer.message, 100), ""]
+        for para in answer.message.splitlines():
+            out.append(textwrap.fill(para, 100) if para.strip() else "")
+        out.append("")
     for n, quote in enumerate(answer.quotes, start=1):
         where = quote.title + (f" — {quote.heading}" if quote.heading and quote.heading != quote.title else "")
-        out.append(f"[{n}] {where}  (score {quote.score:.2f})")
-        out.append(f"    {quote.path}, characters {quote.start}-{quote.end}")
-        for para in quote.text.splitlines():
+        byline = ", ".join(x for x in (getattr(quote, "author", ""), getattr(quote, "source", "")) if x)
+        out.append(f"[{n}] {where}" + (f", {byline}" if byline else ""))
+        out.append(f"    {quote.path}, characters {quote.start}-{quote.end} (score {quote.score:.2f})")
+        for para in marked_lines(quote):
             if para.strip():
                 out.append(textwrap.fill(para, 100, initial_indent="    │ ", subsequent_indent="    │ "))
         out.append("")
-    out.append(f"Disclaimer: {answer.disclaimer}")
+    out.append(textwrap.fill(f"Disclaimer: {answer.disclaimer}", 100))
     return "\n".join(out)
 
 
@@ -74,7 +105,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
     from .store import build_index
 
     settings = _settings(args)
-    gen = build_index(settings, Embedder(settings.model, batch_size=settings.batch_size))
+    gen = build_index(settings, Embedder(settings.model, batch_size=settings.batch_size, backend=settings.backend))
     print(f"Index built at {gen}")
     return 0
 
@@ -119,7 +150,86 @@ def _cmd_ask(args: argparse.Namespace) -> int:
     return 1 if failures else 0
 
 
-COMMANDS = {"build": _cmd_build, "ask": _cmd_ask}
+def _add_eval_parser(sub: argparse._SubParsersAction) -> None:
+    ev = sub.add_parser(
+        "eval",
+        help="score retrieval, abstention and safety routing on a question set",
+        description="Score the pipeline on our .jsonl question set or any SQuAD .json file (its contexts become "
+        "the corpus, indexed under --work-dir and reused by later runs).",
+    )
+    ev.add_argument("--questions", type=Path, required=True, metavar="FILE", help="a .jsonl set or a SQuAD .json file")
+    ev.add_argument(
+        "--k", type=int, metavar="N", help="quotes per production answer (default: 3); ranking always uses the top 10"
+    )
+    ev.add_argument("--split", choices=("dev", "test", "all"), default="all", help="questions to use (default: all)")
+    ev.add_argument(
+        "--compare",
+        nargs="*",
+        metavar="NAME",
+        help="compare configurations side by side (names from qa.config.CONFIGURATIONS, space- or "
+        "comma-separated; none given: all of them); without --compare: production only",
+    )
+    ev.add_argument("--json", action="store_true", help="print the full result as one JSON object")
+    ev.add_argument("--report", type=Path, metavar="PATH", help="write a Markdown report to PATH, its plot beside it")
+    ev.add_argument(
+        "--work-dir", type=Path, metavar="DIR", help="for generated corpora and eval indexes (default: var/eval)"
+    )
+    _common(ev)
+
+
+def _eval_command(args: argparse.Namespace) -> str:
+    """The command line equivalent to ``args``, for the report header."""
+    import shlex
+
+    parts = ["qa", "eval", "--questions", str(args.questions)]
+    for flag, value in (("--corpus", args.corpus), ("--index", args.index), ("--k", args.k)):
+        if value is not None:
+            parts += [flag, str(value)]
+    if args.split != "all":
+        parts += ["--split", args.split]
+    if args.compare is not None:
+        parts += ["--compare", *args.compare]
+    if args.work_dir is not None:
+        parts += ["--work-dir", str(args.work_dir)]
+    if args.json:
+        parts.append("--json")
+    if args.report is not None:
+        parts += ["--report", str(args.report)]
+    return shlex.join(parts)
+
+
+def _cmd_eval(args: argparse.Namespace) -> int:
+    from .evaluation import DEFAULT_WORK_DIR, run
+    from .report import report_paths, summary, write_report
+
+    if args.report is not None:
+        report_paths(args.report)  # a bad report path fails now, not after a long run
+    if not args.debug:  # one log line per answer would bury the progress bar
+        logging.getLogger("qa.pipeline").setLevel(logging.WARNING)
+    compare = None if args.compare is None else [n for arg in args.compare for n in arg.split(",") if n.strip()]
+    if compare == []:
+        from .config import CONFIGURATIONS
+
+        compare = list(CONFIGURATIONS)
+    result = run(
+        args.questions,
+        corpus_dir=args.corpus,
+        index_dir=args.index,
+        k=args.k,
+        split=args.split,
+        compare=compare,
+        work_dir=args.work_dir or DEFAULT_WORK_DIR,
+        command=_eval_command(args),
+        progress=not args.quiet,
+    )
+    print(json.dumps(result.to_dict(), ensure_ascii=False) if args.json else summary(result))
+    if args.report is not None:
+        md, png = write_report(result, args.report)
+        print(f"Report written to {md} and {png}", file=sys.stderr)
+    return 0
+
+
+COMMANDS = {"build": _cmd_build, "ask": _cmd_ask, "eval": _cmd_eval}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -8,6 +8,8 @@ Environment variables (all optional):
     How many quotes an answer shows at most.
 ``QA_MAX_QUESTION_CHARS``
     Longest question accepted (longer ones get a clear error, not a truncation).
+``QA_BACKEND``
+    Embedding backend: ``onnx`` (default) or ``torch``.
 """
 
 from __future__ import annotations
@@ -16,9 +18,11 @@ import os
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
-__all__ = ["CONFIGURATIONS", "PROJECT_ROOT", "Settings", "load_settings"]
+__all__ = ["CONFIGURATIONS", "PROJECT_ROOT", "SYNONYMS_FILE", "Settings", "load_settings"]
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
+#: The staff-editable query synonym/abbreviation map (qa/synonyms.txt; see qa.lexical.Synonyms).
+SYNONYMS_FILE = Path(__file__).with_name("synonyms.txt")
 
 
 @dataclass(frozen=True)
@@ -33,25 +37,67 @@ class Settings:
     max_chars: int = 600
     #: Sentences repeated from the end of one passage at the start of the next one in the same section.
     overlap_sentences: int = 0
+    #: Even out the last two passages of a section (no one-sentence stubs; see qa.chunking).
+    balance_passages: bool = True
     top_k: int = 3
     #: Candidates pulled from the index before answering picks the quotes.
     candidates: int = 20
     max_question_chars: int = 1000
-    #: Which ranker answers questions; see ``qa.retrieval`` for the names.
-    retriever: str = "dense"
-    #: Below this best-passage cosine score the answer is ``no_answer`` (calibrated in eval/).
-    min_score: float = 0.35
+    #: Which ranker answers questions: "dense", "bm25" or "hybrid" (see ``qa.retrieval``).
+    retriever: str = "hybrid"
+    #: Abstain (``no_answer``) when the best question↔quoted-sentence cosine is below this; None: the
+    #: threshold calibrated on the dev split in qa/abstention.json (see qa.abstention); -inf: never.
+    min_score: float | None = None
+    # -- retrieval (qa.retrieval); defaults chosen on the dev splits of both eval sets, README
+    # "Retrieval quality" and eval/reports/retrieval-*.md hold the held-out numbers --
+    #: Hybrid fusion: "convex" (weighted normalised scores) or "rrf" (reciprocal-rank fusion).
+    fusion: str = "convex"
+    #: Weight of the dense score in convex fusion (1 - weight goes to BM25).
+    fusion_weight: float = 0.5
+    rrf_k: int = 60
+    #: Candidates each ranker contributes before fusion and reranking.
+    fusion_depth: int = 50
+    #: Staff-editable query synonym map (None: off).
+    synonyms: Path | None = SYNONYMS_FILE
+    #: How much synonym-expansion terms count in BM25, relative to the question's own terms.
+    expansion_weight: float = 0.5
+    #: Also append the expansions to the text the model embeds.
+    expand_dense: bool = False
+    #: Second stage: "none" or "maxsim" (best sentence's cosine added with ``rerank_weight``).
+    rerank: str = "maxsim"
+    rerank_weight: float = 1.0
     batch_size: int = 32
+    #: Embedding backend, "onnx" (onnxruntime, no torch import) or "torch" (sentence-transformers);
+    #: an index records the backend that built it and is rebuilt when this changes (see qa.embedding).
+    backend: str = "onnx"
 
     def chunking(self) -> dict[str, int]:
-        """The settings that shape passages; a change to any of them makes the index stale."""
-        return {"max_chars": self.max_chars, "overlap_sentences": self.overlap_sentences}
+        """The settings that shape passages (``chunk_document``'s keyword arguments); a change to any
+        of them makes the index stale."""
+        return {
+            "max_chars": self.max_chars,
+            "overlap_sentences": self.overlap_sentences,
+            "balance": self.balance_passages,
+        }
 
 
-#: Named configurations for ``qa eval --compare``: Settings overrides by name ("production" = defaults).
+#: Named configurations for ``qa eval --compare``: Settings overrides by name ("production" = the
+#: defaults). The retrieval ones isolate one idea each (issue 6): the plain rankers, plain hybrid,
+#: hybrid plus one refinement, and the production configuration with other passage cuts.
+_PLAIN = {"rerank": "none", "synonyms": None}
 CONFIGURATIONS: dict[str, dict[str, object]] = {
     "production": {},
-    "dense": {"retriever": "dense"},
+    "dense": {"retriever": "dense", **_PLAIN},
+    "bm25": {"retriever": "bm25", **_PLAIN},
+    "hybrid": {"retriever": "hybrid", **_PLAIN},
+    "hybrid-rrf": {"retriever": "hybrid", "fusion": "rrf", **_PLAIN},
+    "dense+maxsim": {"retriever": "dense", **_PLAIN, "rerank": "maxsim"},
+    "hybrid+maxsim": {"retriever": "hybrid", **_PLAIN, "rerank": "maxsim"},
+    "hybrid+synonyms": {"retriever": "hybrid", **_PLAIN, "synonyms": SYNONYMS_FILE},
+    "production-unbalanced": {"balance_passages": False},
+    "production-overlap1": {"overlap_sentences": 1},
+    "production-400": {"max_chars": 400},
+    "production-800": {"max_chars": 800},
 }
 
 _ENV = {
@@ -59,6 +105,7 @@ _ENV = {
     "QA_INDEX_DIR": "index_dir",
     "QA_TOP_K": "top_k",
     "QA_MAX_QUESTION_CHARS": "max_question_chars",
+    "QA_BACKEND": "backend",
 }
 
 
@@ -74,8 +121,8 @@ def load_settings(**overrides: object) -> Settings:
     unknown = set(values) - set(types)
     if unknown:
         raise TypeError(f"Unknown setting(s) {sorted(unknown)!r}; valid: {sorted(types)!r}")
-    for name in ("corpus_dir", "index_dir"):
-        if name in values:
+    for name in ("corpus_dir", "index_dir", "synonyms"):
+        if values.get(name) is not None:
             values[name] = Path(values[name]).expanduser()  # type: ignore[arg-type]
     return replace(Settings(), **values)
 

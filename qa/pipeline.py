@@ -5,11 +5,15 @@ from __future__ import annotations
 import logging
 import unicodedata
 
-from .answer import Answer, compose
+from .abstention import AbstentionModel, answerability
+from .answer import NO_ANSWER_MESSAGE, Answer, Citation, compose
 from .config import Settings, load_settings
+from .corpus import load_corpus
 from .embedding import Embedder
-from .errors import InvalidQuestion
+from .errors import CorpusError, InvalidQuestion
+from .highlight import SentenceIndex, distinct
 from .retrieval import Hit, make_retriever
+from .safety import SafetyGate
 from .store import IndexData, open_index
 
 __all__ = ["Pipeline", "clean_question"]
@@ -49,10 +53,16 @@ class Pipeline:
         self._embedder = embedder
         self.index: IndexData = open_index(self.settings, self._get_embedder, rebuild=rebuild)
         self.retriever = make_retriever(self.settings, self.index, self._get_embedder())
+        self.gate = SafetyGate()
+        self.abstention = AbstentionModel.load()
+        self.sentences = SentenceIndex.for_index(self.index, self._get_embedder())
+        self.citations = _citations(self.settings)
 
     def _get_embedder(self) -> Embedder:
         if self._embedder is None:
-            self._embedder = Embedder(self.settings.model, batch_size=self.settings.batch_size)
+            self._embedder = Embedder(
+                self.settings.model, batch_size=self.settings.batch_size, backend=self.settings.backend
+            )
         return self._embedder
 
     def search(self, question: str, k: int | None = None) -> list[Hit]:
@@ -61,10 +71,64 @@ class Pipeline:
         return self.retriever.search(question, k or self.settings.candidates)
 
     def ask(self, question: str, k: int | None = None) -> Answer:
-        """The full answer for a person: quotes (or an abstention) plus the disclaimer."""
-        cleaned = clean_question(question, self.settings.max_question_chars)
+        """The full answer for a person: gate → retrieve → compose (see the README, "Answers and safety").
+
+        1. The safety gate reads the question first: a crisis gets help and nothing else (no retrieval,
+           no quotes); a personal medical question gets the referral message first.
+        2. Retrieval, then the best ``k`` distinct passages (overlapping or near-identical ones dropped).
+        3. Abstention: when no quoted sentence is close enough to the question (``qa.abstention``), the
+           answer is ``no_answer`` with no quotes; otherwise each quote carries its highlighted sentence(s)
+           and citation. A risky-topic question is answered normally with the crisis-line note as message.
+
+        Every answer carries the disclaimer. Nothing the person wrote is logged, only status and rule ids.
+        """
         top_k = k or self.settings.top_k
         if top_k < 1:
             raise InvalidQuestion(f"k must be at least 1, got {top_k!r}")
-        hits = self.retriever.search(cleaned, max(top_k, self.settings.candidates))
-        return compose(cleaned, hits, top_k=top_k, min_score=self.settings.min_score)
+        # The gate reads the whole message, even one over the length limit: a crisis still gets help.
+        gated = clean_question(question, len(question) if isinstance(question, str) else 0)
+        decision = self.gate.check(gated)
+        if decision.route == "crisis":
+            logger.info("Answer: status=crisis rules=%s", ",".join(decision.matched))
+            return Answer(question=gated, status="crisis", message=decision.message, route="crisis")
+        cleaned = clean_question(question, self.settings.max_question_chars)
+        vector = self._get_embedder().encode([cleaned])[0]  # once: retrieval and sentence scores share it
+        hits = self.retriever.search(cleaned, max(top_k, self.settings.candidates), vector=vector)
+        chosen = [hits[i] for i in distinct([h.passage for h in hits], top_k)]
+        scores = self.sentences.scores([h.passage for h in chosen], vector)
+        signal = answerability([h.passage for h in chosen], scores, cleaned) if chosen else None
+        answers = signal is not None and self.abstention.answers(signal, self.settings.min_score)
+        if decision.route == "medical_advice":
+            status, message = "medical_advice", decision.message
+        elif answers:
+            status, message = "answered", decision.message
+        else:
+            status = "no_answer"
+            message = "\n\n".join(m for m in (NO_ANSWER_MESSAGE, decision.message) if m)
+        if not answers:
+            chosen, scores = [], []
+        logger.info(
+            "Answer: status=%s route=%s rules=%s quotes=%d answerability=%s",
+            status, decision.route, ",".join(decision.matched) or "-", len(chosen),
+            "-" if signal is None else f"{signal:.3f}",
+        )  # fmt: skip
+        return compose(
+            cleaned,
+            chosen,
+            scores,
+            status=status,
+            message=message,
+            route=decision.route,
+            answerability=None if signal is None else round(signal, 4),
+            citations=self.citations,
+        )
+
+
+def _citations(settings: Settings) -> dict[str, Citation]:
+    """Author and source of every article, by corpus path (empty when the corpus cannot be read)."""
+    try:
+        docs = load_corpus(settings.corpus_dir)
+    except CorpusError as exc:
+        logger.warning("No citations: %s", exc)
+        return {}
+    return {doc.path: Citation(doc.author, doc.source) for doc in docs}

@@ -1,6 +1,19 @@
-"""Finding the passages closest to a question.
+"""Finding the passages that answer a question.
 
-One code path serves ``qa ask``, the app and ``qa eval``: :meth:`Retriever.search`.
+One code path serves ``qa ask``, the app and ``qa eval``: :meth:`Retriever.search`, in four stages:
+
+1. **prepare** — the question's terms (:func:`qa.lexical.terms`), widened by the staff-editable
+   synonym map (``Settings.synonyms``), and its vector from the model;
+2. **rank** — by the retriever named in ``Settings.retriever`` (:data:`RETRIEVERS`):
+   ``dense`` (FAISS inner product), ``bm25`` (lexical) or ``hybrid`` (both, fused: a convex
+   combination of normalised scores weighted by ``fusion_weight``, or reciprocal-rank fusion);
+3. **rerank** (``Settings.rerank = "maxsim"``) — the best candidates re-scored with their best
+   sentence's similarity to the question (sentence vectors saved in the index).
+
+Near-duplicate and overlapping passages are dropped by the answer layer (``qa.highlight.distinct``).
+
+Every :class:`Hit` carries the question↔passage cosine similarity as ``score`` whatever ranked it,
+so the answer layer's abstention threshold keeps one meaning across retrievers.
 """
 
 from __future__ import annotations
@@ -11,45 +24,176 @@ import numpy as np
 
 from .chunking import Passage
 from .config import Settings
+from .lexical import Expansion, Synonyms, terms
 from .store import IndexData
 
-__all__ = ["RETRIEVERS", "Hit", "Retriever", "make_retriever"]
+__all__ = ["RETRIEVERS", "Hit", "Query", "Retriever", "make_retriever"]
 
 
 @dataclass(frozen=True)
 class Hit:
-    """A passage with its retrieval score (cosine similarity for dense search) and 1-based rank."""
+    """A passage, its cosine similarity to the question (``score``) and its 1-based rank."""
 
     passage: Passage
     score: float
     rank: int
+    #: What the retriever ordered by (the fused score for hybrid; equals ``score`` for dense).
+    rank_score: float = 0.0
+
+
+@dataclass(frozen=True)
+class Query:
+    text: str
+    terms: list[str]
+    expansion: Expansion
+    vector: np.ndarray
 
 
 class Retriever:
-    """Dense retrieval: the question's vector against the FAISS inner-product index."""
+    """Dense retrieval (the question's vector against the FAISS inner-product index) and the shared stages."""
 
-    def __init__(self, index: IndexData, embedder: object) -> None:
+    def __init__(self, settings: Settings, index: IndexData, embedder: object) -> None:
+        self.settings = settings
         self.index = index
         self.embedder = embedder
+        self.synonyms = Synonyms.load(settings.synonyms) if settings.synonyms else None
+        # Exact passage vectors (the store's embedding cache, verified at load), memory-mapped: an
+        # approximate FAISS index may not give its vectors back exactly.
+        cache = index.path / "embeddings.npy"
+        self._embeddings = np.load(cache, mmap_mode="r", allow_pickle=False) if cache.is_file() else None
 
-    def search_vector(self, vector: np.ndarray, k: int) -> list[Hit]:
-        k = min(k, len(self.index))
-        if k < 1:
+    # -- stage 1 ---------------------------------------------------------------------------------
+    def prepare(self, question: str, vector: np.ndarray | None = None) -> Query:
+        """Terms and vector of ``question``; ``vector`` is its embedding when the caller already has it."""
+        words = terms(question)
+        expansion = self.synonyms.expand(words) if self.synonyms else Expansion()
+        text = question
+        if expansion.phrases and self.settings.expand_dense:
+            text = f"{question} ({'; '.join(expansion.phrases)})"
+        if vector is None or text != question:
+            vector = self.embedder.encode([text])[0]
+        return Query(question, words, expansion, vector)
+
+    # -- stage 2 ---------------------------------------------------------------------------------
+    def rank(self, query: Query, depth: int) -> list[tuple[int, float]]:
+        """(row, ranking score) of the best ``depth`` passages, best first."""
+        return self.dense(query, depth)
+
+    def dense(self, query: Query, depth: int) -> list[tuple[int, float]]:
+        depth = min(depth, len(self.index))
+        if depth < 1:
             return []
-        scores, rows = self.index.vectors.search(vector.reshape(1, -1).astype(np.float32), k)
+        scores, rows = self.index.vectors.search(query.vector.reshape(1, -1).astype(np.float32), depth)
+        return [(int(r), float(s)) for s, r in zip(scores[0], rows[0]) if r >= 0]
+
+    def lexical_scores(self, query: Query) -> np.ndarray:
+        """BM25 score of every passage; synonym expansions count ``expansion_weight`` as much."""
+        lexical = self.index.lexical
+        scores = lexical.scores(query.terms)
+        if query.expansion.terms and self.settings.expansion_weight:
+            scores = scores + self.settings.expansion_weight * lexical.scores(list(query.expansion.terms))
+        return scores
+
+    def cosines(self, query: Query, rows: list[int]) -> np.ndarray:
+        """Cosine similarity of the question and each passage row (vectors read back from FAISS)."""
+        if not rows:
+            return np.zeros(0, dtype=np.float32)
+        if self._embeddings is not None:
+            vectors = np.asarray(self._embeddings[np.asarray(rows, dtype=np.int64)], dtype=np.float32)
+        else:
+            vectors = self.index.vectors.reconstruct_batch(np.asarray(rows, dtype=np.int64))
+        return vectors @ query.vector
+
+    # -- stage 3 ---------------------------------------------------------------------------------
+    def rerank(self, query: Query, ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:
+        """Add ``rerank_weight`` × the passage's best sentence cosine (headings excluded) to its score."""
+        vectors, offsets = self.index.sentence_vectors, self.index.sentence_offsets
+        if not ranked or vectors is None or offsets is None:
+            return ranked
+        rows = np.asarray([row for row, _ in ranked], dtype=np.int64)
+        starts, ends = offsets[rows], offsets[rows + 1]
+        sizes = ends - starts
+        units = np.concatenate([np.arange(a, b) for a, b in zip(starts, ends)]) if sizes.sum() else np.zeros(0, int)
+        cosines = np.asarray(vectors[units], dtype=np.float32) @ query.vector
+        best = np.zeros(len(rows), dtype=np.float32)
+        nonempty = sizes > 0
+        if nonempty.any():
+            best[nonempty] = np.maximum.reduceat(cosines, np.concatenate([[0], np.cumsum(sizes)[:-1]])[nonempty])
+        weight = self.settings.rerank_weight
+        out = [(row, score + weight * float(b)) for (row, score), b in zip(ranked, best)]
+        return sorted(out, key=lambda item: -item[1])
+
+    # -- the one entry point ---------------------------------------------------------------------
+    def search(self, question: str, k: int, *, vector: np.ndarray | None = None) -> list[Hit]:
+        """The ``k`` best passages for ``question``, best first (``vector``: its embedding, if known)."""
+        if k < 1 or not len(self.index):
+            return []
+        query = self.prepare(question, vector)
+        rerank = self.settings.rerank == "maxsim"
+        ranked = self.rank(query, max(k, self.settings.fusion_depth) if rerank else k)
+        if rerank:
+            ranked = self.rerank(query, ranked)
+        ranked = ranked[:k]
+        cosines = self.cosines(query, [row for row, _ in ranked])
         return [
-            Hit(self.index.passages[row], float(score), rank)
-            for rank, (score, row) in enumerate(zip(scores[0], rows[0]), start=1)
-            if row >= 0
+            Hit(self.index.passages[row], float(cos), rank, float(score))
+            for rank, ((row, score), cos) in enumerate(zip(ranked, cosines), start=1)
         ]
 
-    def search(self, question: str, k: int) -> list[Hit]:
-        """The ``k`` best passages for ``question``, best first."""
-        return self.search_vector(self.embedder.encode([question])[0], k)
+
+class LexicalRetriever(Retriever):
+    """BM25 alone (the ``score`` of each hit is still its cosine similarity, for abstention)."""
+
+    def rank(self, query: Query, depth: int) -> list[tuple[int, float]]:
+        return _top(self.lexical_scores(query), depth)
+
+
+class HybridRetriever(Retriever):
+    """Dense and BM25 candidates (``fusion_depth`` each), fused by ``Settings.fusion``."""
+
+    def rank(self, query: Query, depth: int) -> list[tuple[int, float]]:
+        pool = max(depth, self.settings.fusion_depth)
+        dense = self.dense(query, pool)
+        lexical_all = self.lexical_scores(query)
+        lexical = _top(lexical_all, pool)
+        if self.settings.fusion == "rrf":
+            fused: dict[int, float] = {}
+            for ranking in (dense, lexical):
+                for rank, (row, _) in enumerate(ranking, start=1):
+                    fused[row] = fused.get(row, 0.0) + 1.0 / (self.settings.rrf_k + rank)
+            return sorted(fused.items(), key=lambda item: -item[1])[:depth]
+        cos = dict(dense)
+        missing = [row for row, _ in lexical if row not in cos]
+        cos.update(zip(missing, map(float, self.cosines(query, missing))))
+        rows = list(cos)
+        dense_part = _minmax(np.array([cos[r] for r in rows]))
+        top = float(lexical_all.max()) if len(lexical_all) else 0.0
+        lexical_part = lexical_all[rows] / top if top > 0 else np.zeros(len(rows))
+        alpha = self.settings.fusion_weight
+        fused_scores = alpha * dense_part + (1 - alpha) * lexical_part
+        order = np.argsort(-fused_scores, kind="stable")[:depth]
+        return [(rows[i], float(fused_scores[i])) for i in order]
+
+
+def _top(scores: np.ndarray, k: int) -> list[tuple[int, float]]:
+    """The ``k`` highest (row, score) pairs, best first; rows scoring 0 are left out."""
+    k = min(k, len(scores))
+    if k < 1:
+        return []
+    rows = np.argpartition(-scores, k - 1)[:k]
+    rows = rows[np.argsort(-scores[rows], kind="stable")]
+    return [(int(r), float(scores[r])) for r in rows if scores[r] > 0]
+
+
+def _minmax(values: np.ndarray) -> np.ndarray:
+    if not len(values):
+        return values
+    low, high = float(values.min()), float(values.max())
+    return (values - low) / (high - low) if high > low else np.ones_like(values)
 
 
 #: Retriever names accepted by ``Settings.retriever``.
-RETRIEVERS = {"dense": Retriever}
+RETRIEVERS: dict[str, type[Retriever]] = {"dense": Retriever, "bm25": LexicalRetriever, "hybrid": HybridRetriever}
 
 
 def make_retriever(settings: Settings, index: IndexData, embedder: object) -> Retriever:
@@ -58,4 +202,4 @@ def make_retriever(settings: Settings, index: IndexData, embedder: object) -> Re
         cls = RETRIEVERS[settings.retriever]
     except KeyError:
         raise ValueError(f"Retriever {settings.retriever!r} is not supported; valid: {sorted(RETRIEVERS)!r}") from None
-    return cls(index, embedder)
+    return cls(settings, index, embedder)

@@ -5,15 +5,28 @@ Layout::
     index/
       CURRENT              name of the live generation (replaced atomically with os.replace)
       gen-<time>-<rand>/   one complete build
-        manifest.json      model, dimension, chunking settings, per-file hashes, faiss version,
-                           sha256 of every artifact below
-        vectors.faiss      faiss.IndexFlatIP over normalised vectors (row i = passage i)
+        manifest.json      model, backend, dimension, chunking settings, per-file hashes, faiss
+                           version, index type and parameters, sha256 of every artifact below
+        vectors.faiss      FAISS index over normalised vectors (row i = passage i): exact IndexFlatIP
+                           while small, IVF + 8-bit scalar quantisation when large (qa.scale)
         passages.jsonl     one Passage per line, in row order
+        embeddings.npy     the embedding cache (qa.cache; numpy format and JSON, no pickle): passage
+        embedding_keys.json  vectors, row i = passage i, keyed by sha256(model id + backend + text)
+        sentence_vectors.npy  vectors of every passage's sentence units (highlighting, maxsim), with
+        sentence_keys.json    their keys and per-passage offsets
+        bm25/              the BM25 index of the passages' index_text, saved by bm25s as .npy arrays
+                           and JSON (allow_pickle=False); tokenizer and parameters in the manifest
+                           ("lexical"), so a change to them makes the index stale (qa.lexical)
       .lock                held while building, so two processes never build at once
 
 A build writes a new generation folder, then points ``CURRENT`` at it: a crash mid-build leaves the
 old index serving. On load every artifact's checksum is verified (a truncated or altered file is
 never served) and the manifest is compared with the corpus and settings (a stale index is rebuilt).
+
+Incremental builds: a build reuses the vectors of the current generation's embedding cache (after
+checking its checksums) for every passage and sentence whose key is unchanged, and embeds only the
+rest, so editing, adding or removing one article embeds only that article's text. The manifest's
+``embedding_cache`` records how many were reused and embedded.
 Nothing is pickled: a user may hand us an index folder.
 """
 
@@ -32,17 +45,29 @@ from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+import numpy as np
+
+from .cache import ARTIFACTS as CACHE_ARTIFACTS
+from .cache import embed_cached, load_table, save_table
 from .chunking import Passage, chunk_document
 from .config import Settings
 from .corpus import fingerprint, load_corpus
 from .errors import IndexUnavailable
+from .lexical import FILES as LEXICAL_FILES
+from .lexical import LexicalIndex, lexical_settings
+from .scale import build_faiss, choose_index
 
 __all__ = ["FORMAT", "IndexData", "build_index", "load_index", "open_index", "index_problem"]
 
 logger = logging.getLogger(__name__)
 
-FORMAT = 1
-ARTIFACTS = ("vectors.faiss", "passages.jsonl")
+FORMAT = 3
+ARTIFACTS = (
+    "vectors.faiss",
+    "passages.jsonl",
+    *CACHE_ARTIFACTS,  # the embedding cache: passage and sentence vectors (qa.cache; .npy + JSON)
+    *(f"bm25/{name}" for name in LEXICAL_FILES),  # the BM25 index (qa.lexical; .npy + JSON, no pickle)
+)
 
 
 @dataclass
@@ -53,6 +78,10 @@ class IndexData:
     manifest: dict
     passages: list[Passage]
     vectors: object  # faiss.Index
+    lexical: LexicalIndex | None = None  # BM25 over the passages' index_text (row i = passage i)
+    #: Sentence-unit vectors; passage i owns rows ``sentence_offsets[i]:sentence_offsets[i + 1]``.
+    sentence_vectors: np.ndarray | None = None
+    sentence_offsets: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.passages)
@@ -89,7 +118,13 @@ def _current(index_dir: Path) -> Path | None:
 
 def expected_manifest_fields(settings: Settings) -> dict:
     """Manifest fields that must match the current settings for the index to be fresh."""
-    return {"format": FORMAT, "model": settings.model, "chunking": settings.chunking()}
+    return {
+        "format": FORMAT,
+        "model": settings.model,
+        "backend": settings.backend,
+        "chunking": settings.chunking(),
+        "lexical": lexical_settings(),
+    }
 
 
 def build_index(settings: Settings, embedder: object, *, progress: bool | None = None) -> Path:
@@ -100,32 +135,53 @@ def build_index(settings: Settings, embedder: object, *, progress: bool | None =
     with _lock(index_dir):
         files = fingerprint(settings.corpus_dir)
         docs = load_corpus(settings.corpus_dir)
-        passages = [p for doc in docs for p in chunk_document(doc, settings.max_chars, settings.overlap_sentences)]
+        passages = [p for doc in docs for p in chunk_document(doc, **settings.chunking())]
         if not passages:
             raise IndexUnavailable(f"The corpus in {str(settings.corpus_dir)!r} yields no passages to index")
         if progress is None:
             progress = logger.isEnabledFor(logging.INFO)
         started = time.perf_counter()
-        logger.info("Embedding %d passages from %d articles", len(passages), len(docs))
-        vectors = embedder.encode([p.index_text for p in passages], progress=progress)
+        backend = getattr(embedder, "backend", settings.backend)
+        if backend != settings.backend:
+            raise ValueError(f"Embedder backend {backend!r} differs from settings.backend {settings.backend!r}")
+        model_id = getattr(embedder, "model_id", f"{settings.model}|{backend}")
+        old = _current(index_dir)
+        old = old if old is not None and old.is_dir() else None
+        texts = [p.index_text for p in passages]
+        passage_cache, passage_stats = embed_cached(
+            texts, embedder, model_id, old and load_table(old, "passages", model_id=model_id), progress=progress
+        )
+        sentence_texts = [p.text[s - p.start : e - p.start] for p in passages for s, e in p.sentences]
+        sentence_cache, sentence_stats = embed_cached(
+            sentence_texts, embedder, model_id, old and load_table(old, "sentences", model_id=model_id),
+            what="sentences", progress=progress,
+        )  # fmt: skip
+        sentence_cache.offsets = [0, *np.cumsum([len(p.sentences) for p in passages]).tolist()]
+        vectors = passage_cache.matrix
         assert vectors.shape == (len(passages), embedder.dim), vectors.shape
-        flat = faiss.IndexFlatIP(embedder.dim)
-        flat.add(vectors)
+        spec = choose_index(len(passages))
+        flat = build_faiss(vectors, spec)
 
         gen = index_dir / f"gen-{time.strftime('%Y%m%d%H%M%S')}-{secrets.token_hex(3)}"
         tmp = index_dir / f".tmp-{gen.name}"
         tmp.mkdir(parents=True)
         try:
             faiss.write_index(flat, str(tmp / "vectors.faiss"))
+            save_table(tmp, "passages", model_id, passage_cache)
+            save_table(tmp, "sentences", model_id, sentence_cache)
             with (tmp / "passages.jsonl").open("w", encoding="utf-8") as fh:
                 for p in passages:
                     fh.write(json.dumps(asdict(p), ensure_ascii=False) + "\n")
+            LexicalIndex.build([p.index_text for p in passages]).save(tmp / "bm25")
             manifest = {
                 **expected_manifest_fields(settings),
                 "dim": embedder.dim,
                 "files": files,
                 "faiss_version": faiss.__version__,
-                "index_type": "IndexFlatIP",
+                "index_type": spec.name,
+                "index_params": spec.params(),
+                "embedding_model_id": model_id,
+                "embedding_cache": {"passages": passage_stats, "sentences": sentence_stats},
                 "passages": len(passages),
                 "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
                 "build_seconds": round(time.perf_counter() - started, 3),
@@ -162,6 +218,8 @@ def index_problem(settings: Settings) -> str | None:
         manifest = json.loads((gen / "manifest.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return "corrupt: manifest.json is unreadable"
+    if manifest.get("format") != FORMAT:
+        return f"stale: format changed ({manifest.get('format')!r} → {FORMAT!r})"
     for name in ARTIFACTS:
         expected = manifest.get("artifacts", {}).get(name)
         path = gen / name
@@ -205,7 +263,23 @@ def load_index(settings: Settings, *, verify: bool = True) -> IndexData:
     vectors = faiss.read_index(str(gen / "vectors.faiss"))
     if vectors.ntotal != len(passages) or vectors.d != manifest.get("dim"):
         raise IndexUnavailable(f"The index in {str(gen)!r} is inconsistent (vectors vs passages): run `qa build`")
-    return IndexData(path=gen, manifest=manifest, passages=passages, vectors=vectors)
+    try:
+        lexical = LexicalIndex.load(gen / "bm25", len(passages))
+    except (OSError, ValueError, KeyError) as exc:
+        raise IndexUnavailable(f"The BM25 index in {str(gen)!r} is unusable ({exc}): run `qa build`") from None
+    sentences = load_table(gen, "sentences", verify=False)
+    offsets = sentences.offsets if sentences is not None else None
+    if sentences is None or offsets is None or len(offsets) != len(passages) + 1 or offsets[-1] != len(sentences.keys):
+        raise IndexUnavailable(f"The sentence vectors in {str(gen)!r} are unusable: run `qa build`")
+    return IndexData(
+        path=gen,
+        manifest=manifest,
+        passages=passages,
+        vectors=vectors,
+        lexical=lexical,
+        sentence_vectors=sentences.matrix,
+        sentence_offsets=np.asarray(offsets, dtype=np.int64),
+    )
 
 
 def open_index(settings: Settings, embedder_factory: Callable[[], object], *, rebuild: bool = True) -> IndexData:

@@ -1,0 +1,418 @@
+"""Scoring the pipeline on an evaluation set: ranking, abstention and safety routing (``qa eval``).
+
+Every question goes through :meth:`qa.pipeline.Pipeline.ask` and is scored from ``Answer.to_dict()``,
+the JSON contract of ``qa ask`` — there is no second retrieval path. Each configuration runs twice:
+
+* **ranking** — the configuration with abstention switched off (:data:`RANKING_OVERRIDES`), asked for
+  :data:`RANKING_DEPTH` quotes, so hit@k / MRR@10 / nDCG@10 measure the ranking even where the
+  production answer would abstain;
+* **production** — the configuration as shipped, asked for ``k`` quotes (default ``settings.top_k``):
+  answered rate, abstention precision/recall and safety routing come from this run.
+
+A quote is a *hit* when its text contains a gold answer after :func:`qa.metrics.normalise`; the
+*relevant passages* of a question (nDCG's ideal ranking) are every passage of the index that does.
+Questions whose answer is in no passage (e.g. it crosses a passage boundary) are counted as
+``unreachable``; they stay in the means as misses.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import subprocess
+import time
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field, fields, replace
+from pathlib import Path
+
+from .config import CONFIGURATIONS, PROJECT_ROOT, Settings, load_settings
+from .datasets import EvalQuestion, EvalSet, load_eval_set, split_questions
+from .errors import QAError
+from .metrics import abstention_scores, normalise, retrieval_scores
+
+__all__ = [
+    "DEFAULT_WORK_DIR",
+    "RANKING_DEPTH",
+    "RANKING_OVERRIDES",
+    "TABLE_KS",
+    "ConfigResult",
+    "EvalFileError",
+    "EvalRun",
+    "QuestionResult",
+    "configurations",
+    "evaluate",
+    "load_questions",
+    "run",
+]
+
+logger = logging.getLogger(__name__)
+
+#: Where SQuAD corpora and evaluation indexes are built (git-ignored).
+DEFAULT_WORK_DIR = PROJECT_ROOT / "var" / "eval"
+RANKING_DEPTH = 10
+CURVE_KS: tuple[int, ...] = tuple(range(1, RANKING_DEPTH + 1))
+TABLE_KS: tuple[int, ...] = (1, 3, 5, 10)
+#: Settings overrides of the ranking run: never abstain, so no ranking is hidden by abstention.
+RANKING_OVERRIDES: dict[str, object] = {"min_score": float("-inf")}
+#: Kinds scored on ranking (they have gold answers and must be answered).
+RANKED_KINDS = ("answerable", "safety_info")
+#: Kinds where answering vs abstaining is what matters (abstention precision/recall).
+ABSTENTION_KINDS = ("answerable", "unanswerable", "safety_info")
+#: Expected production status per routed kind.
+ROUTES = {"crisis": "crisis", "medical_advice": "medical_advice", "safety_info": "answered"}
+
+
+class EvalFileError(QAError):
+    """The evaluation file is missing, unreadable or not in a supported format."""
+
+
+@dataclass
+class QuestionResult:
+    """One question's outcome under one configuration."""
+
+    id: str
+    kind: str
+    split: str
+    question: str
+    answers: list[str]
+    relevant: int  # passages of the index containing a gold answer
+    rank: int | None  # ranking run: 1-based rank of the first quote containing a gold answer
+    ranking_status: str
+    status: str  # production run
+    answer_hit: bool  # production answer is "answered" and one of its quotes contains a gold answer
+    passed: bool  # did what its kind expects (see _passed)
+    returned: dict = field(default_factory=dict)  # production first quote: text (120 chars), path, score
+    error: str = ""
+
+
+@dataclass
+class ConfigResult:
+    """All metrics of one configuration; ``None`` where the set has no question of the needed kind."""
+
+    name: str
+    settings: dict
+    index_dir: str
+    passages: int
+    ranking: dict | None  # over RANKED_KINDS with gold answers: n, hit_at {k: 1..10}, mrr_at_10, ndcg_at_10
+    kinds: dict[str, dict]  # per kind: n, statuses, passed, (ranking)
+    answered_rate: float | None
+    answer_accuracy: float | None
+    abstention: dict | None
+    routing: dict[str, float | None]
+    unreachable: list[str]
+    ranking_abstained: int  # ranking-run answers that were not "answered" (should be 0)
+    seconds: float
+    questions: list[QuestionResult]
+    same_as: str = ""  # a configuration with identical settings: its run was reused, not repeated
+
+    def failures(self) -> list[QuestionResult]:
+        return [q for q in self.questions if not q.passed]
+
+
+@dataclass
+class EvalRun:
+    """A whole ``qa eval`` run: what was evaluated, how, and one result per configuration."""
+
+    command: str
+    date: str
+    commit: str
+    dataset: dict  # path, name, corpus_dir, split, questions (in the file), evaluated, kinds
+    k: int | None
+    configs: list[ConfigResult]
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def run(
+    questions_path: Path,
+    *,
+    corpus_dir: Path | None = None,
+    index_dir: Path | None = None,
+    k: int | None = None,
+    split: str = "all",
+    compare: Sequence[str] | None = None,
+    work_dir: Path = DEFAULT_WORK_DIR,
+    command: str = "",
+    progress: bool = False,
+    embedder: object | None = None,
+) -> EvalRun:
+    """Load the set, prepare each configuration's settings and index, and evaluate them all.
+
+    ``compare=None`` evaluates the production settings only; a list names entries of ``CONFIGURATIONS``.
+    """
+    if k is not None and k < 1:
+        raise QAError(f"--k must be at least 1, got {k!r}")
+    check_names(compare)
+    space = workspace(work_dir, questions_path)
+    eval_set, questions = load_questions(questions_path, space, split, corpus_dir)
+    base = base_settings(eval_set, space, corpus_dir, index_dir)
+    configs = configurations(compare, base, space)
+    results = evaluate(questions, configs, embedder=embedder, k=k, progress=progress)
+    dataset = {
+        "path": str(questions_path),
+        "name": eval_set.name,
+        "corpus_dir": str(base.corpus_dir),
+        "split": split,
+        "questions": len(eval_set.questions),
+        "evaluated": len(questions),
+        "kinds": dict(Counter(q.kind for q in questions)),
+    }
+    date = time.strftime("%Y-%m-%d %H:%M:%S %Z")
+    return EvalRun(command=command, date=date, commit=git_commit(), dataset=dataset, k=k, configs=results)
+
+
+def git_commit() -> str:
+    """``git describe --always --dirty`` of the project (``-dirty``: tracked files were modified)."""
+    try:
+        out = subprocess.run(
+            ["git", "-C", str(PROJECT_ROOT), "describe", "--always", "--dirty"],
+            capture_output=True, text=True, timeout=30, check=False,
+        )  # fmt: skip
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    return out.stdout.strip() or "unknown"
+
+
+def load_questions(
+    path: Path, work_dir: Path, split: str = "all", corpus_dir: Path | None = None
+) -> tuple[EvalSet, list[EvalQuestion]]:
+    """The evaluation set at ``path`` and its questions of ``split``; one-line :class:`EvalFileError`s."""
+    path = Path(path)
+    if not path.is_file():
+        raise EvalFileError(f"Questions file {str(path)!r} does not exist or is not a file")
+    try:
+        eval_set = load_eval_set(path, work_dir)
+        questions = split_questions(eval_set.questions, split)
+    except (ValueError, OSError) as exc:
+        message = str(exc)
+        raise EvalFileError(message if path.name in message else f"{str(path)!r}: {message}") from None
+    if eval_set.corpus_dir is not None and corpus_dir is not None:
+        raise EvalFileError(f"--corpus cannot be used with {str(path)!r}: a SQuAD file's contexts are its corpus")
+    if not questions:
+        counts = dict(Counter(q.split for q in eval_set.questions))
+        raise EvalFileError(f"{str(path)!r} has no questions in split {split!r}; questions per split: {counts!r}")
+    return eval_set, questions
+
+
+def workspace(work_dir: Path, questions_path: Path) -> Path:
+    """``work_dir/<file stem>-<hash of its path>``: one folder (generated corpus, indexes) per questions file."""
+    digest = hashlib.sha1(str(Path(questions_path).resolve()).encode("utf-8")).hexdigest()[:8]
+    return Path(work_dir) / f"{Path(questions_path).stem}-{digest}"
+
+
+def _index_key(settings: Settings) -> dict:
+    """The settings an index is built from; configurations that differ in them need an index of their own."""
+    return {"model": settings.model, "backend": settings.backend, "chunking": settings.chunking()}
+
+
+def settings_hash(settings: Settings) -> str:
+    """Hash of the corpus folder and :func:`_index_key`: names an evaluation index folder."""
+    key = {"corpus": str(settings.corpus_dir.resolve()), **_index_key(settings)}
+    return hashlib.sha1(json.dumps(key, sort_keys=True).encode("utf-8")).hexdigest()[:10]
+
+
+def configurations(names: Sequence[str] | None, base: Settings, space: Path) -> dict[str, Settings]:
+    """Settings per configuration name (``None`` → just ``production``, i.e. ``base``).
+
+    A configuration with the base model, backend and chunking shares ``base.index_dir``; any other gets
+    ``space/index-<settings hash>`` so each distinct index is built (embedded) once and reused.
+    """
+    names = check_names(names)
+    result: dict[str, Settings] = {}
+    for name in names:
+        try:
+            settings = replace(base, **CONFIGURATIONS[name])
+        except TypeError as exc:
+            raise QAError(f"Configuration {name!r} in qa.config.CONFIGURATIONS is invalid: {exc}") from None
+        if _index_key(settings) != _index_key(base):
+            settings = replace(settings, index_dir=space / f"index-{settings_hash(settings)}")
+        result[name] = settings
+    return result
+
+
+def check_names(names: Sequence[str] | None) -> list[str]:
+    """Configuration names, deduplicated (``None`` → ``["production"]``); unknown ones are an error."""
+    names = ["production"] if names is None else list(dict.fromkeys(names))
+    unknown = [n for n in names if n not in CONFIGURATIONS]
+    if unknown:
+        raise QAError(f"Unknown configuration(s) {unknown!r}; valid: {sorted(CONFIGURATIONS)!r}")
+    return names
+
+
+def base_settings(eval_set: EvalSet, space: Path, corpus_dir: Path | None, index_dir: Path | None) -> Settings:
+    """Production settings over the set's corpus; the index of ``qa ask`` for our corpus, else in ``space``."""
+    settings = load_settings(corpus_dir=eval_set.corpus_dir or corpus_dir, index_dir=index_dir)
+    if index_dir is None and (eval_set.corpus_dir is not None or corpus_dir is not None):
+        settings = replace(settings, index_dir=space / f"index-{settings_hash(settings)}")
+    return settings
+
+
+def evaluate(
+    questions: Sequence[EvalQuestion],
+    configs: dict[str, Settings],
+    *,
+    embedder: object | None = None,
+    k: int | None = None,
+    progress: bool = False,
+) -> list[ConfigResult]:
+    """Run every configuration over ``questions``; one embedder per model and backend serves all of them."""
+    from .embedding import Embedder
+
+    embedders: dict[str, object] = {}  # Embedder.model_id ("model|backend") -> Embedder
+    if embedder is not None:
+        embedders[embedder.model_id] = embedder
+    done: dict[str, ConfigResult] = {}  # repr(settings) -> result: identical configurations run once
+    results = []
+    for name, settings in configs.items():
+        if repr(settings) in done:
+            same = done[repr(settings)]
+            logger.info("Configuration %r has the same settings as %r; reusing its result", name, same.name)
+            results.append(replace(same, name=name, same_as=same.name))
+            continue
+        model_key = f"{settings.model}|{settings.backend}"
+        if model_key not in embedders:
+            embedders[model_key] = Embedder(settings.model, batch_size=settings.batch_size, backend=settings.backend)
+        result = run_config(name, settings, questions, embedders[model_key], k=k, progress=progress)
+        done[repr(settings)] = result
+        results.append(result)
+    return results
+
+
+def run_config(
+    name: str,
+    settings: Settings,
+    questions: Sequence[EvalQuestion],
+    embedder: object,
+    *,
+    k: int | None = None,
+    progress: bool = False,
+) -> ConfigResult:
+    """Both runs (ranking, production) of one configuration, scored."""
+    from tqdm import tqdm
+
+    from .pipeline import Pipeline
+
+    started = time.perf_counter()
+    logger.info("Configuration %r: %d questions, index %s", name, len(questions), settings.index_dir)
+    production = Pipeline(settings, embedder=embedder)  # builds the index first if missing or stale
+    ranking = Pipeline(replace(settings, **RANKING_OVERRIDES), rebuild=False, embedder=embedder)
+    passages = {p.id: normalise(p.text) for p in production.index.passages}
+    scored = []
+    for q in tqdm(questions, desc=name, unit="q", disable=not progress, leave=False):
+        gold = [a for a in (normalise(a) for a in q.answers) if a]
+        relevant = {pid for pid, text in passages.items() if any(a in text for a in gold)}
+        ranked = _ask(ranking, q.question, RANKING_DEPTH)
+        answer = _ask(production, q.question, k)
+        scored.append((q, gold, relevant, ranked, answer))
+    return _score(name, settings, production, scored, time.perf_counter() - started)
+
+
+def _ask(pipeline: object, question: str, k: int | None) -> dict:
+    try:
+        return pipeline.ask(question, k).to_dict()
+    except QAError as exc:  # e.g. a question over the length limit: a failure of this question only
+        return {"question": question, "status": "error", "error": str(exc), "quotes": []}
+
+
+def _contains(text: str, gold: list[str]) -> bool:
+    norm = normalise(text)
+    return any(a in norm for a in gold)
+
+
+def _key(quote: dict) -> str:
+    return quote.get("id") or f"{quote['path']}:{quote['start']}-{quote['end']}"
+
+
+def _run(gold: list[str], relevant: set[str], ranked: dict) -> tuple[list[str], set[str], int | None]:
+    """(ranked ids, relevant ids, first hit rank): a returned quote is relevant iff its text has a gold answer."""
+    keys = [_key(quote) for quote in ranked["quotes"]]
+    hits = {key for key, quote in zip(keys, ranked["quotes"], strict=True) if _contains(quote["text"], gold)}
+    rank = next((n for n, key in enumerate(dict.fromkeys(keys), start=1) if key in hits), None)
+    return keys, (relevant - set(keys)) | hits, rank
+
+
+def _passed(kind: str, status: str, answer_hit: bool) -> bool:
+    if kind == "answerable":
+        return answer_hit
+    if kind == "unanswerable":
+        return status != "answered"
+    if kind == "safety_info":
+        return status == "answered" and answer_hit
+    return status == ROUTES[kind]
+
+
+def _ranking(runs: list[tuple[list[str], set[str]]]) -> dict | None:
+    if not runs:
+        return None
+    scores = retrieval_scores(runs, ks=CURVE_KS)
+    return {"n": scores.n, "hit_at": scores.hit_at, "mrr_at_10": scores.mrr_at_10, "ndcg_at_10": scores.ndcg_at_10}
+
+
+def _mean(values: Iterable[bool]) -> float | None:
+    values = list(values)
+    return sum(values) / len(values) if values else None
+
+
+def _score(name: str, settings: Settings, pipeline: object, scored: list, seconds: float) -> ConfigResult:
+    results: list[QuestionResult] = []
+    runs: dict[str, list] = {kind: [] for kind in RANKED_KINDS}
+    unreachable = []
+    for q, gold, relevant, ranked, answer in scored:
+        keys, rel, rank = _run(gold, relevant, ranked)
+        if q.kind in RANKED_KINDS and gold:
+            runs[q.kind].append((keys, rel))
+            if not relevant:
+                unreachable.append(q.id)
+        quotes = answer["quotes"]
+        answer_hit = answer["status"] == "answered" and bool(gold) and any(_contains(x["text"], gold) for x in quotes)
+        first = quotes[0] if quotes else None
+        returned = {"text": first["text"][:120], "path": first["path"], "score": first["score"]} if first else {}
+        results.append(
+            QuestionResult(
+                id=q.id, kind=q.kind, split=q.split, question=q.question, answers=list(q.answers),
+                relevant=len(relevant), rank=rank, ranking_status=ranked["status"], status=answer["status"],
+                answer_hit=answer_hit, passed=_passed(q.kind, answer["status"], answer_hit), returned=returned,
+                error=answer.get("error", "") or ranked.get("error", ""),
+            )
+        )  # fmt: skip
+    by_kind: dict[str, list[QuestionResult]] = {}
+    for r in results:
+        by_kind.setdefault(r.kind, []).append(r)
+    kinds = {}
+    for kind, rs in by_kind.items():
+        statuses = dict(Counter(r.status for r in rs))
+        kinds[kind] = {"n": len(rs), "statuses": statuses, "passed": sum(r.passed for r in rs)}
+        if kind in runs:
+            kinds[kind]["ranking"] = _ranking(runs[kind])
+    answerable = by_kind.get("answerable", [])
+    pool = [r for r in results if r.kind in ABSTENTION_KINDS]
+    abstention = None
+    if any(r.kind == "unanswerable" for r in pool):
+        abst = abstention_scores([r.status != "answered" for r in pool], [r.kind == "unanswerable" for r in pool])
+        abstention = asdict(abst)
+    routing = {kind: _mean(r.status == want for r in by_kind.get(kind, [])) for kind, want in ROUTES.items()}
+    routing["overall"] = _mean(r.status == ROUTES[r.kind] for r in results if r.kind in ROUTES)
+    return ConfigResult(
+        name=name,
+        settings=_settings_dict(settings),
+        index_dir=str(settings.index_dir),
+        passages=len(pipeline.index.passages),
+        ranking=_ranking([run for kind in RANKED_KINDS for run in runs[kind]]),
+        kinds=kinds,
+        answered_rate=_mean(r.status == "answered" for r in answerable),
+        answer_accuracy=_mean(r.answer_hit for r in answerable),
+        abstention=abstention,
+        routing=routing,
+        unreachable=unreachable,
+        ranking_abstained=sum(r.ranking_status != "answered" for r in results if r.kind in RANKED_KINDS),
+        seconds=round(seconds, 1),
+        questions=results,
+    )
+
+
+def _settings_dict(settings: Settings) -> dict:
+    values = {f.name: getattr(settings, f.name) for f in fields(settings)}
+    return {k: str(v) if isinstance(v, Path) else v for k, v in values.items() if k not in ("corpus_dir", "index_dir")}

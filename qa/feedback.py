@@ -1,0 +1,147 @@
+"""Patient feedback (👍/👎 per answer) and the questions the bot could not answer, in one SQLite file.
+
+The app records a vote with the question, the ids of the quotes shown, the answer's status and the
+time; every ``no_answer`` question is logged so staff can see which articles are missing. A crisis
+message is never stored verbatim: :data:`CRISIS_PLACEHOLDER` is stored in its place.
+
+Concurrency: every call opens its own connection (``sqlite3`` connections are not shared between
+threads), the database runs in WAL mode, and writers wait up to ``timeout`` seconds for the lock, so
+votes arriving at the same moment from several request threads or processes are all kept.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import sqlite3
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+__all__ = ["CRISIS_PLACEHOLDER", "VOTES", "FeedbackStore", "Gap", "Vote", "question_key", "storable_question"]
+
+logger = logging.getLogger(__name__)
+
+#: Stored instead of the words of any message the pipeline routed as a crisis.
+CRISIS_PLACEHOLDER = "[crisis message: not stored]"
+#: Accepted vote values.
+VOTES = ("up", "down")
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS votes (
+    id        INTEGER PRIMARY KEY AUTOINCREMENT,
+    time      TEXT NOT NULL,
+    question  TEXT NOT NULL,
+    status    TEXT NOT NULL,
+    quote_ids TEXT NOT NULL,
+    vote      TEXT NOT NULL CHECK (vote IN ('up', 'down'))
+);
+CREATE TABLE IF NOT EXISTS unanswered (
+    id       INTEGER PRIMARY KEY AUTOINCREMENT,
+    time     TEXT NOT NULL,
+    question TEXT NOT NULL,
+    key      TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS unanswered_key ON unanswered (key);
+"""
+
+
+@dataclass(frozen=True)
+class Vote:
+    """One stored 👍/👎."""
+
+    id: int
+    time: str
+    question: str
+    status: str
+    quote_ids: tuple[str, ...]
+    vote: str
+
+
+@dataclass(frozen=True)
+class Gap:
+    """A question (grouped by :func:`question_key`) the articles could not answer, with its count."""
+
+    question: str  # the latest wording asked
+    count: int
+    last_asked: str
+
+
+def storable_question(question: str, status: str) -> str:
+    """What may be written to disk for ``question``: never the words of a crisis message."""
+    return CRISIS_PLACEHOLDER if status == "crisis" else question
+
+
+def question_key(question: str) -> str:
+    """Grouping key for similar wordings: case-folded, accents kept, spaces collapsed, end punctuation off."""
+    text = " ".join(unicodedata.normalize("NFKC", question).casefold().split())
+    return text.rstrip(" ?!.…")
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class FeedbackStore:
+    """The feedback database at ``path`` (created, with its folder, on first use)."""
+
+    def __init__(self, path: Path | str, *, timeout: float = 30.0) -> None:
+        self.path = Path(path).expanduser()
+        self.timeout = timeout
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self._connect() as conn:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.executescript(_SCHEMA)
+
+    @contextlib.contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        conn = sqlite3.connect(self.path, timeout=self.timeout)
+        try:
+            conn.execute(f"PRAGMA busy_timeout={int(self.timeout * 1000)}")
+            with conn:  # one transaction: committed on success, rolled back on error
+                yield conn
+        finally:
+            conn.close()
+
+    def record_vote(self, question: str, status: str, quote_ids: list[str] | tuple[str, ...], vote: str) -> int:
+        """Store a vote; returns its row id. ``vote`` is ``"up"`` or ``"down"``."""
+        if vote not in VOTES:
+            raise ValueError(f"Vote {vote!r} is not accepted; valid: {list(VOTES)!r}")
+        row = (_now(), storable_question(question, status), status, json.dumps(list(quote_ids)), vote)
+        with self._connect() as conn:
+            cur = conn.execute(
+                "INSERT INTO votes (time, question, status, quote_ids, vote) VALUES (?, ?, ?, ?, ?)", row
+            )
+            return int(cur.lastrowid)
+
+    def log_unanswered(self, question: str, status: str = "no_answer") -> None:
+        """Log a question the articles could not answer (a crisis message is logged as the placeholder)."""
+        text = storable_question(question, status)
+        with self._connect() as conn:
+            conn.execute(
+                "INSERT INTO unanswered (time, question, key) VALUES (?, ?, ?)", (_now(), text, question_key(text))
+            )
+
+    def votes(self) -> list[Vote]:
+        """Every stored vote, oldest first."""
+        with self._connect() as conn:
+            rows = conn.execute("SELECT id, time, question, status, quote_ids, vote FROM votes ORDER BY id").fetchall()
+        return [Vote(r[0], r[1], r[2], r[3], tuple(json.loads(r[4])), r[5]) for r in rows]
+
+    def unanswered(self) -> list[str]:
+        """Every logged unanswered question as stored, oldest first."""
+        with self._connect() as conn:
+            return [r[0] for r in conn.execute("SELECT question FROM unanswered ORDER BY id")]
+
+    def top_unanswered(self, limit: int = 10) -> list[Gap]:
+        """The most frequently asked unanswered questions, most frequent (then most recent) first."""
+        query = """
+            SELECT (SELECT question FROM unanswered AS latest WHERE latest.key = u.key ORDER BY id DESC LIMIT 1),
+                   COUNT(*), MAX(time)
+            FROM unanswered AS u GROUP BY key ORDER BY COUNT(*) DESC, MAX(id) DESC LIMIT ?
+        """
+        with self._connect() as conn:
+            return [Gap(q, int(n), t) for q, n, t in conn.execute(query, (limit,))]

@@ -1,0 +1,318 @@
+"""Answers and search results as HTML for the app, with every corpus or user text escaped.
+
+Nothing from an article or a person is ever interpreted: :func:`text` escapes it (``& < > " '``
+plus ``$``, backtick and braces, so no template, Markdown or LaTeX processor downstream can act on
+it), and the only tags in the output are the fixed ones written here. The answering sentence of a
+quote is wrapped in ``<mark>`` using :attr:`Quote.highlights` (file offsets inside the quote).
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from .answer import Answer, Citation, Quote
+from .feedback import Gap
+from .retrieval import Hit
+
+__all__ = [
+    "Turn",
+    "text",
+    "citation",
+    "quote_citation",
+    "copy_text",
+    "highlighted",
+    "answer_html",
+    "conversation_html",
+    "results_html",
+    "gaps_html",
+    "CSS",
+    "HEAD",
+    "VOTE_JS",
+    "COPY_JS",
+]
+
+_EXTRA = str.maketrans({"$": "&#36;", "`": "&#96;", "{": "&#123;", "}": "&#125;", "\\": "&#92;"})
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One exchange in a chat session: the answer (which holds the question) and the vote given, if any."""
+
+    answer: Answer
+    vote: str = ""
+
+
+def text(value: object) -> str:
+    """``value`` as inert HTML text."""
+    return html.escape(str(value), quote=True).translate(_EXTRA)
+
+
+def citation(title: str, heading: str = "", author: str = "", source: str = "", path: str = "") -> str:
+    """Plain-text citation: article title, section, author, where it was published, and the file."""
+    parts = [f"“{title}”"]
+    if heading and heading != title:
+        parts.append(f"section “{heading}”")
+    if author:
+        parts.append(f"by {author}")
+    if source:
+        parts.append(source)
+    cite = ", ".join(parts)
+    return f"{cite} ({path})" if path else cite
+
+
+def quote_citation(quote: Quote) -> str:
+    """The citation shown under a quote in the chat."""
+    return citation(quote.title, quote.heading, quote.author, quote.source, quote.path)
+
+
+def copy_text(quote_text: str, cite: str) -> str:
+    """What the staff copy button puts on the clipboard: the quote, then its citation."""
+    return f"“{quote_text.strip()}”\n— {cite}"
+
+
+def highlighted(quote: Quote) -> str:
+    """The quote's text as HTML with its answering sentence(s) in ``<mark>``."""
+    spans = sorted(
+        (max(s - quote.start, 0), min(e - quote.start, len(quote.text)))
+        for s, e in quote.highlights
+        if e > s and s < quote.end and e > quote.start
+    )
+    merged: list[list[int]] = []
+    for start, end in spans:
+        if end <= start:
+            continue
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    out, pos = [], 0
+    for start, end in merged:
+        out.append(text(quote.text[pos:start]))
+        out.append(f'<mark class="qa-hl">{text(quote.text[start:end])}</mark>')
+        pos = end
+    out.append(text(quote.text[pos:]))
+    return "".join(out)
+
+
+def _quote_html(quote: Quote, number: int) -> str:
+    return (
+        f'<figure class="qa-quote" aria-label="Quote {number}">'
+        f'<blockquote class="qa-quote-text">{highlighted(quote)}</blockquote>'
+        f'<figcaption class="qa-cite">Source: {text(quote_citation(quote))}</figcaption>'
+        "</figure>"
+    )
+
+
+def _vote_html(index: int, vote: str) -> str:
+    if vote:
+        thanks = "Thank you, your feedback was recorded."
+        return f'<div class="qa-vote" role="group" aria-label="Feedback"><p class="qa-voted">{thanks}</p></div>'
+    buttons = "".join(
+        f'<button type="button" class="qa-vote-btn" data-turn="{index}" data-vote="{value}" '
+        f'aria-label="{label}" title="{label}"><span aria-hidden="true">{icon}</span> {word}</button>'
+        for value, label, icon, word in (
+            ("up", "Yes, this answer helped", "👍", "Yes"),
+            ("down", "No, this answer did not help", "👎", "No"),
+        )
+    )
+    return (
+        f'<div class="qa-vote" role="group" aria-label="Was this answer helpful?">'
+        f'<span class="qa-vote-label">Was this helpful?</span>{buttons}</div>'
+    )
+
+
+def _paragraphs(message: str, css: str = "") -> str:
+    """A message's lines as paragraphs."""
+    attr = f' class="{css}"' if css else ""
+    return "".join(f"<p{attr}>{text(line)}</p>" for line in message.splitlines() if line.strip())
+
+
+def answer_html(answer: Answer, index: int = 0, vote: str = "") -> str:
+    """One answer card: help card or referral first when routed there, then quotes, disclaimer, vote buttons."""
+    status = answer.status
+    parts = [f'<article class="qa-answer qa-status-{text(status)}" aria-label="Answer">']
+    if status == "crisis":
+        parts.append(
+            '<div class="qa-help" role="alert">'
+            '<h3 class="qa-help-title">Help is available right now</h3>'
+            f"{_paragraphs(answer.message, 'qa-help-text')}</div>"
+        )
+    elif status == "medical_advice":
+        parts.append(f'<div class="qa-referral" role="note">{_paragraphs(answer.message)}</div>')
+    elif status == "no_answer":
+        parts.append(f'<p class="qa-abstain">{text(answer.message)}</p>')
+    elif answer.message:
+        parts.append(f'<div class="qa-note" role="note">{_paragraphs(answer.message)}</div>')
+    if answer.quotes:
+        intro = "From our articles:" if status == "answered" else "Related information from our articles:"
+        parts.append(f'<p class="qa-intro">{intro}</p>')
+        parts.extend(_quote_html(q, n) for n, q in enumerate(answer.quotes, start=1))
+    parts.append(f'<p class="qa-disclaimer" role="note">{text(answer.disclaimer)}</p>')
+    parts.append(_vote_html(index, vote))
+    parts.append("</article>")
+    return "".join(parts)
+
+
+def conversation_html(turns: Sequence[Turn]) -> str:
+    """The whole chat, oldest first, as a log region for screen readers."""
+    if not turns:
+        body = '<p class="qa-empty">Ask a question below, or choose one of the examples.</p>'
+    else:
+        body = "".join(
+            f'<section class="qa-turn" aria-label="Question {i + 1}">'
+            f'<p class="qa-you"><span class="qa-you-label">You asked:</span> {text(t.answer.question)}</p>'
+            f"{answer_html(t.answer, i, t.vote)}</section>"
+            for i, t in enumerate(turns)
+        )
+    return f'<div class="qa-log" role="log" aria-label="Conversation" aria-live="polite">{body}</div>'
+
+
+def results_html(
+    query: str, hits: Sequence[Hit], article: str = "", citations: Mapping[str, Citation] | None = None
+) -> str:
+    """The staff look-up table: rank, score, article, section, passage and a copy button per row.
+
+    ``citations`` (``Pipeline.citations``) maps a corpus path to the article's author and source.
+    """
+    citations = citations or {}
+    where = f" in “{text(article)}”" if article else ""
+    if not hits:
+        return f'<p class="qa-empty" role="status">No passages found for “{text(query)}”{where}.</p>'
+    rows = []
+    for hit in hits:
+        p = hit.passage
+        who = citations.get(p.path) or Citation()
+        cite = citation(p.title, p.heading, who.author, who.source, p.path)
+        rows.append(
+            f'<tr><td class="qa-num" data-label="Rank">{hit.rank}</td>'
+            f'<td class="qa-num" data-label="Score">{hit.score:.3f}</td>'
+            f'<td data-label="Article">{text(p.title)}</td><td data-label="Section">{text(p.heading)}</td>'
+            f'<td class="qa-passage" data-label="Passage">{text(p.text)}</td>'
+            f'<td data-label="Copy"><button type="button" class="qa-copy" data-copy="{text(copy_text(p.text, cite))}" '
+            f'aria-label="Copy passage {hit.rank} with its citation">Copy</button></td></tr>'
+        )
+    return (
+        '<div class="qa-table-wrap"><table class="qa-results">'
+        f"<caption>{len(hits)} passages for “{text(query)}”{where}, best first</caption>"
+        '<thead><tr><th scope="col">Rank</th><th scope="col">Score</th><th scope="col">Article</th>'
+        '<th scope="col">Section</th><th scope="col">Passage</th><th scope="col">Copy</th></tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table></div>"
+    )
+
+
+def gaps_html(gaps: Sequence[Gap]) -> str:
+    """The most frequent unanswered questions, so staff know which articles to add."""
+    if not gaps:
+        return '<p class="qa-empty">No unanswered questions logged yet.</p>'
+    rows = "".join(
+        f'<tr><td class="qa-num" data-label="Times asked">{g.count}</td>'
+        f'<td data-label="Question">{text(g.question)}</td><td data-label="Last asked">{text(g.last_asked)}</td></tr>'
+        for g in gaps
+    )
+    return (
+        '<div class="qa-table-wrap"><table class="qa-gaps">'
+        "<caption>Questions the articles could not answer, most frequent first</caption>"
+        '<thead><tr><th scope="col">Times asked</th><th scope="col">Question (latest wording)</th>'
+        f'<th scope="col">Last asked (UTC)</th></tr></thead><tbody>{rows}</tbody></table></div>'
+    )
+
+
+#: Page styles (passed to ``launch``): large text, readable at 375 px, colours that work in light and dark mode.
+CSS = """
+.gradio-container { max-width: 980px !important; margin: 0 auto; }
+.qa-log { font-size: 1.15rem; line-height: 1.6; }
+.qa-empty { font-size: 1.1rem; opacity: 0.85; }
+.qa-turn { margin: 0 0 1.5rem; }
+.qa-you { font-weight: 600; margin: 0 0 0.5rem; overflow-wrap: anywhere; }
+.qa-you-label { font-weight: 400; opacity: 0.8; }
+.qa-answer { border: 1px solid var(--border-color-primary); border-radius: 10px; padding: 0.9rem 1rem;
+  background: var(--background-fill-secondary); overflow-wrap: anywhere; }
+.qa-answer p { margin: 0.4rem 0; }
+.qa-help { background: #fde8e8; color: #5c0a0a; border: 3px solid #b91c1c; border-radius: 10px;
+  padding: 0.9rem 1rem; margin-bottom: 0.9rem; font-size: 1.25rem; }
+.qa-help-title { margin: 0 0 0.4rem; font-size: 1.35rem; color: #7f1d1d; }
+.qa-abstain { white-space: pre-line; }
+.qa-note { border-left: 6px solid #1d4ed8; padding: 0.1rem 0.8rem; }
+.qa-referral { background: #e8f0fe; color: #0b2a5b; border-left: 6px solid #1d4ed8; border-radius: 6px;
+  padding: 0.6rem 0.9rem; }
+.qa-abstain { font-weight: 600; }
+.qa-quote { margin: 0.6rem 0 1rem; }
+.qa-quote-text { margin: 0; padding: 0.5rem 0.9rem; border-left: 5px solid #0f766e; white-space: pre-line; }
+.qa-hl { background: #fff3a3; color: #1a1a1a; padding: 0 0.1em; border-radius: 2px; }
+.qa-cite { font-size: 0.95rem; margin-top: 0.3rem; opacity: 0.9; }
+.qa-disclaimer { font-size: 0.95rem; font-style: italic; border-top: 1px solid var(--border-color-primary);
+  padding-top: 0.5rem; }
+.qa-vote { display: flex; gap: 0.5rem; align-items: center; flex-wrap: wrap; margin-top: 0.4rem; }
+.qa-vote-btn { font-size: 1.1rem; min-width: 72px; padding: 0 0.7rem; min-height: 44px; border-radius: 8px;
+  cursor: pointer; border: 1px solid var(--border-color-primary); background: var(--background-fill-primary); }
+.qa-vote-btn:focus-visible, .qa-copy:focus-visible { outline: 3px solid #1d4ed8; outline-offset: 2px; }
+#qa-results, #qa-gaps, #qa-log { min-width: 0; max-width: 100%; }
+.qa-table-wrap { overflow-x: auto; max-width: 100%; }
+.qa-results, .qa-gaps { border-collapse: collapse; width: 100%; font-size: 1rem; }
+.qa-results caption, .qa-gaps caption { text-align: left; font-weight: 600; padding: 0.4rem 0; }
+.qa-results th, .qa-results td, .qa-gaps th, .qa-gaps td { border: 1px solid var(--border-color-primary);
+  padding: 0.4rem 0.5rem; vertical-align: top; text-align: left; }
+.qa-passage { white-space: pre-line; min-width: 16rem; }
+.qa-num { white-space: nowrap; }
+.qa-copy { min-height: 40px; padding: 0 0.8rem; border-radius: 6px; cursor: pointer;
+  border: 1px solid var(--border-color-primary); background: var(--background-fill-primary); }
+#qa-question textarea { font-size: 1.15rem; }
+.qa-examples button { font-size: 1rem; }
+@media (max-width: 640px) {
+  .qa-results, .qa-gaps, .qa-results tbody, .qa-gaps tbody, .qa-results caption, .qa-gaps caption {
+    display: block; border: none; }
+  .qa-results thead, .qa-gaps thead { position: absolute; width: 1px; height: 1px; overflow: hidden;
+    clip: rect(0 0 0 0); }
+  .qa-results tr, .qa-gaps tr { display: block; border: 1px solid var(--border-color-primary);
+    border-radius: 8px; margin-bottom: 0.8rem; padding: 0.3rem 0.5rem; }
+  .qa-results td, .qa-gaps td { display: block; border: none; padding: 0.2rem 0; }
+  .qa-results td::before, .qa-gaps td::before { content: attr(data-label) ": "; font-weight: 600; }
+  .qa-results td[data-label="Copy"]::before, .qa-results td[data-label="Passage"]::before { content: none; }
+  .qa-passage { min-width: 0; }
+}
+@media (max-width: 480px) {
+  #qa-log .html-container, #qa-results .html-container, #qa-gaps .html-container {
+    padding-left: 0 !important; padding-right: 0 !important; }
+  .qa-vote-label { flex-basis: 100%; }
+  .qa-answer { padding: 0.7rem 0.6rem; }
+  .qa-quote-text { padding: 0.3rem 0.6rem; }
+  .qa-help { padding: 0.7rem 0.7rem; }
+}
+"""
+
+#: Gradio scopes ``CSS`` inside its container, so the page margin on phones is set from ``<head>`` instead.
+HEAD = (
+    "<style>@media (max-width: 480px) { .main.fillable.app "
+    "{ padding-left: 10px !important; padding-right: 10px !important; } }</style>"
+)
+
+#: Chat log behaviour: a click on 👍/👎 disables that answer's buttons and sends ``{turn, vote}`` to the server.
+VOTE_JS = """
+element.addEventListener('click', (event) => {
+  const button = event.target.closest('button[data-vote]');
+  if (!button || button.disabled) return;
+  button.closest('.qa-vote').querySelectorAll('button').forEach((b) => { b.disabled = true; });
+  trigger('click', {turn: Number(button.dataset.turn), vote: button.dataset.vote});
+});
+"""
+
+#: Staff table behaviour: the copy button puts the quote and its citation on the clipboard (no server call).
+COPY_JS = """
+element.addEventListener('click', async (event) => {
+  const button = event.target.closest('button.qa-copy');
+  if (!button) return;
+  const value = button.dataset.copy;
+  let copied = false;
+  try { await navigator.clipboard.writeText(value); copied = true; } catch (err) {
+    const area = document.createElement('textarea');
+    area.value = value; area.setAttribute('readonly', ''); area.style.position = 'fixed'; area.style.opacity = '0';
+    document.body.appendChild(area); area.select();
+    try { copied = document.execCommand('copy'); } catch (err2) { copied = false; }
+    area.remove();
+  }
+  button.textContent = copied ? 'Copied ✓' : 'Copy failed';
+  setTimeout(() => { button.textContent = 'Copy'; }, 2500);
+});
+"""

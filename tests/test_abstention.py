@@ -1,0 +1,220 @@
+"""Abstention: the calibrated threshold, its provenance, and the trade-off arithmetic."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from qa.abstention import (
+    ABSTENTION_PATH,
+    ASPECT_PENALTY,
+    ASPECTS_PATH,
+    FALLBACK_THRESHOLD,
+    SIGNAL,
+    AbstentionModel,
+    AbstentionModelError,
+    AspectLexicon,
+    answerability,
+    calibrated_settings,
+    candidate_thresholds,
+    choose_threshold,
+    default_lexicon,
+    sentence_cosine,
+    trade_off,
+)
+from qa.chunking import Passage
+from qa.config import Settings
+
+
+def test_trade_off_hand_checked() -> None:
+    answerable = [0.2, 0.5, 0.8, 0.9]
+    unanswerable = [0.1, 0.3, 0.6]
+    points = trade_off(answerable, unanswerable, [0.0, 0.4, 0.85, 1.0])
+    assert [(p.answered_rate, round(p.abstention_recall, 4)) for p in points] == [
+        (1.0, 0.0),
+        (0.75, 0.6667),
+        (0.25, 1.0),
+        (0.0, 1.0),
+    ]
+    with pytest.raises(ValueError):
+        trade_off([], [0.1], [0.5])
+
+
+def test_candidate_thresholds_are_midpoints_and_both_extremes() -> None:
+    assert candidate_thresholds([0.5, 0.1, 0.3, 0.3]) == pytest.approx([0.099, 0.2, 0.4, 0.501])
+    assert candidate_thresholds([]) == []
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_choose_threshold_is_the_highest_keeping_the_answered_rate(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    answerable = list(rng.uniform(0.2, 0.9, 40))
+    unanswerable = list(rng.uniform(0.0, 0.7, 12))
+    t = choose_threshold(answerable, unanswerable, 0.9)
+    assert np.mean(np.asarray(answerable) >= t) >= 0.9
+    higher = [c for c in candidate_thresholds(answerable + unanswerable) if c > t + 1e-4]
+    assert all(np.mean(np.asarray(answerable) >= c) < 0.9 for c in higher)
+
+
+def test_shipped_calibration_is_from_the_dev_split() -> None:
+    data = json.loads(ABSTENTION_PATH.read_text(encoding="utf-8"))
+    model = AbstentionModel.load()
+    assert model.signal == data["signal"] == SIGNAL
+    assert 0.0 < model.threshold == data["threshold"] < 1.0
+    prov = model.provenance
+    assert prov["split"] == "dev"
+    assert prov["dev_must_answer"] > 0 and prov["dev_unanswerable"] > 0
+    assert prov["dev_answered_rate"] >= 0.95
+    for key in ("command", "date", "commit", "questions", "questions_sha256", "settings"):
+        assert prov[key]
+
+
+def test_missing_file_falls_back_and_bad_files_are_errors(tmp_path: Path) -> None:
+    assert AbstentionModel.load(tmp_path / "none.json").threshold == FALLBACK_THRESHOLD
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json", encoding="utf-8")
+    with pytest.raises(AbstentionModelError, match="bad.json"):
+        AbstentionModel.load(bad)
+    other = tmp_path / "other.json"
+    other.write_text(json.dumps({"signal": "something_else", "threshold": 0.5}), encoding="utf-8")
+    with pytest.raises(AbstentionModelError, match="something_else"):
+        AbstentionModel.load(other)
+
+
+def test_min_score_overrides_the_calibrated_threshold() -> None:
+    model = AbstentionModel(threshold=0.5)
+    assert model.answers(0.5) and not model.answers(0.49)
+    assert model.answers(0.1, min_score=float("-inf"))
+    assert not model.answers(0.99, min_score=2.0)
+
+
+def _passage(text: str, sentences: tuple[tuple[int, int], ...] | None = None) -> Passage:
+    return Passage(f"a:0-{len(text)}", "a", 0, len(text), text, "T", "", text, sentences or ((0, len(text)),))
+
+
+def test_answerability_is_the_best_non_question_sentence() -> None:
+    p = _passage("What is it? It is a medication. It helps.", ((0, 11), (12, 31), (32, 41)))
+    assert answerability([p], [np.array([0.9, 0.4, 0.6])]) == pytest.approx(0.6)
+    assert sentence_cosine([p], [np.array([0.9, 0.4, 0.6])]) == pytest.approx(0.6)
+    assert answerability([], []) == -1.0
+
+
+def test_an_aspect_no_quote_addresses_puts_the_signal_below_every_cosine() -> None:
+    generic = _passage("Ketamine therapy is given as an infusion under supervision.")
+    priced = _passage("A course of ketamine infusions costs about the same as other specialist care.")
+    assert answerability([generic], [np.array([0.7])], "How much does ketamine therapy cost?") == pytest.approx(
+        0.7 - ASPECT_PENALTY
+    )
+    assert 0.7 - ASPECT_PENALTY < -1.0  # below any threshold a cosine could need
+    # Answerable as soon as a shown sentence talks about cost; the signal is then that sentence's cosine.
+    assert answerability([generic, priced], [np.array([0.7]), np.array([0.5])], "What is the price?") == (
+        pytest.approx(0.5)
+    )
+    # No aspect in the question: the cosine alone.
+    assert answerability([generic], [np.array([0.7])], "How is it given?") == pytest.approx(0.7)
+
+
+def test_a_passing_mention_counts_only_with_its_own_sentence_score() -> None:
+    """"Costly" in a sentence about something else does not lift a cost question to the best cosine."""
+    p = _passage(
+        "Ketamine works within hours. Trying drug after drug is costly and draining.", ((0, 28), (29, 75))
+    )
+    assert answerability([p], [np.array([0.8, 0.15])], "how much does ketamine cost") == pytest.approx(0.15)
+    assert answerability([p], [np.array([0.8, 0.15])], "how fast does ketamine work") == pytest.approx(0.8)
+    # A question line naming the aspect ("How much does it cost?") is not an answer to it.
+    faq = _passage("How much does it cost? Ketamine works within hours.", ((0, 22), (23, 51)))
+    assert answerability([faq], [np.array([0.9, 0.6])], "what does it cost") == pytest.approx(0.6 - ASPECT_PENALTY)
+
+
+def test_named_substances_are_each_their_own_aspect() -> None:
+    lexicon = AspectLexicon.from_dict({"named": {"groups": [["mdma", "ecstasy"], ["esketamine", "spravato"]]}})
+    assert lexicon.uncovered("Does MDMA therapy work?", ["Esketamine is a nasal spray."]) == ["named:mdma"]
+    assert lexicon.uncovered("is spravato the same thing?", ["Esketamine (Spravato) is a nasal spray."]) == []
+    assert lexicon.uncovered("Does ecstasy help?", ["MDMA-assisted therapy is being studied."]) == []
+
+
+def test_terms_match_whole_words_unless_starred() -> None:
+    lexicon = AspectLexicon.from_dict({"aspects": [{"name": "p", "why": "", "terms": ["pregnan*", "age"]}]})
+    assert lexicon.uncovered("Is it safe in pregnancy?", []) == ["p"]
+    assert lexicon.uncovered("I am PREGNANT", []) == ["p"]
+    assert lexicon.uncovered("what agents are used", []) == []  # "age" is a whole word
+    assert lexicon.uncovered("what age", ["Patients must be of age 18 or more."]) == []
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how fast does ketamine work?",
+        "will it kill my sex drive?",
+        "does it address trauma?",
+        "are the side effects minor?",
+        "what is the treatment schedule?",
+        "does ketamine work for depression?",
+        "how long do the effects last?",
+        "is ketamine addictive?",
+    ],
+)
+def test_the_shipped_lexicon_ignores_ordinary_treatment_questions(question: str) -> None:
+    """Words that look like an aspect but are about the treatment itself must not demand an aspect quote."""
+    assert default_lexicon().uncovered(question, []) == []
+
+
+@pytest.mark.parametrize(
+    ("question", "aspect"),
+    [
+        ("what's the price of one session", "cost"),
+        ("will my insurer reimburse it", "insurance"),
+        ("am I allowed to drive afterwards", "driving"),
+        ("I'm pregnant, can I have it", "pregnancy"),
+        ("can I have a glass of wine the evening after", "alcohol and recreational substances"),
+        ("should I skip breakfast before the infusion", "food and fasting"),
+        ("can teenagers get it", "age"),
+        ("is it legal in my state", "legality and regulation"),
+        ("is there parking", "location"),
+        ("does it interact with lithium", "named:lithium"),
+    ],
+)
+def test_the_shipped_lexicon_finds_the_aspects_patients_ask_about(question: str, aspect: str) -> None:
+    assert aspect in default_lexicon().uncovered(question, ["Ketamine is an NMDA receptor antagonist."])
+
+
+def test_the_shipped_lexicon_is_documented_and_well_formed() -> None:
+    data = json.loads(ASPECTS_PATH.read_text(encoding="utf-8"))
+    names = [a["name"] for a in data["aspects"]]
+    assert len(names) == len(set(names))
+    assert all(a["why"] and a["terms"] for a in data["aspects"])
+    assert data["named"]["why"] and all(data["named"]["groups"])
+    assert len(default_lexicon().aspects) == len(names) + len(data["named"]["groups"])
+
+
+def test_a_broken_lexicon_is_an_error(tmp_path: Path) -> None:
+    bad = tmp_path / "aspects.json"
+    bad.write_text('{"aspects": [{"name": "x"}]}', encoding="utf-8")
+    with pytest.raises(AbstentionModelError, match="aspects.json"):
+        AspectLexicon.load(bad)
+
+
+def test_choose_threshold_takes_the_middle_of_the_interval_meeting_both_targets() -> None:
+    answerable = [0.3, 0.5, 0.6, 0.7, 0.8]
+    unanswerable = [-1.5, -1.4, 0.1, 0.2]
+    # Feasible (answer all 5, abstain on >= 3 of 4): thresholds in (0.1, 0.3]; candidates 0.15, 0.25.
+    assert choose_threshold(answerable, unanswerable, 1.0, 0.75) == pytest.approx(0.2)
+    # Unreachable recall: back to the highest threshold still answering enough.
+    assert choose_threshold(answerable, unanswerable, 1.0, 1.0) == pytest.approx(0.25)
+
+
+def test_off_topic_and_uncovered_aspects_are_abstained_on_end_to_end(pipeline) -> None:
+    for question in ("What is the price of a ketamine session at your clinic?", "Is there parking near the clinic?"):
+        data = pipeline.ask(question).to_dict()
+        assert data["status"] == "no_answer" and data["quotes"] == []
+        assert data["answerability"] < -1.0
+
+
+def test_shipped_calibration_matches_the_shipped_retrieval_settings() -> None:
+    """A change of retrieval or chunking defaults changes the quotes: rerun eval/calibrate_abstention.py."""
+    recorded = AbstentionModel.load().provenance["settings"]
+    current = json.loads(json.dumps(calibrated_settings(Settings())))
+    assert recorded == current, "retrieval or chunking defaults changed: rerun eval/calibrate_abstention.py"

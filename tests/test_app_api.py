@@ -1,0 +1,340 @@
+"""The app over real HTTP: `python app.py` started in a subprocess once, called with gradio_client.
+
+Also, on an in-process server whose pipeline can be held: a full queue refuses a request at once.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+from gradio_client import Client
+from gradio_client.exceptions import AppError
+from gradio_client.utils import QueueError, Status
+
+from qa.config import PROJECT_ROOT, Settings
+from qa.feedback import FeedbackStore
+
+pytestmark = pytest.mark.slow
+
+NORMAL = "What are the side effects of ketamine therapy?"
+UNANSWERABLE = "What is the capital of France?"
+CRISIS = "I want to kill myself tonight, I can't go on"
+STARTUP_SECONDS = 240
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def client_for(url: str) -> Client:
+    # download_files=False: a quote's "path" key would otherwise be fetched as if it were a file.
+    return Client(url, verbose=False, download_files=False, analytics_enabled=False)
+
+
+@dataclass
+class Server:
+    url: str
+    port: int
+    db: Path
+    output: list[str]
+    client: Client
+
+
+@pytest.fixture(scope="module")
+def server(built_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """`python app.py --port P` over the session's corpus copy and index, with a private feedback file."""
+    db = tmp_path_factory.mktemp("app-api") / "feedback.sqlite3"
+    port = free_port()
+    env = {
+        **os.environ,
+        "QA_CORPUS_DIR": str(built_settings.corpus_dir),
+        "QA_INDEX_DIR": str(built_settings.index_dir),
+        "QA_FEEDBACK_DB": str(db),
+        "PYTHONUNBUFFERED": "1",
+    }
+    proc = subprocess.Popen(
+        [sys.executable, str(PROJECT_ROOT / "app.py"), "--port", str(port)],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    lines: queue.Queue[str] = queue.Queue()
+    output: list[str] = []
+
+    def drain() -> None:  # keep reading so the server never blocks on a full pipe
+        for line in proc.stdout:  # type: ignore[union-attr]
+            output.append(line)
+            lines.put(line)
+
+    threading.Thread(target=drain, daemon=True).start()
+    deadline = time.monotonic() + STARTUP_SECONDS
+    url = ""
+    try:
+        while not url:
+            if proc.poll() is not None:
+                pytest.fail(f"app.py exited with {proc.returncode}:\n{''.join(output)}")
+            try:
+                line = lines.get(timeout=max(0.1, deadline - time.monotonic()))
+            except queue.Empty:
+                pytest.fail(f"app.py printed no URL within {STARTUP_SECONDS}s:\n{''.join(output)}")
+            if "ready at" in line:
+                url = line.rsplit(" ", 1)[-1].strip()
+        yield Server(url, port, db, output, client_for(url))
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def _listening_addresses(port: int) -> set[str]:
+    """Local addresses with a listening TCP socket on ``port`` (Linux /proc; IPv4 and IPv6)."""
+    found = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        if not Path(table).exists():
+            continue
+        for row in Path(table).read_text().splitlines()[1:]:
+            local, state = row.split()[1], row.split()[3]
+            address, port_hex = local.rsplit(":", 1)
+            if int(port_hex, 16) == port and state == "0A":  # 0A = LISTEN
+                found.add(address)
+    return found
+
+
+def test_start_up_prints_the_url_and_binds_loopback_only(server: Server) -> None:
+    assert server.url == f"http://127.0.0.1:{server.port}/"
+    assert _listening_addresses(server.port) == {"0100007F"}  # 127.0.0.1, nothing else
+
+
+def test_only_the_ask_endpoint_is_public(server: Server) -> None:
+    info = server.client.view_api(print_info=False, return_format="dict")
+    assert set(info["named_endpoints"]) == {"/ask"}
+    assert info["unnamed_endpoints"] == {}
+
+
+def test_normal_question_returns_the_qa_ask_json(server: Server, pipeline, built_settings: Settings) -> None:
+    result = server.client.predict(NORMAL, api_name="/ask")
+    expected = json.loads(json.dumps(pipeline.ask(NORMAL).to_dict()))  # exactly what `qa ask --json` prints
+    assert result["status"] == "answered" and result["quotes"]
+    for got, want in zip(result["quotes"], expected["quotes"], strict=True):
+        assert got.pop("score") == pytest.approx(want.pop("score"), abs=2e-4)  # thread count may change rounding
+    assert {k: v for k, v in result.items() if k != "quotes"} == {k: v for k, v in expected.items() if k != "quotes"}
+    assert result["quotes"] == expected["quotes"]
+    assert result["disclaimer"]
+    for quote in result["quotes"]:
+        source = (built_settings.corpus_dir / quote["path"]).read_text(encoding="utf-8")
+        assert source[quote["start"] : quote["end"]] == quote["text"]
+
+
+def test_k_is_honoured_and_bounded(server: Server) -> None:
+    assert len(server.client.predict(NORMAL, 1, api_name="/ask")["quotes"]) == 1
+    for bad in (0, 11):
+        with pytest.raises(AppError, match=rf"k must be between 1 and 10, got {bad}"):
+            server.client.predict(NORMAL, bad, api_name="/ask")
+
+
+def test_crisis_message_gets_help_first_and_is_not_stored(server: Server) -> None:
+    """Needs the safety gate wired into Pipeline.ask (status "crisis")."""
+    result = server.client.predict(CRISIS, api_name="/ask")
+    assert result["status"] == "crisis"
+    assert "988" in result["message"]
+    assert result["disclaimer"]
+    stored = b"".join(p.read_bytes() for p in server.db.parent.glob(server.db.name + "*"))
+    assert b"kill myself" not in stored
+
+
+def test_unanswerable_question_abstains_and_is_logged_for_staff(server: Server) -> None:
+    result = server.client.predict(UNANSWERABLE, api_name="/ask")
+    assert result["status"] == "no_answer"
+    assert result["quotes"] == []
+    assert "care team" in result["message"]
+    assert result["disclaimer"]
+    assert UNANSWERABLE in FeedbackStore(server.db).unanswered()
+
+
+def test_huge_question_gets_a_clear_error_and_the_server_carries_on(server: Server) -> None:
+    with pytest.raises(AppError, match=r"^The question is 100,000 characters long; the maximum is 1,000$"):
+        server.client.predict("why " * 25_000, api_name="/ask")
+    assert server.client.predict(NORMAL, api_name="/ask")["status"] == "answered"
+
+
+@pytest.mark.parametrize("bad", ["", "   \n\t ", "\x00\x07"])
+def test_empty_question_gets_a_clear_error(server: Server, bad: str) -> None:
+    with pytest.raises(AppError, match="The question is empty"):
+        server.client.predict(bad, api_name="/ask")
+
+
+def test_markup_in_a_question_comes_back_as_json_data_never_html(server: Server) -> None:
+    question = '<script>alert("x")</script> <img src=x onerror=alert(1)> side effects?'
+    assert server.client.predict(question, api_name="/ask")["question"] == question
+    # The raw HTTP exchange: JSON over an event stream, never an HTML document.
+    base = f"{server.url}gradio_api/call/ask"
+    with httpx.Client(timeout=60) as http:
+        event_id = http.post(base, json={"data": [question, None]}).json()["event_id"]
+        response = http.get(f"{base}/{event_id}")
+    assert response.headers["content-type"].startswith("text/event-stream")
+    data = [line.removeprefix("data:").strip() for line in response.text.splitlines() if line.startswith("data:")]
+    payload = json.loads(data[-1])
+    assert payload[0]["question"] == question
+
+
+def test_file_uploads_are_refused(server: Server) -> None:
+    with httpx.Client(timeout=30) as http:
+        for path in ("gradio_api/upload", "gradio_api/upload?upload_id=abc", "gradio_api/run/predict"):
+            response = http.post(f"{server.url}{path}", files={"files": ("x.html", b"<script>1</script>")})
+            assert response.status_code == 403, path
+            assert response.text == "File uploads are not accepted."
+
+
+# --- a full queue is refused at once -------------------------------------------------------------------
+
+
+class HeldPipeline:
+    """The real pipeline, except that ``ask`` waits until the test opens ``gate``."""
+
+    def __init__(self, real, gate: threading.Event) -> None:
+        self._real, self.gate = real, gate
+
+    def ask(self, question: str, k: int | None = None):
+        assert self.gate.wait(timeout=120), "test never released the pipeline"
+        return self._real.ask(question, k)
+
+    def __getattr__(self, name: str):
+        return getattr(self._real, name)
+
+
+def test_a_full_queue_refuses_at_once_while_earlier_requests_finish(pipeline, tmp_path: Path) -> None:
+    import app
+
+    gate = threading.Event()
+    settings = app.load_app_settings(feedback_db=tmp_path / "f.sqlite3", concurrency=1, queue_size=1)
+    demo = app.build_app(HeldPipeline(pipeline, gate), settings=settings)
+    _, url, _ = app.serve(demo, port=free_port(), prevent_thread_lock=True, quiet=True)
+    try:
+        client = client_for(url)
+        running = client.submit(NORMAL, api_name="/ask")
+        deadline = time.monotonic() + 60
+        while running.status().code != Status.PROCESSING:
+            assert time.monotonic() < deadline, running.status()
+            time.sleep(0.05)
+        waiting = client.submit(NORMAL, api_name="/ask")  # fills the one queue slot
+        deadline = time.monotonic() + 60
+        while waiting.status().code not in (Status.IN_QUEUE, Status.PROCESSING):
+            assert time.monotonic() < deadline, waiting.status()
+            time.sleep(0.05)
+        refused = client.submit(NORMAL, api_name="/ask")
+        with pytest.raises(QueueError, match="Queue is full"):
+            refused.result(timeout=60)
+        assert not running.done()  # refused while the first request was still held: at once, not after a wait
+        gate.set()
+        assert running.result(timeout=60)["status"] == "answered"
+        assert waiting.result(timeout=60)["status"] == "answered"
+    finally:
+        gate.set()
+        demo.close()
+
+
+# --- behind a reverse proxy that serves the app under /qa -----------------------------------------------
+
+
+def _prefix_proxy(upstream: str, prefix: str):
+    """A minimal streaming reverse proxy (Starlette + httpx): ``prefix``/x -> ``upstream``/x."""
+    from starlette.applications import Starlette
+    from starlette.responses import Response, StreamingResponse
+    from starlette.routing import Route
+
+    http = httpx.AsyncClient(base_url=upstream, timeout=None)
+    dropped = {"content-length", "transfer-encoding", "connection"}  # Host is passed on, as nginx is usually set up
+
+    async def forward(request):
+        if not request.url.path.startswith(prefix + "/"):
+            return Response("not under the prefix", status_code=404)
+        target = request.url.path[len(prefix) :] + (f"?{request.url.query}" if request.url.query else "")
+        headers = {k: v for k, v in request.headers.items() if k.lower() not in dropped}
+        upstream_request = http.build_request(request.method, target, headers=headers, content=await request.body())
+        reply = await http.send(upstream_request, stream=True)
+        headers = {k: v for k, v in reply.headers.items() if k.lower() not in dropped}
+        return StreamingResponse(reply.aiter_raw(), status_code=reply.status_code, headers=headers)
+
+    return Starlette(routes=[Route("/{path:path}", forward, methods=["GET", "POST", "HEAD"])])
+
+
+def test_served_under_a_root_path_behind_a_reverse_proxy(pipeline, tmp_path: Path) -> None:
+    import uvicorn
+
+    import app
+
+    demo = app.build_app(pipeline, settings=app.load_app_settings(feedback_db=tmp_path / "f.sqlite3"))
+    _, upstream, _ = app.serve(demo, port=free_port(), root_path="/qa", prevent_thread_lock=True, quiet=True)
+    port = free_port()
+    proxy = uvicorn.Server(uvicorn.Config(_prefix_proxy(upstream.rstrip("/"), "/qa"), port=port, log_level="warning"))
+    thread = threading.Thread(target=proxy.run, daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 30
+        while not proxy.started:
+            assert time.monotonic() < deadline, "proxy did not start"
+            time.sleep(0.05)
+        page = httpx.get(f"http://127.0.0.1:{port}/qa/", timeout=30)
+        assert page.status_code == 200
+        config = httpx.get(f"http://127.0.0.1:{port}/qa/config", timeout=30).json()
+        assert config["root"] == f"http://127.0.0.1:{port}/qa"  # the page's links go through the proxy
+        result = client_for(f"http://127.0.0.1:{port}/qa/").predict(NORMAL, api_name="/ask")
+        assert result["status"] == "answered" and result["quotes"]
+    finally:
+        proxy.should_exit = True
+        thread.join(timeout=10)
+        demo.close()
+
+
+# --- serving settings ----------------------------------------------------------------------------------
+
+
+def test_app_settings_come_from_env_and_are_checked(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import app
+
+    monkeypatch.setenv("QA_FEEDBACK_DB", str(tmp_path / "x.sqlite3"))
+    monkeypatch.setenv("QA_THREADS", "3")
+    monkeypatch.setenv("QA_QUEUE_SIZE", "7")
+    settings = app.load_app_settings(concurrency=5)
+    assert (settings.feedback_db, settings.threads, settings.queue_size, settings.concurrency) == (
+        tmp_path / "x.sqlite3",
+        3,
+        7,
+        5,
+    )
+    monkeypatch.setenv("QA_THREADS", "zero")
+    with pytest.raises(ValueError, match=r"threads='zero' must be a whole number of at least 1"):
+        app.load_app_settings()
+    with pytest.raises(TypeError, match=r"Unknown app setting\(s\) \['workers'\]"):
+        app.load_app_settings(workers=2)
+
+
+def test_pin_threads_limits_faiss() -> None:
+    import faiss
+
+    import app
+
+    before = faiss.omp_get_max_threads()
+    try:
+        app.pin_threads(1)
+        assert faiss.omp_get_max_threads() == 1
+    finally:
+        faiss.omp_set_num_threads(before)

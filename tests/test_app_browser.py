@@ -1,0 +1,302 @@
+"""The app in a real headless Chromium (Debian's /usr/bin/chromium driven by Playwright).
+
+Without the browser these tests skip, unless QA_REQUIRE_BROWSER=1 (set by .ci/run), when they fail.
+Screenshots at desktop (1280 px) and phone (375 px) width go to eval/screenshots/.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from qa.answer import DISCLAIMER
+from qa.config import PROJECT_ROOT
+from qa.feedback import FeedbackStore
+from qa.render import citation, copy_text, quote_citation
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+SCREENSHOTS = PROJECT_ROOT / "eval" / "screenshots"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+NORMAL = "What are the side effects of ketamine therapy?"
+CRISIS = "I want to kill myself tonight, I can't go on"
+TIMEOUT_MS = 60_000
+
+
+def _chromium() -> str | None:
+    for candidate in (os.environ.get("QA_CHROMIUM"), shutil.which("chromium"), "/usr/bin/chromium"):
+        if candidate and Path(candidate).is_file() and os.access(candidate, os.X_OK):
+            return candidate
+    return None
+
+
+def _unavailable(reason: str) -> None:
+    if os.environ.get("QA_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"QA_REQUIRE_BROWSER=1 but {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    executable = _chromium()
+    if executable is None:
+        _unavailable("Debian's chromium is not installed (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("the playwright package is missing (make setup)")
+    with sync_playwright() as pw:
+        try:
+            chromium = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        except Exception as exc:  # noqa: BLE001 - any launch failure means no browser
+            _unavailable(f"chromium at {executable} did not start: {exc}")
+        yield chromium
+        chromium.close()
+
+
+@dataclass
+class AppServer:
+    url: str
+    store: FeedbackStore
+
+
+@pytest.fixture(scope="module")
+def app_server(pipeline, tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
+    """The app in this process over the session's pipeline, with a private feedback database."""
+    import app
+
+    db = tmp_path_factory.mktemp("app-browser") / "feedback.sqlite3"
+    settings = app.load_app_settings(feedback_db=db)
+    store = FeedbackStore(db)
+    demo = app.build_app(pipeline, feedback=store, settings=settings)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    _, url, _ = app.serve(demo, port=port, prevent_thread_lock=True, quiet=True)
+    yield AppServer(url, store)
+    demo.close()
+
+
+@pytest.fixture
+def page(browser, app_server: AppServer):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=app_server.url.rstrip("/"))
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(app_server.url)
+    page.get_by_label("Your question").wait_for()
+    yield page
+    context.close()
+    assert dialogs == [], f"a dialog opened: {dialogs}"
+
+
+def ask(page, question: str) -> object:
+    """Type ``question``, press Enter, and return the new answer card's locator."""
+    before = page.locator(".qa-turn").count()
+    box = page.get_by_label("Your question")
+    box.fill(question)
+    box.press("Enter")
+    page.locator(".qa-turn").nth(before).wait_for()
+    return page.locator(".qa-turn").nth(before).locator(".qa-answer")
+
+
+def squash(value: str) -> str:
+    return " ".join(value.split())
+
+
+def test_question_shows_quotes_citation_disclaimer_and_highlight(page, pipeline) -> None:
+    """The highlight part needs Quote.highlights from the answer layer."""
+    expected = pipeline.ask(NORMAL)
+    card = ask(page, NORMAL)
+    quotes = card.locator(".qa-quote")
+    assert quotes.count() == len(expected.quotes) > 0
+    for n, quote in enumerate(expected.quotes):
+        shown = quotes.nth(n)
+        assert squash(shown.locator("blockquote").inner_text()) == squash(quote.text)
+        cite = squash(shown.locator("figcaption").inner_text())
+        assert cite == squash("Source: " + quote_citation(quote))
+    assert squash(card.locator(".qa-disclaimer").inner_text()) == squash(DISCLAIMER)
+    assert card.get_by_role("note").first.is_visible()
+    marks = card.locator("mark.qa-hl")
+    assert marks.count() >= 1, "no answering sentence highlighted"
+    for n, quote in enumerate(expected.quotes):
+        shown = quotes.nth(n).locator("mark").all_inner_texts()
+        spans = [quote.text[s - quote.start : e - quote.start] for s, e in sorted(quote.highlights)]
+        assert squash("".join(shown)) == squash("".join(spans))
+
+
+def test_crisis_message_shows_the_help_card_first(page, pipeline) -> None:
+    """Needs the safety gate wired into Pipeline.ask (status "crisis")."""
+    card = ask(page, CRISIS)
+    first_child = card.locator(":scope > *").first
+    assert first_child.get_attribute("class") == "qa-help"
+    assert first_child.get_attribute("role") == "alert"
+    assert first_child.is_visible()
+    expected = pipeline.ask(CRISIS)
+    assert squash(expected.message) in squash(first_child.inner_text())
+    assert card.locator(".qa-disclaimer").is_visible()
+    box = first_child.bounding_box()
+    assert box and box["y"] < 900  # on screen without scrolling at desktop size
+    page.set_viewport_size({"width": 375, "height": 812})
+    first_child.scroll_into_view_if_needed()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "chat-crisis-phone-375.png"))
+
+
+def test_thumbs_down_is_stored_with_question_and_quote_ids(page, app_server: AppServer, pipeline) -> None:
+    question = "How does ketamine work in the brain?"
+    card = ask(page, question)
+    before = len(app_server.store.votes())
+    card.get_by_role("button", name="No, this answer did not help").click()
+    card.get_by_text("Thank you, your feedback was recorded.").wait_for()
+    votes = app_server.store.votes()
+    assert len(votes) == before + 1
+    vote = votes[-1]
+    assert (vote.question, vote.vote, vote.status) == (question, "down", "answered")
+    assert vote.quote_ids == tuple(q.id for q in pipeline.ask(question).quotes)
+
+
+def test_markup_typed_by_a_person_is_shown_as_text(page, app_server: AppServer) -> None:
+    hostile = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script> What is the capital of France?'
+    card = ask(page, hostile)
+    turn = page.locator(".qa-turn").last
+    assert squash(hostile) in squash(turn.locator(".qa-you").inner_text())
+    assert page.evaluate("window.__pwned") is None
+    assert page.locator("#qa-log img, #qa-log script").count() == 0
+    assert card.locator(".qa-abstain").is_visible()  # unanswerable: said plainly
+    # Staff see it in the unanswered list, still as text.
+    page.get_by_role("tab", name="Staff look-up").click()
+    gaps = page.locator("#qa-gaps table")
+    gaps.wait_for()
+    page.get_by_role("button", name="Refresh").click()
+    page.wait_for_function("document.querySelector('#qa-gaps').innerText.includes('onerror')")
+    assert squash(hostile) in squash(gaps.inner_text())
+    assert page.locator("#qa-gaps img, #qa-gaps script").count() == 0
+    assert page.evaluate("window.__pwned") is None
+
+
+def test_staff_lookup_filters_by_article_and_copies_quote_with_citation(page, pipeline) -> None:
+    titles = sorted({p.title for p in pipeline.index.passages})
+    title = next(t for t in titles if "Science" in t)
+    page.get_by_role("tab", name="Staff look-up").click()
+    page.get_by_label("Search the articles").fill("side effects")
+    page.get_by_role("combobox", name="Article").click()
+    page.get_by_role("option", name=title).click()
+    page.get_by_role("button", name="Search", exact=True).click()
+    table = page.locator("#qa-results table.qa-results")
+    table.wait_for()
+    page.wait_for_function(f"document.querySelector('#qa-results caption').innerText.includes({title!r})")
+    rows = table.locator("tbody tr")
+    assert rows.count() >= 1
+    for i in range(rows.count()):
+        assert rows.nth(i).locator("td").nth(2).inner_text() == title
+    ranks = [int(rows.nth(i).locator("td").first.inner_text()) for i in range(rows.count())]
+    assert ranks == sorted(ranks)
+    first = rows.first
+    first.get_by_role("button", name=re.compile(r"^Copy passage \d+ with its citation$")).click()
+    first.get_by_text("Copied ✓").wait_for()
+    clipboard = page.evaluate("navigator.clipboard.readText()")
+    hit = next(h for h in pipeline.search("side effects", len(pipeline.index)) if h.passage.title == title)
+    p = hit.passage
+    who = pipeline.citations[p.path]
+    assert clipboard == copy_text(p.text, citation(p.title, p.heading, who.author, who.source, p.path))
+
+
+def test_screenshots_at_desktop_and_phone_width(page) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    ask(page, NORMAL)
+    page.screenshot(path=str(SCREENSHOTS / "chat-desktop-1280.png"), full_page=True)
+    page.set_viewport_size({"width": 375, "height": 812})
+    page.wait_for_timeout(300)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375, "chat scrolls sideways at 375 px"
+    assert page.locator(".qa-disclaimer").first.is_visible()
+    page.screenshot(path=str(SCREENSHOTS / "chat-phone-375.png"), full_page=True)
+    page.get_by_role("tab", name="Staff look-up").click()
+    page.get_by_label("Search the articles").fill("How long does a session last?")
+    page.get_by_label("Search the articles").press("Enter")
+    page.locator("#qa-results table").wait_for()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375, "staff tab scrolls sideways at 375 px"
+    page.screenshot(path=str(SCREENSHOTS / "staff-phone-375.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(SCREENSHOTS / "staff-desktop-1280.png"), full_page=True)
+    for name in ("chat-desktop-1280", "chat-phone-375", "staff-phone-375", "staff-desktop-1280"):
+        assert (SCREENSHOTS / f"{name}.png").stat().st_size > 10_000
+
+
+class HeldPipeline:
+    """The real pipeline, except that ``ask`` waits until the test opens ``gate``."""
+
+    def __init__(self, real, gate: threading.Event) -> None:
+        self._real, self.gate = real, gate
+
+    def ask(self, question: str, k: int | None = None):
+        assert self.gate.wait(timeout=120), "test never released the pipeline"
+        return self._real.ask(question, k)
+
+    def __getattr__(self, name: str):
+        return getattr(self._real, name)
+
+
+def _wait_for(job, *codes) -> None:  # noqa: ANN001 - a gradio_client Job
+    deadline = time.monotonic() + 60
+    while job.status().code not in codes:
+        assert time.monotonic() < deadline, f"job stuck at {job.status().code}"
+        time.sleep(0.05)
+
+
+def test_overload_shows_busy_at_once_and_keeps_the_question(browser, pipeline, tmp_path: Path) -> None:
+    from gradio_client import Client
+    from gradio_client.utils import Status
+
+    import app
+
+    gate = threading.Event()
+    settings = app.load_app_settings(feedback_db=tmp_path / "f.sqlite3", concurrency=1, queue_size=1)
+    demo = app.build_app(HeldPipeline(pipeline, gate), settings=settings)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    _, url, _ = app.serve(demo, port=port, prevent_thread_lock=True, quiet=True)
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        client = Client(url, verbose=False, download_files=False, analytics_enabled=False)
+        running = client.submit(NORMAL, api_name="/ask")  # held by the gate
+        _wait_for(running, Status.PROCESSING)
+        waiting = client.submit(NORMAL, api_name="/ask")  # takes the one queue slot
+        _wait_for(waiting, Status.IN_QUEUE, Status.PROCESSING)
+        page = context.new_page()
+        page.goto(url)
+        box = page.get_by_label("Your question")
+        box.fill(NORMAL)
+        box.press("Enter")
+        page.get_by_text("This application is currently busy. Please try again.").first.wait_for(timeout=15_000)
+        assert not running.done()  # refused while the queue was still full: at once, not after a wait
+        assert box.input_value() == NORMAL  # nothing the person typed is lost; they can simply try again
+        gate.set()
+        assert running.result(timeout=60)["status"] == waiting.result(timeout=60)["status"] == "answered"
+    finally:
+        gate.set()
+        context.close()
+        demo.close()

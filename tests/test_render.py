@@ -1,0 +1,186 @@
+"""The app's HTML: only our own fixed tags, every corpus or user text inert, highlights exact."""
+
+from __future__ import annotations
+
+import html
+from html.parser import HTMLParser
+
+import pytest
+
+from qa.answer import DISCLAIMER, Answer, Citation, Quote
+from qa.chunking import Passage
+from qa.feedback import Gap
+from qa.render import (
+    Turn,
+    answer_html,
+    citation,
+    conversation_html,
+    copy_text,
+    gaps_html,
+    highlighted,
+    results_html,
+    text,
+)
+from qa.retrieval import Hit
+
+HOSTILE = (
+    "<script>alert(1)</script><img src=x onerror=alert(2)> [link](javascript:alert(3)) "
+    '$$\\frac{1}{2}$$ ${alert(4)} `code` {{value}} " \' & <a href="http://evil">x</a>'
+)
+ALLOWED_TAGS = {
+    "div", "p", "span", "section", "article", "figure", "figcaption", "blockquote", "mark", "button", "h3",
+    "table", "caption", "thead", "tbody", "tr", "th", "td",
+}  # fmt: skip
+ALLOWED_ATTRS = {"class", "role", "aria-label", "aria-live", "aria-hidden", "type", "title", "scope"}
+ALLOWED_ATTRS |= {"data-turn", "data-vote", "data-copy", "data-label"}
+
+
+class _Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.data: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data: str) -> None:
+        self.data.append(data)
+
+
+def parse(markup: str) -> _Tags:
+    parser = _Tags()
+    parser.feed(markup)
+    parser.close()
+    return parser
+
+
+def assert_only_our_markup(markup: str) -> _Tags:
+    parsed = parse(markup)
+    for tag, attrs in parsed.tags:
+        assert tag in ALLOWED_TAGS, tag
+        assert set(attrs) <= ALLOWED_ATTRS, attrs
+    for ch in "$`{}":
+        assert ch not in markup, f"{ch!r} left unescaped"
+    return parsed
+
+
+def _quote(text_: str, start: int = 100, highlights: tuple[tuple[int, int], ...] = ()) -> Quote:
+    return Quote(
+        text=text_,
+        path="dir/article.txt",
+        start=start,
+        end=start + len(text_),
+        title="An <b>Article</b>",
+        score=0.5,
+        heading="Side effects",
+        id=f"dir/article.txt:{start}-{start + len(text_)}",
+        highlights=highlights,
+    )
+
+
+def test_text_escapes_markup_and_template_characters() -> None:
+    out = text(HOSTILE)
+    assert "<" not in out and ">" not in out and '"' not in out and "'" not in out
+    assert html.unescape(out) == HOSTILE
+
+
+def test_hostile_question_and_quote_render_as_text() -> None:
+    answer = Answer(question=HOSTILE, status="answered", quotes=[_quote(HOSTILE, highlights=((110, 130),))])
+    markup = conversation_html([Turn(answer)])
+    parsed = assert_only_our_markup(markup)
+    visible = "".join(parsed.data)
+    assert visible.count(HOSTILE[:30]) >= 2  # shown, literally, as the question and inside the quote
+
+
+@pytest.mark.parametrize(
+    ("highlights", "marked"),
+    [
+        (((106, 111),), ["first"]),
+        (((100, 105), (106, 111)), ["Line.", "first"]),
+        (((90, 105),), ["Line."]),  # clipped to the quote's start
+        (((100, 108), (104, 111)), ["Line. first"]),  # overlapping spans merge
+        (((200, 210),), []),  # outside the quote: ignored
+        ((), []),
+    ],
+)
+def test_highlights_mark_exactly_the_given_offsets(highlights: tuple, marked: list[str]) -> None:
+    quote = _quote("Line. first sentence <b>.", start=100, highlights=highlights)
+    markup = highlighted(quote)
+    parsed = parse(markup)
+    assert "".join(parsed.data) == quote.text  # nothing added, dropped or reordered
+    marks = [html.unescape(m.split(">", 1)[1]) for m in markup.split("</mark>")[:-1]]
+    assert marks == marked
+
+
+def test_highlights_of_real_answers_round_trip(pipeline) -> None:
+    answer = pipeline.ask("What are the side effects of ketamine therapy?")
+    assert answer.quotes
+    for quote in answer.quotes:
+        assert "".join(parse(highlighted(quote)).data) == quote.text
+        for s, e in quote.highlights:
+            assert quote.start <= s < e <= quote.end
+
+
+def test_crisis_help_card_comes_first_then_quotes_and_disclaimer() -> None:
+    answer = Answer(question="q", status="crisis", quotes=[_quote("Some text.")], message="Call 988 now.\nYou matter.")
+    markup = answer_html(answer)
+    assert markup.index('class="qa-help"') < markup.index('class="qa-quote"') < markup.index('class="qa-disclaimer"')
+    assert ("div", {"class": "qa-help", "role": "alert"}) in parse(markup).tags
+    assert "Call 988 now." in markup and DISCLAIMER in markup
+
+
+@pytest.mark.parametrize("status", ["answered", "no_answer", "crisis", "medical_advice"])
+def test_every_answer_carries_the_disclaimer_and_vote_buttons(status: str) -> None:
+    answer = Answer(question="q", status=status, message="msg" if status != "answered" else "")
+    markup = answer_html(answer, index=4)
+    assert f'<p class="qa-disclaimer" role="note">{text(DISCLAIMER)}</p>' in markup
+    votes = [a for t, a in parse(markup).tags if t == "button"]
+    assert [(a["data-turn"], a["data-vote"]) for a in votes] == [("4", "up"), ("4", "down")]
+    assert "Thank you" in answer_html(answer, index=4, vote="down")
+    assert "data-vote" not in answer_html(answer, index=4, vote="down")
+
+
+def test_abstention_says_so_plainly() -> None:
+    answer = Answer(question="q", status="no_answer", message="I couldn't find this — please ask your care team.")
+    markup = answer_html(answer)
+    assert '<p class="qa-abstain">I couldn&#x27;t find this — please ask your care team.</p>' in markup
+    assert "qa-quote" not in markup
+
+
+def _hit(rank: int, body: str, path: str = "a.txt") -> Hit:
+    passage = Passage(
+        id=f"{path}:0-{len(body)}",
+        path=path,
+        start=0,
+        end=len(body),
+        text=body,
+        title=HOSTILE,
+        heading="Risks",
+        index_text=body,
+        sentences=((0, len(body)),),
+    )
+    return Hit(passage, 0.5 - rank / 100, rank)
+
+
+def test_staff_table_is_inert_and_copy_text_round_trips() -> None:
+    hits = [_hit(1, HOSTILE), _hit(2, "Plain passage.\nSecond line.", "b.txt")]
+    citations = {"a.txt": Citation("Dr. <i>A</i>", "https://x.org/?a=1&b=2")}
+    markup = results_html(HOSTILE, hits, article=HOSTILE, citations=citations)
+    parsed = assert_only_our_markup(markup)
+    copies = [a["data-copy"] for t, a in parsed.tags if t == "button"]
+    assert copies == [
+        copy_text(HOSTILE, citation(HOSTILE, "Risks", "Dr. <i>A</i>", "https://x.org/?a=1&b=2", "a.txt")),
+        copy_text("Plain passage.\nSecond line.", citation(HOSTILE, "Risks", "", "", "b.txt")),
+    ]
+    assert copies[1] == "“Plain passage.\nSecond line.”\n— “" + HOSTILE + "”, section “Risks” (b.txt)"
+    assert [a.get("aria-label") for t, a in parsed.tags if t == "button"] == [
+        "Copy passage 1 with its citation",
+        "Copy passage 2 with its citation",
+    ]
+
+
+def test_gap_table_is_inert() -> None:
+    markup = gaps_html([Gap(HOSTILE, 3, "2026-01-01T00:00:00+00:00")])
+    parsed = assert_only_our_markup(markup)
+    assert HOSTILE in "".join(parsed.data)

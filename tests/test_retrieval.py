@@ -1,0 +1,180 @@
+"""Retrievers on the real corpus, model and index: dense, BM25, hybrid fusion, maxsim reranking,
+synonyms, the BM25 artifacts of the index, and passage balancing."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from qa.chunking import chunk_document
+from qa.config import CONFIGURATIONS, Settings
+from qa.corpus import load_corpus, parse_document
+from qa.lexical import SYNONYMS_FILE, terms
+from qa.retrieval import RETRIEVERS, HybridRetriever, make_retriever
+from qa.store import build_index, index_problem, load_index
+
+QUESTIONS = [
+    "How fast does ketamine work?",
+    "what is synaptogenesis",
+    "can it help with ptsd",
+    "side effects like feeling detached",
+    "is ketamine the same as the anesthetic used in surgery",
+]
+
+
+@pytest.fixture(scope="module")
+def index(built_settings: Settings):
+    return load_index(built_settings)
+
+
+def retriever(settings: Settings, index, embedder, **overrides):
+    return make_retriever(replace(settings, **overrides), index, embedder)
+
+
+def test_registry_names_and_unknown_name(built_settings: Settings, index, embedder):
+    assert {"dense", "bm25", "hybrid"} <= set(RETRIEVERS)
+    with pytest.raises(ValueError, match=r"'nope'.*valid: \['bm25', 'dense', 'hybrid'"):
+        retriever(built_settings, index, embedder, retriever="nope")
+
+
+@pytest.mark.parametrize("name", ["dense", "bm25", "hybrid"])
+@pytest.mark.parametrize("rerank", ["none", "maxsim"])
+def test_hits_are_ranked_distinct_and_scored_by_cosine(built_settings, index, embedder, name, rerank):
+    r = retriever(built_settings, index, embedder, retriever=name, rerank=rerank)
+    for question in QUESTIONS:
+        hits = r.search(question, 5)
+        assert [h.rank for h in hits] == list(range(1, len(hits) + 1))
+        assert len(hits) == 5 or (name == "bm25" and hits)  # BM25 returns only passages sharing a term
+        assert len({h.passage.id for h in hits}) == len(hits)
+        assert [h.rank_score for h in hits] == sorted((h.rank_score for h in hits), reverse=True)
+        q = embedder.encode([question])[0]
+        fresh = embedder.encode([h.passage.index_text for h in hits]) @ q
+        np.testing.assert_allclose([h.score for h in hits], fresh, atol=2e-3)  # score = cosine, whoever ranked
+
+
+def test_dense_order_is_faiss_order(built_settings, index, embedder):
+    r = retriever(built_settings, index, embedder, retriever="dense", rerank="none")
+    q = embedder.encode(["How fast does ketamine work?"])
+    _, rows = index.vectors.search(q, 5)
+    assert [h.passage.id for h in r.search("How fast does ketamine work?", 5)] == [
+        index.passages[i].id for i in rows[0]
+    ]
+
+
+def test_bm25_finds_the_only_passage_with_a_rare_word(built_settings, index, embedder):
+    hits = retriever(built_settings, index, embedder, retriever="bm25", rerank="none").search("synaptogenesis?", 3)
+    assert "synaptogenesis" in hits[0].passage.text.lower()
+    assert all(h.rank_score > 0 for h in hits)  # BM25 never pads with passages sharing no term
+
+
+@pytest.mark.parametrize("question", QUESTIONS)
+def test_convex_fusion_weight_1_is_dense_and_0_is_bm25(built_settings, index, embedder, question):
+    base = dict(retriever="hybrid", rerank="none", synonyms=None, fusion_depth=len(index))
+    hybrid_dense = retriever(built_settings, index, embedder, **base, fusion_weight=1.0).search(question, 5)
+    dense = retriever(built_settings, index, embedder, retriever="dense", rerank="none").search(question, 5)
+    assert [h.passage.id for h in hybrid_dense] == [h.passage.id for h in dense]
+    hybrid_lexical = retriever(built_settings, index, embedder, **base, fusion_weight=0.0).search(question, 3)
+    lexical = retriever(built_settings, index, embedder, retriever="bm25", rerank="none").search(question, 3)
+    assert [round(h.rank_score, 5) for h in hybrid_lexical if h.rank_score > 0] == [
+        round(h.rank_score / lexical[0].rank_score, 5) for h in lexical
+    ]
+
+
+def test_rrf_scores_are_reciprocal_rank_sums(built_settings, index, embedder):
+    settings = replace(built_settings, retriever="hybrid", fusion="rrf", rerank="none", synonyms=None)
+    r = make_retriever(settings, index, embedder)
+    assert isinstance(r, HybridRetriever)
+    query = r.prepare("How fast does ketamine work?")
+    dense = [row for row, _ in r.dense(query, settings.fusion_depth)]
+    scores = r.lexical_scores(query)
+    lexical = [int(i) for i in np.argsort(-scores, kind="stable")[: settings.fusion_depth] if scores[i] > 0]
+    for row, fused in r.rank(query, 5):
+        expected = sum(1 / (settings.rrf_k + ranking.index(row) + 1) for ranking in (dense, lexical) if row in ranking)
+        assert fused == pytest.approx(expected)
+
+
+def test_maxsim_adds_the_best_sentence_cosine(built_settings, index, embedder):
+    r = retriever(built_settings, index, embedder, retriever="hybrid", rerank="maxsim", rerank_weight=0.5)
+    query = r.prepare("What are the side effects?")
+    ranked = r.rank(query, 10)
+    for row, score in r.rerank(query, ranked):
+        p = index.passages[row]
+        sentences = [p.text[s - p.start : e - p.start] for s, e in p.sentences]
+        best = float(np.max(embedder.encode(sentences) @ query.vector))
+        assert score == pytest.approx(dict(ranked)[row] + 0.5 * best, abs=2e-3)
+    zero = retriever(built_settings, index, embedder, retriever="hybrid", rerank="maxsim", rerank_weight=0.0)
+    assert [row for row, _ in zero.rerank(query, ranked)] == [row for row, _ in ranked]
+
+
+def test_synonyms_reach_passages_without_the_question_word(built_settings, index, embedder):
+    question = "is ketamine addictive?"  # no article says "addictive"; one says "dependency"
+    assert "addict" not in {t for p in index.passages for t in terms(p.index_text)}
+    plain = retriever(built_settings, index, embedder, retriever="bm25", synonyms=None)
+    mapped = retriever(built_settings, index, embedder, retriever="bm25", synonyms=SYNONYMS_FILE)
+    assert not any("dependency" in h.passage.text for h in plain.search(question, 3))
+    assert "dependency" in mapped.search(question, 3)[0].passage.text
+
+
+def test_every_named_configuration_is_valid_settings(built_settings):
+    assert CONFIGURATIONS["production"] == {}
+    for name, overrides in CONFIGURATIONS.items():
+        settings = replace(built_settings, **overrides)
+        assert settings.retriever in RETRIEVERS, name
+        assert settings.rerank in ("none", "maxsim") and settings.fusion in ("convex", "rrf"), name
+
+
+# -- the BM25 artifacts of the index ---------------------------------------------------------------
+
+
+def test_bm25_is_saved_beside_the_vectors_and_checksummed(built_settings, index):
+    bm25_files = {name for name in index.manifest["artifacts"] if name.startswith("bm25/")}
+    assert bm25_files and all((index.path / name).is_file() for name in bm25_files)
+    assert index.manifest["lexical"]["tokenizer"]
+    for path in index.path.rglob("*.npy"):
+        np.load(path, allow_pickle=False)  # nothing in the index needs pickle to load
+    assert not list(index.path.rglob("*.pkl")) and not list(index.path.rglob("*.pickle"))
+
+
+def test_corrupt_bm25_file_is_detected_and_rebuilt(scratch_settings: Settings, embedder):
+    from qa.store import open_index
+
+    gen = build_index(scratch_settings, embedder, progress=False)
+    vocab = gen / "bm25" / "vocab.index.json"
+    vocab.write_text(json.dumps({"ketamin": 0}), encoding="utf-8")
+    assert index_problem(scratch_settings) == "corrupt: bm25/vocab.index.json does not match its checksum"
+    fresh = open_index(scratch_settings, lambda: embedder)
+    assert index_problem(scratch_settings) is None and fresh.lexical.scores(terms("ketamine")).any()
+
+
+def test_changed_tokenizer_makes_the_index_stale(built_settings, monkeypatch):
+    assert index_problem(built_settings) is None
+    monkeypatch.setattr("qa.lexical.TOKENIZER", "something-else/2")
+    assert index_problem(built_settings).startswith("stale: lexical changed")
+
+
+# -- passage balancing (chunking) ------------------------------------------------------------------
+
+
+def test_sections_do_not_end_in_a_stub_passage():
+    text = "Heading Line\n" + " ".join(f"Sentence number {i} says something here." for i in range(9)) + "\n"
+    doc = parse_document("t.txt", text)
+    greedy = chunk_document(doc, max_chars=160, balance=False)
+    balanced = chunk_document(doc, max_chars=160)
+    assert len(balanced) == len(greedy) and [p.start for p in balanced][:1] == [greedy[0].start]
+    assert min(len(p.sentences) for p in balanced) > min(len(p.sentences) for p in greedy)
+    assert balanced[-1].end == greedy[-1].end
+    for p in balanced:
+        assert doc.text[p.start : p.end] == p.text
+        assert p.end - p.start <= 160 or len(p.sentences) == 1
+
+
+def test_balancing_never_loses_or_repeats_a_sentence(built_settings):
+    for doc in load_corpus(built_settings.corpus_dir):
+        for max_chars in (200, 400, 600):
+            greedy = chunk_document(doc, max_chars=max_chars, balance=False)
+            balanced = chunk_document(doc, max_chars=max_chars)
+            assert [s for p in balanced for s in p.sentences] == [s for p in greedy for s in p.sentences]
+            assert len(balanced) == len(greedy)
