@@ -34,7 +34,8 @@ from qa import Answer, Pipeline, QAError  # noqa: E402
 from qa.config import PROJECT_ROOT, load_settings  # noqa: E402
 from qa.embedding import Embedder  # noqa: E402
 from qa.feedback import VOTES, FeedbackStore  # noqa: E402
-from qa.render import COPY_JS, CSS, HEAD, VOTE_JS, Turn, conversation_html, gaps_html, results_html  # noqa: E402
+from qa.render import Turn, conversation_html, gaps_html, results_html  # noqa: E402
+from qa.style import COPY_JS, CSS, HEAD, VOTE_JS  # noqa: E402
 
 logger = logging.getLogger("app")
 

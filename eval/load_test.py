@@ -3,9 +3,12 @@
     .venv/bin/python eval/load_test.py                      # starts app.py itself on a free port
     .venv/bin/python eval/load_test.py --url http://127.0.0.1:7860/ --users 50 --seconds 60
 
-1. **Sustained load**: ``--users`` simulated users, each with its own ``gradio_client.Client``, ask
-   questions from eval/questions.jsonl back to back (``--think`` seconds apart) for ``--seconds``;
-   reports throughput, latency p50/p95/p99/max and every error by kind.
+1. **Sustained load**: ``--users`` simulated users ask questions from eval/questions.jsonl back to
+   back (``--think`` seconds apart on average) for ``--seconds``. Each user is an asyncio task on the
+   raw HTTP API (``--client http``, default: a light generator, since it shares the cores with the
+   server) or a thread with its own ``gradio_client.Client`` (``--client gradio``);
+   reports throughput, latency p50/p95/p99/max, every error by kind, and the CPU seconds used by
+   the server and by this load generator (they share the machine's cores).
 2. **Burst**: ``--burst`` requests (default 300, several times the queue size) sent over raw HTTP
    (``/gradio_api/call/ask``) at the same instant. Beyond what the queue holds they must be refused
    at once (HTTP 503 "Queue is full..."; gradio_client raises "Queue is full! Please try again.", the
@@ -25,6 +28,7 @@ import json
 import os
 import queue
 import random
+import resource
 import socket
 import subprocess
 import sys
@@ -105,7 +109,67 @@ def percentiles(values: list[float]) -> dict[str, float]:
     }
 
 
-def sustained(url: str, questions: list[str], users: int, seconds: float, think: float) -> dict:
+def _summary(users: int, elapsed: float, latencies: list[float], outcomes: Counter, statuses: Counter) -> dict:
+    total = sum(outcomes.values())
+    return {
+        "users": users,
+        "seconds": round(elapsed, 1),
+        "requests": total,
+        "answered_per_second": round(len(latencies) / elapsed, 1),
+        "latency_ms": percentiles(latencies),
+        "outcomes": dict(outcomes),
+        "errors": total - outcomes["ok"],
+        "statuses": dict(statuses),
+    }
+
+
+def sustained_http(url: str, questions: list[str], users: int, seconds: float, think: float) -> dict:
+    """Each user an asyncio task on raw HTTP (``/gradio_api/call/ask``): a light load generator."""
+    return asyncio.run(_sustained_http(url, questions, users, seconds, think))
+
+
+async def _sustained_http(url: str, questions: list[str], users: int, seconds: float, think: float) -> dict:
+    endpoint = f"{url.rstrip('/')}/gradio_api/call/ask"
+    latencies: list[float] = []
+    outcomes: Counter[str] = Counter()
+    statuses: Counter[str] = Counter()
+    limits = httpx.Limits(max_connections=2 * users + 8, max_keepalive_connections=2 * users + 8)
+    async with httpx.AsyncClient(timeout=300, limits=limits) as http:
+
+        async def ask(question: str) -> str:
+            joined = await http.post(endpoint, json={"data": [question, None]})
+            if joined.status_code != 200:
+                raise RuntimeError("refused: queue full" if joined.status_code == 503 else f"HTTP {joined.status_code}")
+            reply = await http.get(f"{endpoint}/{joined.json()['event_id']}")
+            data = [line[5:].strip() for line in reply.text.splitlines() if line.startswith("data:")]
+            if "event: complete" not in reply.text:
+                raise RuntimeError(f"app error: {data[-1] if data else reply.text[-80:]}"[:120])
+            return json.loads(data[-1])[0]["status"]
+
+        async def user(n: int, stop_at: float) -> None:
+            rng = random.Random(n)
+            while time.monotonic() < stop_at:
+                began = time.monotonic()
+                try:
+                    status = await ask(rng.choice(questions))
+                except (httpx.HTTPError, RuntimeError) as exc:
+                    outcomes[str(exc) if isinstance(exc, RuntimeError) else f"{type(exc).__name__}: {exc}"[:120]] += 1
+                else:
+                    latencies.append(time.monotonic() - began)
+                    outcomes["ok"] += 1
+                    statuses[status] += 1
+                if think:
+                    await asyncio.sleep(rng.uniform(0, 2 * think))
+
+        await ask(questions[0])  # warm-up, not counted
+        began = time.monotonic()
+        await asyncio.gather(*(user(n, began + seconds) for n in range(users)))
+        elapsed = time.monotonic() - began
+    return _summary(users, elapsed, latencies, outcomes, statuses)
+
+
+def sustained_gradio(url: str, questions: list[str], users: int, seconds: float, think: float) -> dict:
+    """Each user a thread with its own ``gradio_client.Client``: the real Python client, but CPU-heavy."""
     clients = [client(url) for _ in range(users)]
     clients[0].predict(questions[0], api_name="/ask")  # warm-up, not counted
     latencies: list[float] = []
@@ -147,17 +211,7 @@ def sustained(url: str, questions: list[str], users: int, seconds: float, think:
     elapsed = time.monotonic() - began
     for c in clients:
         c.close()
-    total = sum(outcomes.values())
-    return {
-        "users": users,
-        "seconds": round(elapsed, 1),
-        "requests": total,
-        "answered_per_second": round(len(latencies) / elapsed, 1),
-        "latency_ms": percentiles(latencies),
-        "outcomes": dict(outcomes),
-        "errors": total - outcomes["ok"],
-        "statuses": dict(statuses),
-    }
+    return _summary(users, elapsed, latencies, outcomes, statuses)
 
 
 def burst(url: str, question: str, size: int) -> dict:
@@ -205,6 +259,16 @@ async def _burst(url: str, question: str, size: int) -> dict:
     }
 
 
+def _cpu_seconds(server: subprocess.Popen | None) -> dict[str, float]:
+    """CPU time used so far by this load generator and (when started here) the server process."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    times = {"load_generator": usage.ru_utime + usage.ru_stime}
+    if server is not None:
+        fields = Path(f"/proc/{server.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        times["server"] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+    return times
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--url", help="a running app (default: start app.py on a free port)")
@@ -215,6 +279,12 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=2, help="QA_CONCURRENCY for the started server")
     parser.add_argument("--queue-size", type=int, default=64, help="QA_QUEUE_SIZE for the started server")
     parser.add_argument("--threads", type=int, default=1, help="QA_THREADS for the started server")
+    parser.add_argument(
+        "--client",
+        choices=("http", "gradio"),
+        default="http",
+        help="users as asyncio tasks on raw HTTP (light, default) or threads with gradio_client (heavy)",
+    )
     parser.add_argument("--json", type=Path, help="also write the results to this file")
     args = parser.parse_args()
 
@@ -229,7 +299,12 @@ def main() -> int:
         try:
             load_before = os.getloadavg()
             print(f"Sustained: {args.users} users for {args.seconds:.0f} s against {url} ...", flush=True)
-            steady = sustained(url, questions, args.users, args.seconds, args.think)
+            cpu_before = _cpu_seconds(proc)
+            run = sustained_http if args.client == "http" else sustained_gradio
+            steady = run(url, questions, args.users, args.seconds, args.think)
+            steady["client"] = args.client
+            cpu_after = _cpu_seconds(proc)
+            steady["cpu_seconds"] = {k: round(cpu_after[k] - cpu_before[k], 1) for k in cpu_before}
             print(json.dumps(steady, indent=2), flush=True)
             size = args.burst
             print(f"Burst: {size} requests at once ...", flush=True)

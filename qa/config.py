@@ -34,11 +34,11 @@ class Settings:
     #: Sentence-transformers model; the packaged all-MiniLM-L6-v2 is the only one available offline.
     model: str = "all-MiniLM-L6-v2"
     #: Passages pack whole sentences up to this many characters (a longer single sentence stays whole).
-    max_chars: int = 600
+    max_chars: int = 800
     #: Sentences repeated from the end of one passage at the start of the next one in the same section.
     overlap_sentences: int = 0
     #: Even out the last two passages of a section (no one-sentence stubs; see qa.chunking).
-    balance_passages: bool = True
+    balance_passages: bool = False
     top_k: int = 3
     #: Candidates pulled from the index before answering picks the quotes.
     candidates: int = 20
@@ -59,10 +59,8 @@ class Settings:
     fusion_depth: int = 50
     #: Staff-editable query synonym map (None: off).
     synonyms: Path | None = SYNONYMS_FILE
-    #: How much synonym-expansion terms count in BM25, relative to the question's own terms.
+    #: How much a synonym counts in BM25, relative to the question's own words.
     expansion_weight: float = 0.5
-    #: Also append the expansions to the text the model embeds.
-    expand_dense: bool = False
     #: Second stage: "none" or "maxsim" (best sentence's cosine added with ``rerank_weight``).
     rerank: str = "maxsim"
     rerank_weight: float = 1.0
@@ -94,10 +92,10 @@ CONFIGURATIONS: dict[str, dict[str, object]] = {
     "dense+maxsim": {"retriever": "dense", **_PLAIN, "rerank": "maxsim"},
     "hybrid+maxsim": {"retriever": "hybrid", **_PLAIN, "rerank": "maxsim"},
     "hybrid+synonyms": {"retriever": "hybrid", **_PLAIN, "synonyms": SYNONYMS_FILE},
-    "production-unbalanced": {"balance_passages": False},
-    "production-overlap1": {"overlap_sentences": 1},
     "production-400": {"max_chars": 400},
-    "production-800": {"max_chars": 800},
+    "production-600": {"max_chars": 600},
+    "production-balanced": {"balance_passages": True},
+    "production-overlap1": {"overlap_sentences": 1},
 }
 
 _ENV = {

@@ -116,6 +116,17 @@ class LexicalIndex:
             raise ValueError(f"the lexical index has {rows} rows, the passage table {size}")
         return cls(bm25, size)
 
+    def phrase_scores(self, key: tuple[str, ...], spellings: tuple[tuple[str, ...], ...] = ()) -> np.ndarray:
+        """BM25 score of a phrase's terms, kept only in rows holding every word of one of ``spellings``."""
+        total = self.scores(list(key))
+        if len(key) < 2 or not spellings:
+            return total
+        present = {t: self.scores([t]) > 0 for spelling in spellings for t in spelling}
+        mask = np.zeros(self.size, dtype=bool)
+        for spelling in spellings:
+            mask |= np.logical_and.reduce([present[t] for t in spelling])
+        return np.where(mask, total, np.float32(0))
+
     def query_ids(self, query_terms: list[str]) -> np.ndarray:
         """Vocabulary ids of the query's terms (unknown terms dropped; a repeated term counts twice)."""
         return np.fromiter((self._vocab[t] for t in query_terms if t and t in self._vocab), dtype=np.int32)
@@ -128,12 +139,32 @@ class LexicalIndex:
         return self._bm25.get_scores_from_ids(ids)  # type: ignore[attr-defined]
 
 
+Key = tuple[str, ...]  # a phrase as its terms
+
+
+@dataclass(frozen=True)
+class Concept:
+    """One synonym group matched by a question: its phrases found in the question, and the others."""
+
+    present: tuple[Key, ...]
+    others: tuple[Key, ...]
+
+
 @dataclass(frozen=True)
 class Expansion:
-    """What a question gains from the synonym map: extra terms (for BM25) and phrases (for the model)."""
+    """What a question gains from the synonym map: matched concepts (for BM25) and phrases (for the model)."""
 
-    terms: tuple[str, ...] = ()
+    concepts: tuple[Concept, ...] = ()
     phrases: tuple[str, ...] = ()
+
+    @property
+    def terms(self) -> tuple[str, ...]:
+        """The terms of the phrases the question lacks."""
+        return tuple(t for c in self.concepts for key in c.others for t in key)
+
+    def covered(self) -> set[str]:
+        """Question terms that belong to a matched phrase (scored through their concept instead)."""
+        return {t for c in self.concepts for key in c.present for t in key}
 
 
 class Synonyms:
@@ -141,6 +172,15 @@ class Synonyms:
 
     def __init__(self, groups: list[list[str]]) -> None:
         self.groups = [[(phrase, tuple(terms(phrase))) for phrase in group] for group in groups]
+        self._by_first: dict[str, list[tuple[int, Key]]] = {}  # first term -> (group, phrase key)
+        #: The ways a passage can contain all of a phrase's words ("habit-forming": habit + form, or
+        #: habitform), so a phrase never matches on one of its words alone ("form new connections").
+        self.spellings: dict[Key, tuple[Key, ...]] = {}
+        for number, group in enumerate(self.groups):
+            for phrase, key in group:
+                self._by_first.setdefault(key[0], []).append((number, key))
+                forms = {tuple(terms(phrase.replace("-", " "))), tuple(terms(phrase.replace("-", "")))}
+                self.spellings[key] = tuple(sorted(form for form in forms if form))
 
     @classmethod
     def load(cls, path: Path = SYNONYMS_FILE) -> Synonyms:
@@ -164,21 +204,21 @@ class Synonyms:
         return cls(groups)
 
     def expand(self, query_terms: list[str]) -> Expansion:
-        """The other phrases of every group one of whose phrases occurs (as a term sequence) in the query."""
-        found: set[tuple[str, ...]] = set()
-        extra_terms: list[str] = []
-        extra_phrases: list[str] = []
-        for group in self.groups:
-            if not any(_contains(query_terms, key) for _, key in group):
-                continue
-            for phrase, key in group:
-                if key not in found and not _contains(query_terms, key):
-                    found.add(key)
-                    extra_terms.extend(key)
-                    extra_phrases.append(phrase)
-        return Expansion(tuple(extra_terms), tuple(extra_phrases))
-
-
-def _contains(sequence: list[str], part: tuple[str, ...]) -> bool:
-    n = len(part)
-    return any(tuple(sequence[i : i + n]) == part for i in range(len(sequence) - n + 1)) if n else False
+        """Every group one of whose phrases occurs (as a term sequence) in the query, with its other phrases."""
+        found: dict[int, list[Key]] = {}
+        for i, term in enumerate(query_terms):
+            for number, key in self._by_first.get(term, ()):
+                if tuple(query_terms[i : i + len(key)]) == key and key not in found.setdefault(number, []):
+                    found[number].append(key)
+        concepts: list[Concept] = []
+        phrases: list[str] = []
+        for number in sorted(found):
+            present = tuple(found[number])
+            others: dict[Key, str] = {}
+            for phrase, key in self.groups[number]:
+                if key not in present:
+                    others.setdefault(key, phrase)
+            if others:
+                concepts.append(Concept(present, tuple(others)))
+                phrases.extend(others.values())
+        return Expansion(tuple(concepts), tuple(phrases))

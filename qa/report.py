@@ -133,6 +133,29 @@ def _failures(c: ConfigResult) -> list[str]:
     return out
 
 
+def _notes(run: EvalRun) -> list[str]:
+    """Questions no ranking can hit (grouped by configuration), and ranked questions not answered anyway."""
+    groups: dict[tuple[str, ...], list[str]] = {}
+    for c in run.configs:
+        if c.unreachable:
+            groups.setdefault(tuple(c.unreachable), []).append(f"`{c.name}`")
+    out = []
+    for ids, names in groups.items():
+        n = next(c.ranking["n"] for c in run.configs if tuple(c.unreachable) == ids)
+        shown = ", ".join(ids[:30]) + (" …" if len(ids) > 30 else "")
+        out.append(
+            f"- {', '.join(names)}: {len(ids)} of {n} ranked questions have their answer in no passage (e.g. it "
+            f"crosses a passage boundary), so no ranking can hit them: {shown}."
+        )
+    for c in run.configs:
+        if c.ranking_abstained:
+            out.append(
+                f"- `{c.name}`: {c.ranking_abstained} ranked question(s) got a status other than `answered` even "
+                "with abstention off (safety routing, or nothing retrieved)."
+            )
+    return out
+
+
 def render_markdown(run: EvalRun, plot_name: str) -> str:
     """The whole report; ``plot_name`` is the PNG's file name (it sits beside the report)."""
     d = run.dataset
@@ -170,19 +193,7 @@ def render_markdown(run: EvalRun, plot_name: str) -> str:
         kind_table(run),
         "",
     ]
-    for c in run.configs:
-        n = c.ranking["n"] if c.ranking else 0
-        if c.unreachable:
-            ids = ", ".join(c.unreachable[:30]) + (" …" if len(c.unreachable) > 30 else "")
-            out.append(
-                f"- `{c.name}`: {len(c.unreachable)} of {n} ranked questions have their answer in no passage "
-                f"(e.g. it crosses a passage boundary), so no ranking can hit them: {ids}."
-            )
-        if c.ranking_abstained:
-            out.append(
-                f"- `{c.name}`: {c.ranking_abstained} ranked question(s) got a status other than `answered` even "
-                "with abstention off (safety routing)."
-            )
+    out += _notes(run)
     out += ["", "## Settings", "", _settings_table(run), "", "## Failures", ""]
     shown = next((c for c in run.configs if c.name == "production"), run.configs[0])
     out += _failures(shown)

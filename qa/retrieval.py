@@ -1,9 +1,10 @@
 """Finding the passages that answer a question.
 
-One code path serves ``qa ask``, the app and ``qa eval``: :meth:`Retriever.search`, in four stages:
+One code path serves ``qa ask``, the app and ``qa eval``: :meth:`Retriever.search`, in three stages:
 
 1. **prepare** — the question's terms (:func:`qa.lexical.terms`), widened by the staff-editable
-   synonym map (``Settings.synonyms``), and its vector from the model;
+   synonym map (``Settings.synonyms``, BM25 only: appending synonyms to the text the model embeds
+   measured worse), and its vector from the model;
 2. **rank** — by the retriever named in ``Settings.retriever`` (:data:`RETRIEVERS`):
    ``dense`` (FAISS inner product), ``bm25`` (lexical) or ``hybrid`` (both, fused: a convex
    combination of normalised scores weighted by ``fusion_weight``, or reciprocal-rank fusion);
@@ -12,8 +13,8 @@ One code path serves ``qa ask``, the app and ``qa eval``: :meth:`Retriever.searc
 
 Near-duplicate and overlapping passages are dropped by the answer layer (``qa.highlight.distinct``).
 
-Every :class:`Hit` carries the question↔passage cosine similarity as ``score`` whatever ranked it,
-so the answer layer's abstention threshold keeps one meaning across retrievers.
+Every :class:`Hit` carries the question↔passage cosine similarity as ``score`` whatever ranked it
+(one meaning across retrievers), and what it was ranked by as ``rank_score``.
 """
 
 from __future__ import annotations
@@ -67,11 +68,8 @@ class Retriever:
         """Terms and vector of ``question``; ``vector`` is its embedding when the caller already has it."""
         words = terms(question)
         expansion = self.synonyms.expand(words) if self.synonyms else Expansion()
-        text = question
-        if expansion.phrases and self.settings.expand_dense:
-            text = f"{question} ({'; '.join(expansion.phrases)})"
-        if vector is None or text != question:
-            vector = self.embedder.encode([text])[0]
+        if vector is None:
+            vector = self.embedder.encode([question])[0]
         return Query(question, words, expansion, vector)
 
     # -- stage 2 ---------------------------------------------------------------------------------
@@ -87,11 +85,21 @@ class Retriever:
         return [(int(r), float(s)) for s, r in zip(scores[0], rows[0]) if r >= 0]
 
     def lexical_scores(self, query: Query) -> np.ndarray:
-        """BM25 score of every passage; synonym expansions count ``expansion_weight`` as much."""
+        """BM25 score of every passage. A synonym group the question matches counts once, as its best
+        phrase per passage (the question's own phrase, or another one × ``expansion_weight``), so a
+        passage that says "dependency" can match "addictive" without one that says both scoring twice."""
         lexical = self.index.lexical
-        scores = lexical.scores(query.terms)
-        if query.expansion.terms and self.settings.expansion_weight:
-            scores = scores + self.settings.expansion_weight * lexical.scores(list(query.expansion.terms))
+        if not query.expansion.concepts:
+            return lexical.scores(query.terms)
+        covered = query.expansion.covered()
+        scores = lexical.scores([t for t in query.terms if t not in covered])
+        weight = self.settings.expansion_weight
+        spellings = self.synonyms.spellings if self.synonyms else {}
+        for concept in query.expansion.concepts:
+            best = np.max([lexical.phrase_scores(key, spellings.get(key, ())) for key in concept.present], axis=0)
+            for key in concept.others:
+                best = np.maximum(best, weight * lexical.phrase_scores(key, spellings.get(key, ())))
+            scores = scores + best
         return scores
 
     def cosines(self, query: Query, rows: list[int]) -> np.ndarray:
@@ -110,18 +118,20 @@ class Retriever:
         vectors, offsets = self.index.sentence_vectors, self.index.sentence_offsets
         if not ranked or vectors is None or offsets is None:
             return ranked
-        rows = np.asarray([row for row, _ in ranked], dtype=np.int64)
-        starts, ends = offsets[rows], offsets[rows + 1]
-        sizes = ends - starts
-        units = np.concatenate([np.arange(a, b) for a, b in zip(starts, ends)]) if sizes.sum() else np.zeros(0, int)
+        rows = np.fromiter((row for row, _ in ranked), dtype=np.int64, count=len(ranked))
+        starts = offsets[rows]
+        sizes = offsets[rows + 1] - starts
+        firsts = np.cumsum(sizes) - sizes  # where each passage's sentences begin in ``units``
+        units = np.arange(int(sizes.sum())) - np.repeat(firsts - starts, sizes)
         cosines = np.asarray(vectors[units], dtype=np.float32) @ query.vector
         best = np.zeros(len(rows), dtype=np.float32)
         nonempty = sizes > 0
         if nonempty.any():
-            best[nonempty] = np.maximum.reduceat(cosines, np.concatenate([[0], np.cumsum(sizes)[:-1]])[nonempty])
-        weight = self.settings.rerank_weight
-        out = [(row, score + weight * float(b)) for (row, score), b in zip(ranked, best)]
-        return sorted(out, key=lambda item: -item[1])
+            best[nonempty] = np.maximum.reduceat(cosines, firsts[nonempty])
+        scores = np.fromiter((score for _, score in ranked), dtype=np.float64, count=len(ranked))
+        scores += self.settings.rerank_weight * best
+        order = np.argsort(-scores, kind="stable")
+        return [(int(rows[i]), float(scores[i])) for i in order]
 
     # -- the one entry point ---------------------------------------------------------------------
     def search(self, question: str, k: int, *, vector: np.ndarray | None = None) -> list[Hit]:

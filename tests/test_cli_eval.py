@@ -36,9 +36,7 @@ TINY_SQUAD = {
 
 
 def qa_eval(*args: object) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [str(QA), "eval", *map(str, args)], capture_output=True, text=True, timeout=600, check=False
-    )
+    return subprocess.run([str(QA), "eval", *map(str, args)], capture_output=True, text=True, timeout=600, check=False)
 
 
 def _current(work: Path) -> set[str]:

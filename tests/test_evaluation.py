@@ -129,6 +129,7 @@ def test_report_and_json(results, tmp_path):
     assert "| production | 1.000 |" not in text  # hit@1 is 0.5, not 1
     assert "| production | 0.500 | 0.500 | 0.500 | 0.500 | 0.500 | 0.500 |" in text
     assert "| a2 |" in text.split("\n## Failures\n")[1]  # the unreachable question is listed as a failure
+    assert "- `production`, `never`, `copy`: 1 of 2 ranked questions have their answer in no passage" in text
     assert render_markdown(run, "x.png").startswith("# Evaluation: inline.jsonl (all split)")
     assert "production" in summary(run)
     data = json.loads(json.dumps(run.to_dict()))

@@ -99,3 +99,14 @@ def test_malformed_synonym_line_is_one_clear_error(tmp_path: Path):
         Synonyms.load(path)
     with pytest.raises(QAError, match="Cannot read"):
         Synonyms.load(tmp_path / "missing.txt")
+
+
+def test_a_phrase_matches_only_passages_with_all_its_words():
+    texts = ["It can form new connections.", "Is it habit-forming?", "Not habit forming at all.", "Habitforming."]
+    index = LexicalIndex.build(texts)
+    synonyms = Synonyms([["addictive", "habit-forming"]])
+    key = tuple(terms("habit-forming"))
+    scores = index.phrase_scores(key, synonyms.spellings[key])
+    assert scores[0] == 0  # "form" alone is not the phrase
+    assert (scores[1:] > 0).all()  # hyphenated, spaced and joined spellings all count
+    assert index.phrase_scores(("form",))[0] > 0  # a one-word phrase is plain BM25

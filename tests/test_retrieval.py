@@ -77,7 +77,9 @@ def test_convex_fusion_weight_1_is_dense_and_0_is_bm25(built_settings, index, em
     dense = retriever(built_settings, index, embedder, retriever="dense", rerank="none").search(question, 5)
     assert [h.passage.id for h in hybrid_dense] == [h.passage.id for h in dense]
     hybrid_lexical = retriever(built_settings, index, embedder, **base, fusion_weight=0.0).search(question, 3)
-    lexical = retriever(built_settings, index, embedder, retriever="bm25", rerank="none").search(question, 3)
+    lexical = retriever(built_settings, index, embedder, retriever="bm25", rerank="none", synonyms=None).search(
+        question, 3
+    )
     assert [round(h.rank_score, 5) for h in hybrid_lexical if h.rank_score > 0] == [
         round(h.rank_score / lexical[0].rank_score, 5) for h in lexical
     ]
@@ -112,10 +114,18 @@ def test_maxsim_adds_the_best_sentence_cosine(built_settings, index, embedder):
 def test_synonyms_reach_passages_without_the_question_word(built_settings, index, embedder):
     question = "is ketamine addictive?"  # no article says "addictive"; one says "dependency"
     assert "addict" not in {t for p in index.passages for t in terms(p.index_text)}
-    plain = retriever(built_settings, index, embedder, retriever="bm25", synonyms=None)
-    mapped = retriever(built_settings, index, embedder, retriever="bm25", synonyms=SYNONYMS_FILE)
-    assert not any("dependency" in h.passage.text for h in plain.search(question, 3))
-    assert "dependency" in mapped.search(question, 3)[0].passage.text
+    plain = retriever(built_settings, index, embedder, retriever="bm25", rerank="none", synonyms=None)
+    mapped = retriever(built_settings, index, embedder, retriever="bm25", rerank="none", synonyms=SYNONYMS_FILE)
+    before = plain.lexical_scores(plain.prepare(question))
+    after = mapped.lexical_scores(mapped.prepare(question))
+    for row, passage in enumerate(index.passages):
+        words = set(terms(passage.index_text))
+        if "dependency" in passage.text:
+            assert after[row] > before[row]  # found through the map
+        elif not words & {"depend", "habit", "habitform"}:
+            assert after[row] == pytest.approx(before[row])  # nothing else changes
+    target = next(row for row, p in enumerate(index.passages) if "dependency" in p.text)
+    assert (after > after[target]).sum() < (before > before[target]).sum()  # it moves up the ranking
 
 
 def test_every_named_configuration_is_valid_settings(built_settings):
@@ -161,8 +171,8 @@ def test_changed_tokenizer_makes_the_index_stale(built_settings, monkeypatch):
 def test_sections_do_not_end_in_a_stub_passage():
     text = "Heading Line\n" + " ".join(f"Sentence number {i} says something here." for i in range(9)) + "\n"
     doc = parse_document("t.txt", text)
-    greedy = chunk_document(doc, max_chars=160, balance=False)
-    balanced = chunk_document(doc, max_chars=160)
+    greedy = chunk_document(doc, max_chars=160)
+    balanced = chunk_document(doc, max_chars=160, balance=True)
     assert len(balanced) == len(greedy) and [p.start for p in balanced][:1] == [greedy[0].start]
     assert min(len(p.sentences) for p in balanced) > min(len(p.sentences) for p in greedy)
     assert balanced[-1].end == greedy[-1].end
@@ -174,7 +184,7 @@ def test_sections_do_not_end_in_a_stub_passage():
 def test_balancing_never_loses_or_repeats_a_sentence(built_settings):
     for doc in load_corpus(built_settings.corpus_dir):
         for max_chars in (200, 400, 600):
-            greedy = chunk_document(doc, max_chars=max_chars, balance=False)
-            balanced = chunk_document(doc, max_chars=max_chars)
+            greedy = chunk_document(doc, max_chars=max_chars)
+            balanced = chunk_document(doc, max_chars=max_chars, balance=True)
             assert [s for p in balanced for s in p.sentences] == [s for p in greedy for s in p.sentences]
             assert len(balanced) == len(greedy)

@@ -1,0 +1,107 @@
+"""How the app looks and behaves in the browser: its CSS and the small scripts of its HTML blocks.
+
+The scripts never insert HTML: they only read ``data-*`` attributes that :mod:`qa.render` wrote
+(escaped) and either send ``{turn, vote}`` to the server or copy a prepared text to the clipboard.
+"""
+
+from __future__ import annotations
+
+__all__ = ["CSS", "HEAD", "VOTE_JS", "COPY_JS"]
+
+#: Page styles (passed to ``launch``): large text, readable at 375 px, colours that work in light and dark mode.
+CSS = """
+.gradio-container { max-width: 980px !important; margin: 0 auto; }
+.qa-log { font-size: 1.15rem; line-height: 1.6; }
+.qa-empty { font-size: 1.1rem; opacity: 0.85; }
+.qa-turn { margin: 0 0 1.5rem; }
+.qa-you { font-weight: 600; margin: 0 0 0.5rem; overflow-wrap: anywhere; }
+.qa-you-label { font-weight: 400; opacity: 0.8; }
+.qa-answer { border: 1px solid var(--border-color-primary); border-radius: 10px; padding: 0.9rem 1rem;
+  background: var(--background-fill-secondary); overflow-wrap: anywhere; }
+.qa-answer p { margin: 0.4rem 0; }
+.qa-help { background: #fde8e8; color: #5c0a0a; border: 3px solid #b91c1c; border-radius: 10px;
+  padding: 0.9rem 1rem; margin-bottom: 0.9rem; font-size: 1.25rem; }
+.qa-help-title { margin: 0 0 0.4rem; font-size: 1.35rem; color: #7f1d1d; }
+.qa-abstain { white-space: pre-line; }
+.qa-note { border-left: 6px solid #1d4ed8; padding: 0.1rem 0.8rem; }
+.qa-referral { background: #e8f0fe; color: #0b2a5b; border-left: 6px solid #1d4ed8; border-radius: 6px;
+  padding: 0.6rem 0.9rem; }
+.qa-abstain { font-weight: 600; }
+.qa-quote { margin: 0.6rem 0 1rem; }
+.qa-quote-text { margin: 0; padding: 0.5rem 0.9rem; border-left: 5px solid #0f766e; white-space: pre-line; }
+.qa-hl { background: #fff3a3; color: #1a1a1a; padding: 0 0.1em; border-radius: 2px; }
+.qa-cite { font-size: 0.95rem; margin-top: 0.3rem; opacity: 0.9; }
+.qa-disclaimer { font-size: 0.95rem; font-style: italic; border-top: 1px solid var(--border-color-primary);
+  padding-top: 0.5rem; }
+.qa-vote { display: flex; gap: 0.5rem; align-items: center; flex-wrap: wrap; margin-top: 0.4rem; }
+.qa-vote-btn { font-size: 1.1rem; min-width: 72px; padding: 0 0.7rem; min-height: 44px; border-radius: 8px;
+  cursor: pointer; border: 1px solid var(--border-color-primary); background: var(--background-fill-primary); }
+.qa-vote-btn:focus-visible, .qa-copy:focus-visible { outline: 3px solid #1d4ed8; outline-offset: 2px; }
+#qa-results, #qa-gaps, #qa-log { min-width: 0; max-width: 100%; }
+.qa-table-wrap { overflow-x: auto; max-width: 100%; }
+.qa-results, .qa-gaps { border-collapse: collapse; width: 100%; font-size: 1rem; }
+.qa-results caption, .qa-gaps caption { text-align: left; font-weight: 600; padding: 0.4rem 0; }
+.qa-results th, .qa-results td, .qa-gaps th, .qa-gaps td { border: 1px solid var(--border-color-primary);
+  padding: 0.4rem 0.5rem; vertical-align: top; text-align: left; }
+.qa-passage { white-space: pre-line; min-width: 16rem; }
+.qa-num { white-space: nowrap; }
+.qa-copy { min-height: 40px; padding: 0 0.8rem; border-radius: 6px; cursor: pointer;
+  border: 1px solid var(--border-color-primary); background: var(--background-fill-primary); }
+#qa-question textarea { font-size: 1.15rem; }
+.qa-examples button { font-size: 1rem; }
+@media (max-width: 640px) {
+  .qa-results, .qa-gaps, .qa-results tbody, .qa-gaps tbody, .qa-results caption, .qa-gaps caption {
+    display: block; border: none; }
+  .qa-results thead, .qa-gaps thead { position: absolute; width: 1px; height: 1px; overflow: hidden;
+    clip: rect(0 0 0 0); }
+  .qa-results tr, .qa-gaps tr { display: block; border: 1px solid var(--border-color-primary);
+    border-radius: 8px; margin-bottom: 0.8rem; padding: 0.3rem 0.5rem; }
+  .qa-results td, .qa-gaps td { display: block; border: none; padding: 0.2rem 0; }
+  .qa-results td::before, .qa-gaps td::before { content: attr(data-label) ": "; font-weight: 600; }
+  .qa-results td[data-label="Copy"]::before, .qa-results td[data-label="Passage"]::before { content: none; }
+  .qa-passage { min-width: 0; }
+}
+@media (max-width: 480px) {
+  #qa-log .html-container, #qa-results .html-container, #qa-gaps .html-container {
+    padding-left: 0 !important; padding-right: 0 !important; }
+  .qa-vote-label { flex-basis: 100%; }
+  .qa-answer { padding: 0.7rem 0.6rem; }
+  .qa-quote-text { padding: 0.3rem 0.6rem; }
+  .qa-help { padding: 0.7rem 0.7rem; }
+}
+"""
+
+#: Gradio scopes ``CSS`` inside its container, so the page margin on phones is set from ``<head>`` instead.
+HEAD = (
+    "<style>@media (max-width: 480px) { .main.fillable.app "
+    "{ padding-left: 10px !important; padding-right: 10px !important; } }</style>"
+)
+
+#: Chat log behaviour: a click on 👍/👎 disables that answer's buttons and sends ``{turn, vote}`` to the server.
+VOTE_JS = """
+element.addEventListener('click', (event) => {
+  const button = event.target.closest('button[data-vote]');
+  if (!button || button.disabled) return;
+  button.closest('.qa-vote').querySelectorAll('button').forEach((b) => { b.disabled = true; });
+  trigger('click', {turn: Number(button.dataset.turn), vote: button.dataset.vote});
+});
+"""
+
+#: Staff table behaviour: the copy button puts the quote and its citation on the clipboard (no server call).
+COPY_JS = """
+element.addEventListener('click', async (event) => {
+  const button = event.target.closest('button.qa-copy');
+  if (!button) return;
+  const value = button.dataset.copy;
+  let copied = false;
+  try { await navigator.clipboard.writeText(value); copied = true; } catch (err) {
+    const area = document.createElement('textarea');
+    area.value = value; area.setAttribute('readonly', ''); area.style.position = 'fixed'; area.style.opacity = '0';
+    document.body.appendChild(area); area.select();
+    try { copied = document.execCommand('copy'); } catch (err2) { copied = false; }
+    area.remove();
+  }
+  button.textContent = copied ? 'Copied ✓' : 'Copy failed';
+  setTimeout(() => { button.textContent = 'Copy'; }, 2500);
+});
+"""
