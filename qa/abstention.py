@@ -43,6 +43,7 @@ from pathlib import Path
 import numpy as np
 
 from .chunking import Passage
+from .config import PROJECT_ROOT
 from .errors import QAError
 from .highlight import SentenceIndex, answering
 
@@ -81,10 +82,20 @@ _NOT_CALIBRATED = ("corpus_dir", "index_dir", "min_score", "batch_size", "max_qu
 def calibrated_settings(settings: object) -> dict:
     """The settings a calibration depends on (retrieval and chunking), JSON-ready: recorded in its provenance."""
     return {
-        f.name: (str(v) if isinstance(v := getattr(settings, f.name), Path) else v)
+        f.name: _portable(getattr(settings, f.name))
         for f in fields(settings)  # type: ignore[arg-type]
         if f.name not in _NOT_CALIBRATED
     }
+
+
+def _portable(value: object) -> object:
+    """Paths inside the project are recorded relative to it, so a calibration holds in any checkout."""
+    if not isinstance(value, Path):
+        return value
+    try:
+        return value.resolve().relative_to(PROJECT_ROOT).as_posix()
+    except ValueError:
+        return str(value)
 
 
 class AbstentionModelError(QAError):
