@@ -45,7 +45,8 @@ def embedding_key(model_id: str, text: str) -> str:
     return hashlib.sha256(f"{model_id}\n{text}".encode()).hexdigest()
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
+    """sha256 of a file's bytes, read in 1 MiB blocks (the manifest's artifact checksums)."""
     digest = hashlib.sha256()
     with path.open("rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
@@ -69,7 +70,7 @@ def load_table(gen: Path, table: str, *, model_id: str | None = None, verify: bo
         if verify:
             manifest = json.loads((gen / "manifest.json").read_text(encoding="utf-8"))
             for name in (vector_file, key_file):
-                if manifest.get("artifacts", {}).get(name) != _sha256(gen / name):
+                if manifest.get("artifacts", {}).get(name) != file_sha256(gen / name):
                     logger.warning("The %s cache in %s fails its checksum (%s); not using it", table, gen, name)
                     return None
         data = json.loads((gen / key_file).read_text(encoding="utf-8"))

@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import hashlib
 import json
 import logging
 import os
@@ -48,7 +47,7 @@ from pathlib import Path
 import numpy as np
 
 from .cache import ARTIFACTS as CACHE_ARTIFACTS
-from .cache import embed_cached, load_table, save_table
+from .cache import embed_cached, file_sha256, load_table, save_table
 from .chunking import Passage, chunk_document
 from .config import Settings
 from .corpus import fingerprint, load_corpus
@@ -85,14 +84,6 @@ class IndexData:
 
     def __len__(self) -> int:
         return len(self.passages)
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 @contextlib.contextmanager
@@ -185,7 +176,7 @@ def build_index(settings: Settings, embedder: object, *, progress: bool | None =
                 "passages": len(passages),
                 "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
                 "build_seconds": round(time.perf_counter() - started, 3),
-                "artifacts": {name: _sha256(tmp / name) for name in ARTIFACTS},
+                "artifacts": {name: file_sha256(tmp / name) for name in ARTIFACTS},
             }
             (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
             for name in (*ARTIFACTS, "manifest.json"):
@@ -225,7 +216,7 @@ def index_problem(settings: Settings) -> str | None:
         path = gen / name
         if not path.is_file():
             return f"corrupt: {name} is missing"
-        if expected != _sha256(path):
+        if expected != file_sha256(path):
             return f"corrupt: {name} does not match its checksum"
     for key, value in expected_manifest_fields(settings).items():
         if manifest.get(key) != value:
