@@ -146,6 +146,8 @@ def run(
     if k is not None and k < 1:
         raise QAError(f"--k must be at least 1, got {k!r}")
     check_names(compare)
+    # When it started and at which commit: the code that runs is the code loaded now.
+    date, commit = time.strftime("%Y-%m-%d %H:%M:%S %Z"), git_commit()
     space = workspace(work_dir, questions_path)
     eval_set, questions = load_questions(questions_path, space, split, corpus_dir)
     base = base_settings(eval_set, space, corpus_dir, index_dir)
@@ -160,8 +162,7 @@ def run(
         "evaluated": len(questions),
         "kinds": dict(Counter(q.kind for q in questions)),
     }
-    date = time.strftime("%Y-%m-%d %H:%M:%S %Z")
-    return EvalRun(command=command, date=date, commit=git_commit(), dataset=dataset, k=k, configs=results)
+    return EvalRun(command=command, date=date, commit=commit, dataset=dataset, k=k, configs=results)
 
 
 def git_commit() -> str:
