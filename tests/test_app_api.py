@@ -22,6 +22,7 @@ import pytest
 from gradio_client import Client
 from gradio_client.exceptions import AppError
 from gradio_client.utils import QueueError, Status
+from helpers import HeldPipeline
 
 from qa.config import PROJECT_ROOT, Settings
 from qa.feedback import FeedbackStore
@@ -204,20 +205,6 @@ def test_file_uploads_are_refused(server: Server) -> None:
 
 
 # --- a full queue is refused at once -------------------------------------------------------------------
-
-
-class HeldPipeline:
-    """The real pipeline, except that ``ask`` waits until the test opens ``gate``."""
-
-    def __init__(self, real, gate: threading.Event) -> None:
-        self._real, self.gate = real, gate
-
-    def ask(self, question: str, k: int | None = None):
-        assert self.gate.wait(timeout=120), "test never released the pipeline"
-        return self._real.ask(question, k)
-
-    def __getattr__(self, name: str):
-        return getattr(self._real, name)
 
 
 def test_a_full_queue_refuses_at_once_while_earlier_requests_finish(pipeline, tmp_path: Path) -> None:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from helpers import HeldPipeline
 
 from qa.answer import DISCLAIMER
 from qa.config import PROJECT_ROOT
@@ -243,20 +244,6 @@ def test_screenshots_at_desktop_and_phone_width(page) -> None:
     page.screenshot(path=str(SCREENSHOTS / "staff-desktop-1280.png"), full_page=True)
     for name in ("chat-desktop-1280", "chat-phone-375", "staff-phone-375", "staff-desktop-1280"):
         assert (SCREENSHOTS / f"{name}.png").stat().st_size > 10_000
-
-
-class HeldPipeline:
-    """The real pipeline, except that ``ask`` waits until the test opens ``gate``."""
-
-    def __init__(self, real, gate: threading.Event) -> None:
-        self._real, self.gate = real, gate
-
-    def ask(self, question: str, k: int | None = None):
-        assert self.gate.wait(timeout=120), "test never released the pipeline"
-        return self._real.ask(question, k)
-
-    def __getattr__(self, name: str):
-        return getattr(self._real, name)
 
 
 def _wait_for(job, *codes) -> None:  # noqa: ANN001 - a gradio_client Job
