@@ -1,8 +1,11 @@
-"""Checks on the evaluation question set eval/questions.jsonl (stdlib only, no model).
+"""Checks on the evaluation question sets eval/questions.jsonl and eval/holdout.jsonl (stdlib only, no model).
 
 Every line is one question: {"id", "kind", "split", "question", "answers", "path"}. ``answers`` are
 verbatim substrings of an article's text (front matter excluded); ``path`` names the main answering
 article for answerable and safety_info questions and is "" otherwise.
+
+eval/holdout.jsonl is a blind test-only set written from the articles alone (ids ``h-<kind>-001``); it must
+not repeat any question of eval/questions.jsonl.
 """
 
 from __future__ import annotations
@@ -10,11 +13,13 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
-QUESTIONS = ROOT / "eval" / "questions.jsonl"
 CORPUS = ROOT / "corpus"
 
 FIELDS = {"id", "kind", "split", "question", "answers", "path"}
@@ -26,11 +31,40 @@ KINDS = {
     "safety_info": "saf",
 }
 SPLITS = {"dev", "test"}
-MIN_COUNTS = {"answerable": 100, "unanswerable": 25, "crisis": 20, "medical_advice": 15, "safety_info": 15}
-MIN_ANSWERABLE_PER_ARTICLE = 15
 MAX_QUESTION_CHARS = 1000  # the app refuses longer questions (QA_MAX_QUESTION_CHARS)
 NEEDS_PATH = {"answerable", "safety_info"}
 NO_ANSWERS = {"unanswerable", "crisis"}
+
+
+@dataclass(frozen=True)
+class QuestionSet:
+    """One question file and the properties it must have."""
+
+    name: str
+    path: Path
+    id_prefix: str  # ids look like f"{id_prefix}{KINDS[kind]}-001"
+    splits: frozenset[str]  # the splits it must use, each covering every kind and article
+    min_counts: tuple[tuple[str, int], ...]
+    min_answerable_per_article: int
+
+
+QUESTIONS = QuestionSet(
+    name="questions",
+    path=ROOT / "eval" / "questions.jsonl",
+    id_prefix="",
+    splits=frozenset(SPLITS),
+    min_counts=(("answerable", 100), ("unanswerable", 25), ("crisis", 20), ("medical_advice", 15), ("safety_info", 15)),
+    min_answerable_per_article=15,
+)
+HOLDOUT = QuestionSet(
+    name="holdout",
+    path=ROOT / "eval" / "holdout.jsonl",
+    id_prefix="h-",
+    splits=frozenset({"test"}),
+    min_counts=(("answerable", 40), ("unanswerable", 15), ("crisis", 10), ("medical_advice", 8), ("safety_info", 7)),
+    min_answerable_per_article=6,
+)
+SETS = pytest.mark.parametrize("qset", [QUESTIONS, HOLDOUT], ids=lambda qset: qset.name)
 
 
 def article_body(text: str) -> str:
@@ -52,9 +86,9 @@ def bodies() -> dict[str, str]:
 
 
 @cache
-def rows() -> tuple[dict, ...]:
+def rows(qset: QuestionSet) -> tuple[dict, ...]:
     out = []
-    for lineno, line in enumerate(QUESTIONS.read_text(encoding="utf-8").splitlines(), start=1):
+    for lineno, line in enumerate(qset.path.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip():
             continue
         try:
@@ -63,12 +97,13 @@ def rows() -> tuple[dict, ...]:
             raise AssertionError(f"line {lineno}: not valid JSON ({exc})") from exc
         assert isinstance(row, dict), f"line {lineno}: not a JSON object"
         row["_line"] = lineno
+        row["_file"] = qset.path.name
         out.append(row)
     return tuple(out)
 
 
 def where(row: dict) -> str:
-    return f"line {row['_line']} ({row.get('id')!r})"
+    return f"{row['_file']} line {row['_line']} ({row.get('id')!r})"
 
 
 def test_corpus_present():
@@ -77,42 +112,52 @@ def test_corpus_present():
         assert body.strip(), f"{name}: empty article body"
 
 
-def test_file_parses_with_exact_fields_and_types():
-    assert QUESTIONS.is_file(), f"{QUESTIONS} is missing"
-    assert rows(), "questions.jsonl has no questions"
-    for row in rows():
-        keys = set(row) - {"_line"}
+@SETS
+def test_file_parses_with_exact_fields_and_types(qset: QuestionSet):
+    assert qset.path.is_file(), f"{qset.path} is missing"
+    assert rows(qset), f"{qset.path.name} has no questions"
+    for row in rows(qset):
+        keys = set(row) - {"_line", "_file"}
         assert keys == FIELDS, f"{where(row)}: fields {sorted(keys)} != {sorted(FIELDS)}"
         for key in ("id", "kind", "split", "question", "path"):
             assert isinstance(row[key], str), f"{where(row)}: {key} must be a string"
         assert isinstance(row["answers"], list), f"{where(row)}: answers must be a list"
         assert all(isinstance(a, str) for a in row["answers"]), f"{where(row)}: answers must be strings"
         assert row["kind"] in KINDS, f"{where(row)}: unknown kind {row['kind']!r}"
-        assert row["split"] in SPLITS, f"{where(row)}: unknown split {row['split']!r}"
+        assert row["split"] in qset.splits, f"{where(row)}: split {row['split']!r} not in {sorted(qset.splits)}"
 
 
-def test_ids_unique_and_match_kind():
-    ids = Counter(row["id"] for row in rows())
+@SETS
+def test_ids_unique_and_match_kind(qset: QuestionSet):
+    ids = Counter(row["id"] for row in rows(qset))
     dupes = sorted(i for i, n in ids.items() if n > 1)
     assert not dupes, f"duplicate ids: {dupes}"
-    for row in rows():
-        prefix = KINDS[row["kind"]]
-        assert re.fullmatch(rf"{prefix}-\d{{3,}}", row["id"]), f"{where(row)}: id should look like {prefix}-001"
+    for row in rows(qset):
+        prefix = qset.id_prefix + KINDS[row["kind"]]
+        assert re.fullmatch(rf"{re.escape(prefix)}-\d{{3,}}", row["id"]), (
+            f"{where(row)}: id should look like {prefix}-001"
+        )
 
 
-def test_questions_nonempty_unique_and_within_limit():
+def question_key(question: str) -> str:
+    return " ".join(question.lower().split())
+
+
+@SETS
+def test_questions_nonempty_unique_and_within_limit(qset: QuestionSet):
     seen: dict[str, str] = {}
-    for row in rows():
+    for row in rows(qset):
         q = row["question"]
         assert q.strip(), f"{where(row)}: empty question"
         assert len(q) <= MAX_QUESTION_CHARS, f"{where(row)}: question longer than {MAX_QUESTION_CHARS} chars"
-        key = " ".join(q.lower().split())
+        key = question_key(q)
         assert key not in seen, f"{where(row)}: same question as {seen[key]!r}"
         seen[key] = row["id"]
 
 
-def test_answers_per_kind():
-    for row in rows():
+@SETS
+def test_answers_per_kind(qset: QuestionSet):
+    for row in rows(qset):
         answers = row["answers"]
         if row["kind"] in NO_ANSWERS:
             assert answers == [], f"{where(row)}: {row['kind']} questions must have no answers"
@@ -124,17 +169,19 @@ def test_answers_per_kind():
             assert "\n" not in a, f"{where(row)}: answer {a!r} spans lines"
 
 
-def test_paths():
-    for row in rows():
+@SETS
+def test_paths(qset: QuestionSet):
+    for row in rows(qset):
         if row["kind"] in NEEDS_PATH:
             assert row["path"] in bodies(), f"{where(row)}: path {row['path']!r} is not a corpus file"
         else:
             assert row["path"] == "", f"{where(row)}: path must be empty for {row['kind']}"
 
 
-def test_answers_are_verbatim_corpus_text():
+@SETS
+def test_answers_are_verbatim_corpus_text(qset: QuestionSet):
     missing = []
-    for row in rows():
+    for row in rows(qset):
         own = bodies().get(row["path"], "")
         for a in row["answers"]:
             if a in own:
@@ -144,31 +191,42 @@ def test_answers_are_verbatim_corpus_text():
     assert not missing, "answers not found verbatim in any article body:\n" + "\n".join(missing)
 
 
-def test_named_article_answers():
-    for row in rows():
+@SETS
+def test_named_article_answers(qset: QuestionSet):
+    for row in rows(qset):
         if row["kind"] in NEEDS_PATH:
             own = bodies()[row["path"]]
             assert any(a in own for a in row["answers"]), f"{where(row)}: no answer occurs in {row['path']}"
 
 
-def test_minimum_counts_per_kind():
-    counts = Counter(row["kind"] for row in rows())
-    for kind, minimum in MIN_COUNTS.items():
+@SETS
+def test_minimum_counts_per_kind(qset: QuestionSet):
+    counts = Counter(row["kind"] for row in rows(qset))
+    for kind, minimum in qset.min_counts:
         assert counts[kind] >= minimum, f"{kind}: {counts[kind]} questions, need at least {minimum}"
 
 
-def test_every_article_has_enough_answerable_questions():
-    counts = Counter(row["path"] for row in rows() if row["kind"] == "answerable")
+@SETS
+def test_every_article_has_enough_answerable_questions(qset: QuestionSet):
+    counts = Counter(row["path"] for row in rows(qset) if row["kind"] == "answerable")
+    minimum = qset.min_answerable_per_article
     for name in bodies():
-        assert counts[name] >= MIN_ANSWERABLE_PER_ARTICLE, (
-            f"{name}: {counts[name]} answerable questions, need at least {MIN_ANSWERABLE_PER_ARTICLE}"
-        )
+        assert counts[name] >= minimum, f"{name}: {counts[name]} answerable questions, need at least {minimum}"
 
 
-def test_both_splits_cover_every_kind_and_article():
-    by_split = {split: [row for row in rows() if row["split"] == split] for split in SPLITS}
+@SETS
+def test_each_split_covers_every_kind_and_article(qset: QuestionSet):
+    by_split = {split: [row for row in rows(qset) if row["split"] == split] for split in qset.splits}
     for split, items in by_split.items():
         kinds = {row["kind"] for row in items}
         assert kinds == set(KINDS), f"split {split!r} lacks kinds {sorted(set(KINDS) - kinds)}"
         articles = {row["path"] for row in items if row["kind"] == "answerable"}
         assert articles == set(bodies()), f"split {split!r} lacks answerable questions for {set(bodies()) - articles}"
+
+
+def test_holdout_is_disjoint_from_questions():
+    """The blind set must not reuse ids or questions of the tuned set (only holdout ids are named)."""
+    ids = {row["id"] for row in rows(QUESTIONS)}
+    questions = {question_key(row["question"]) for row in rows(QUESTIONS)}
+    reused = [row["id"] for row in rows(HOLDOUT) if row["id"] in ids or question_key(row["question"]) in questions]
+    assert not reused, f"holdout questions that repeat eval/questions.jsonl: {reused}"
