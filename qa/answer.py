@@ -8,7 +8,7 @@ JSON contract (stable; later versions only add fields or status values)::
      "quotes": [{"text": str, "path": str, "start": int, "end": int, "title": str, "score": float,
                  "heading": str, "id": str, "highlights": [[start, end], ...], "author": str, "source": str}],
      "disclaimer": str,         # on every answer, whatever the status
-     "route": str,              # safety gate route: "crisis" | "medical_advice" | "safety_info" | "none"
+     "route": str,              # safety gate route: "crisis" | "medical_advice" | "safety_info" | "risk_info" | "none"
      "answerability": float | null}   # best question↔quoted-sentence cosine (null when not retrieved)
 
 ``path`` is relative to the corpus directory and ``text == file[start:end]``; quotes are best first

@@ -1,10 +1,12 @@
 """Safety gates run on every question before retrieval: crisis, personal medical advice, risky topics.
 
 ``SafetyGate().check(q)`` gives a :class:`SafetyDecision`: the first of ``crisis`` > ``medical_advice`` >
-``safety_info`` > ``none`` with a rule that fired, its message, and that route's fired rule ids. The
-question's text is never logged. Rules live in ``safety_rules.json`` beside this module (staff edit it)::
+``safety_info`` (a crisis topic asked about: suicide, self-harm, overdose; answered with the crisis-line note)
+> ``risk_info`` (side effects, misuse, "is it safe?"; answered, no message) > ``none`` with a rule that fired,
+its message and that route's fired rule ids. The question's text is never logged. Rules live in
+``safety_rules.json`` beside this module (staff edit it)::
 
-    {"messages": {"crisis": str | [lines], "medical_advice": ..., "safety_info": ...},
+    {"messages": {"crisis": str | [lines], "medical_advice": ..., "safety_info": ..., "risk_info": ""},
      "macros": {"NAME": "pattern"}, "replacements": {"misspelt word": "canonical words"},
      "fuzzy": {"keywords": [...], "never": [...], "min_length": 5, "max_distance": 1}, "rules":
      [{"id": "crisis.x", "route": "crisis", "note": "why", "any": [...], "all": [[...]], "unless": [...]}]}
@@ -18,10 +20,11 @@ digits), ``{NAME}`` (a macro). Text and pattern words are normalised alike (:fun
 tags dropped, entities decoded, NFKC, case-folded, accents, zero-width characters, apostrophes and ``*``
 removed, sentence ends . ! ? ; become a "." word, other punctuation and emoji spaces, repeated letters
 collapsed: "diiiie" -> "die", "kill" -> "kil"). Then each word of the text goes through
-``replacements``; letters mixed with digits or @/$ are read as leetspeak when that gives a known word
-("k1ll"); and a word of ``min_length``+ letters that is not a pattern word nor in ``never`` becomes the
-nearest ``keywords`` entry within ``max_distance`` edits (insert, delete, substitute, swap): "myslef" ->
-"myself". An ``unless`` vetoes its whole rule, so keep rules that need one small.
+``replacements``; letters mixed with digits, @, $ or ! are read as leetspeak when that gives a known word
+("k1ll", "k!ll"; else "a!b" is two words); and a word of ``min_length``+ letters that is not a pattern word
+nor in ``never`` becomes the nearest ``keywords`` entry within ``max_distance`` edits (insert, delete,
+substitute, swap): "myslef" -> "myself". An ``unless`` vetoes its whole rule, so keep rules that need one
+small: a pattern that needs its own exceptions goes in a rule of its own.
 """
 
 from __future__ import annotations
@@ -44,15 +47,16 @@ __all__ = ["CRISIS_MESSAGE", "MEDICAL_ADVICE_MESSAGE", "SAFETY_NOTE", "SafetyDec
 logger = logging.getLogger(__name__)
 
 DEFAULT_RULES_PATH = Path(__file__).with_name("safety_rules.json")
-ROUTES = ("crisis", "medical_advice", "safety_info", "none")
+ROUTES = ("crisis", "medical_advice", "safety_info", "risk_info", "none")
+_RULE_ROUTES = ROUTES[:-1]
 _DEFAULT_GAP, _MAX_GAP, _MAX_MACRO_DEPTH, _MAX_FUZZY_LEN, _CACHE_SIZE = 3, 12, 8, 40, 50_000
 _TAG = re.compile(r"</?[A-Za-z!][^<>]{0,500}>")
 _DROP = dict.fromkeys(map(ord, "'`*\u2018\u2019\u201b\u02bc\u02b9\u2032\u00b4"), None)
 _ELLIPSIS = re.compile(r"\.{2,}")
 _SENTENCE_END = re.compile(r"[.!?;]+(?=\s|$)")
-_WORD = re.compile(r"(?:[^\W_]|[@$])+|\x1e")
+_WORD = re.compile(r"(?:[^\W_]|[@$])+(?:!+(?:[^\W_]|[@$])+)*|\x1e")
 _REPEAT = re.compile(r"([^\W\d_])\1+")
-_LEET = str.maketrans("0134578@$", "oieastbas")
+_LEET = str.maketrans("0134578@$!", "oieastbasi")
 _BOUNDARIES = re.compile(r"(?:\x1e )+")
 _FIXED = {"^": r"\. ", "$": r"\. ", "#": r"[0-9]{2,} "}
 _PATTERN_TOKEN = re.compile(r"\{\w+\}|\*\d*|[()\[\]|^$#]|[^\s()\[\]|{}^$*#]+\*?")
@@ -64,8 +68,8 @@ class SafetyRulesError(QAError, ValueError):
 
 @dataclass(frozen=True)
 class SafetyDecision:
-    route: str  #: "crisis" | "medical_advice" | "safety_info" | "none"
-    message: str  #: text to show before any quotes ("" for "none")
+    route: str  #: "crisis" | "medical_advice" | "safety_info" | "risk_info" | "none"
+    message: str  #: text to show before any quotes ("" for "risk_info" and "none")
     matched: tuple[str, ...]  #: ids of the rules that fired for this route (never the user's text)
 
 
@@ -202,8 +206,8 @@ def _group(patterns: object, macros: Mapping[str, str], words: set[str]) -> re.P
 
 
 def _rule(raw: Mapping, macros: Mapping[str, str], words: set[str]) -> _Rule:
-    if raw.get("route") not in ROUTES[:3]:
-        raise SafetyRulesError(f"route must be one of {ROUTES[:3]}, not {raw.get('route')!r}")
+    if raw.get("route") not in _RULE_ROUTES:
+        raise SafetyRulesError(f"route must be one of {_RULE_ROUTES}, not {raw.get('route')!r}")
     if not raw.get("id") or not (raw.get("any") or raw.get("all")):
         raise SafetyRulesError("a rule needs an 'id' and a non-empty 'any' or 'all'")
     groups = tuple(g for g in (_group(p, macros, words) for p in raw.get("all") or []) if g is not None)
@@ -223,9 +227,9 @@ def _read_rules(path: Path) -> dict:
 
 def _messages(data: Mapping, fallback: Mapping[str, str]) -> dict[str, str]:
     out = {**fallback, **(data.get("messages") or {})}
-    if missing := [route for route in ROUTES[:3] if out.get(route) is None]:
+    if missing := [route for route in _RULE_ROUTES if out.get(route) is None]:
         raise SafetyRulesError(f"Safety rules: no message for {missing}")
-    return {r: "\n".join(out[r]) if isinstance(out[r], list) else str(out[r]) for r in ROUTES[:3]}
+    return {r: "\n".join(out[r]) if isinstance(out[r], list) else str(out[r]) for r in _RULE_ROUTES}
 
 
 _DEFAULT_MESSAGES = _messages(_read_rules(DEFAULT_RULES_PATH), {})
@@ -274,10 +278,12 @@ class SafetyGate:
             return self._replacements[word]
         if word in self._vocab or word in self._never:
             return (word,)
-        if not word.isalpha() and any(c.isalpha() for c in word):  # leetspeak: "k1ll", "$uicide"
+        if not word.isalpha() and any(c.isalpha() for c in word):  # leetspeak: "k1ll", "$uicide", "k!ll"
             plain = collapse_repeats(word.translate(_LEET))
             if plain != word and (plain in self._known or self._resolve(plain) != (plain,)):
                 return self._resolve(plain)
+        if "!" in word:  # not leetspeak: words typed without a space, "die!please"
+            return tuple(w for part in word.split("!") if part for w in self._resolve(part))
         hit = fuzzy_lookup(word, self._fuzzy, self._max_distance, self._min_length)
         return (hit,) if hit else (word,)
 

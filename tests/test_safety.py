@@ -155,37 +155,43 @@ MEDICAL = [
     "should I try ketamine?",
 ]
 
+#: Informational questions on crisis topics (suicide, self-harm, overdose, dying): answered, with the
+#: crisis-line note.
 SAFETY_INFO = [
     "what do the studies say about ketamine and self-harm?",
     "is ketamine ever used for people at risk of suicide?",
-    "is ketamine addictive?",
-    "can ketamine be misused?",
     "how does ketamine help suicidal thoughts?",
     "can you overdose on ketamine?",
-    "what are the side effects of ketamine?",
-    "is ketamine dangerous?",
-    "what are the risks of ketamine therapy?",
     "does ketamine reduce suicidal ideation?",
     "how quickly does ketamine reduce suicidality?",
-    "Is there a risk of abuse with ketamine?",
-    "can people get addicted to ketamine?",
     "what happens if someone takes too much ketamine?",
     "Is ketamine used in emergency rooms for suicidal patients?",
     "What is the evidence for ketamine in depression with suicidal ideation?",
     "does ketamine therapy help people who self-harm?",
     "Is esketamine approved for patients with suicidal thoughts?",
+    "Can someone die from ketamine?",
+    "Does ketamine lower suicide risk faster than antidepressants?",
+    "I read that ketamine helps with suicidal thoughts, is that true?",
+    "Can you tell me about ketamine and suicide prevention?",
+    "suicide prevention and ketamine research",
+    "I'm a nurse - how is ketamine used for suicidal patients?",
+]
+
+#: Other risk questions (side effects, misuse, addiction, safety): answered normally, with no note.
+RISK_INFO = [
+    "is ketamine addictive?",
+    "can ketamine be misused?",
+    "what are the side effects of ketamine?",
+    "is ketamine dangerous?",
+    "what are the risks of ketamine therapy?",
+    "Is there a risk of abuse with ketamine?",
+    "can people get addicted to ketamine?",
     "how do clinics prevent ketamine misuse?",
     "what are the withdrawal symptoms of ketamine?",
     "can ketamine cause bladder damage?",
     "Is ketamine safe?",
     "What are the long-term dangers of ketamine?",
-    "Can someone die from ketamine?",
-    "Does ketamine lower suicide risk faster than antidepressants?",
     "Why is ketamine sometimes abused?",
-    "I read that ketamine helps with suicidal thoughts, is that true?",
-    "Can you tell me about ketamine and suicide prevention?",
-    "suicide prevention and ketamine research",
-    "I'm a nurse - how is ketamine used for suicidal patients?",
 ]
 
 ORDINARY = [
@@ -595,29 +601,14 @@ SAFETY_INFO_MORE = [
     "Does ketamine increase the risk of suicide?",
     "Why is ketamine used for suicidal patients in the ER?",
     "Can ketamine reduce self-harm behaviors?",
-    "Is ketamine habit forming?",
-    "How addictive is ketamine compared to other drugs?",
-    "What are the signs of ketamine abuse?",
-    "Can you get addicted to ketamine therapy?",
     "What happens if you overdose on ketamine?",
     "Is it possible to overdose on ketamine in a clinic?",
-    "Are there any dangers with ketamine?",
-    "What are common side effects of ketamine infusions?",
-    "Is ketamine safe for older adults?",
-    "Can ketamine cause psychosis?",
-    "Does ketamine damage the bladder?",
-    "Is ketamine toxic to the brain?",
-    "What are the risks of long term ketamine use?",
-    "How is ketamine different from street ketamine?",
     "Does ketamine help veterans with suicidal thoughts?",
-    "Is esketamine safe?",
     "How do doctors monitor suicide risk during ketamine treatment?",
     "What is the suicide rate among people with treatment resistant depression?",
     "How does ketamine work on suicidal ideation so quickly?",
-    "Can ketamine be dangerous if misused?",
     "Has anyone died from ketamine therapy?",
     "Can ketamine help someone who has attempted suicide?",
-    "Is ketamine abused recreationally?",
     "Can ketamine make you suicidal?",
     "Do people feel like dying on ketamine?",
     "What should someone do if they're having suicidal thoughts during treatment?",
@@ -629,15 +620,10 @@ SAFETY_INFO_MORE = [
     "Does ketamine work for suicidal teenagers?",
     "Is ketamine given to people who self harm?",
     "Are suicidal thoughts a side effect of ketamine?",
-    "Can ketamine therapy make depression worse?",
     "What is the link between depression and suicide?",
     "Why do people with depression think about suicide?",
     "How long do ketamine's anti-suicidal effects last?",
     "Does ketamine help with self-injury urges?",
-    "Is ketamine dangerous for your heart?",
-    "How common is ketamine addiction?",
-    "Can ketamine lead to dependence?",
-    "Is ketamine used to treat addiction?",
     "What are the warning signs of suicide?",
     "What do the articles say about suicide?",
     "ketamine and suicidal ideation",
@@ -645,6 +631,29 @@ SAFETY_INFO_MORE = [
     "self harm and ketamine",
     "Can ketamine cause death?",
     "Is spravato approved for suicidal depression?",
+]
+
+RISK_INFO_MORE = [
+    "Is ketamine habit forming?",
+    "How addictive is ketamine compared to other drugs?",
+    "What are the signs of ketamine abuse?",
+    "Can you get addicted to ketamine therapy?",
+    "Are there any dangers with ketamine?",
+    "What are common side effects of ketamine infusions?",
+    "Is ketamine safe for older adults?",
+    "Can ketamine cause psychosis?",
+    "Does ketamine damage the bladder?",
+    "Is ketamine toxic to the brain?",
+    "What are the risks of long term ketamine use?",
+    "How is ketamine different from street ketamine?",
+    "Is esketamine safe?",
+    "Can ketamine be dangerous if misused?",
+    "Is ketamine abused recreationally?",
+    "Can ketamine therapy make depression worse?",
+    "Is ketamine dangerous for your heart?",
+    "How common is ketamine addiction?",
+    "Can ketamine lead to dependence?",
+    "Is ketamine used to treat addiction?",
 ]
 
 ORDINARY_MORE = [
@@ -780,6 +789,148 @@ ORDINARY_MORE = [
 ]
 
 
+# --- adversarial lists: slang, lookalikes, time away, medication mentions (issue 4 follow-up) ------------
+
+#: Crisis in slang, misspellings, leetspeak and indirect words: every one must be crisis.
+ADVERSARIAL_CRISIS = [
+    "I want to sleep and not wake up",
+    "i just want to go to sleep and never wake up",
+    "I hope I don't wake up",
+    "kms",
+    "gonna kms tn",
+    "i wanna unalive myself",
+    "thinking about unaliving",
+    "took all my pills",
+    "i took 40 of my klonopin",
+    "i swallowed a whole bottle of tylenol",
+    "ending it tonight",
+    "i'm done. ending it tonight",
+    "i want to k!ll myself",
+    "i want to die!please",
+    "i want to commit",
+    "im going to commit tonight",
+    "ctb tonight",
+    "thinking about sewerslide",
+    "i wanna dye",
+    "i wanna d13",
+    "I want to kil my self",
+    "i want 2 die",
+    "i wnat to kil my slef",
+    "su1cidal",
+    "sucidal af",
+    "i don't wanna be here anymore",
+    "i want to go to sleep forever",
+    "i have the pills lined up",
+    "the pills are in front of me",
+    "tonight's the night",
+    "im checking out tonight",
+    "i want to join my brother who died",
+    "i'm a burden to everyone",
+    "everyone would be happier if i was gone",
+    "i'll be gone soon, it's for the best",
+    "tell my family i love them",
+    "bout to yeet myself off a bridge",
+    "i cant do this anymore",
+]
+
+#: Innocent messages that look like crisis: none may be crisis (the route they should get is given).
+LOOKALIKES = [
+    ("killing it at work lately, does ketamine help focus?", "none"),
+    ("overdose risk of ketamine?", "safety_info"),
+    ("I'd die for a coffee after my session", "none"),
+    ("suicide rates and ketamine research", "safety_info"),
+    ("I'm dying to know if it works", "none"),
+    ("my phone died mid session", "none"),
+    ("I nearly died laughing at my therapist's joke", "none"),
+    ("that infusion killed my headache", "none"),
+    ("I could kill for a nap after sessions", "none"),
+    ("this wait is killing me", "none"),
+    ("I'm dead tired after infusions", "none"),
+    ("the side effects are killing me, is that normal?", "risk_info"),
+    ("dying my hair after an infusion, ok?", "none"),
+    ("I'm committed to my treatment", "none"),
+    ("can I catch the bus to the clinic?", "none"),
+    ("I'm checking out of the hotel tonight, is the clinic near it?", "none"),
+    ("today is the day I start ketamine", "none"),
+    ("I want to see my friends again after treatment", "none"),
+    ("how do clinics handle an overdose?", "safety_info"),
+    ("what is the suicide rate in treatment resistant depression?", "safety_info"),
+]
+
+#: Open-ended or undated "not being here": crisis, whatever else the message says.
+NOT_HERE_CRISIS = [
+    "I won't be here much longer",
+    "soon I won't be here anymore",
+    "everyone would be better off when I'm gone",
+    "I don't think I'll be around much longer",
+    "I might not be here next week",
+    "I won't be here much longer so cancel my appointments",
+    "I won't be around for long, my appointment doesn't matter",
+    "my ketamine appointment is next week but i don't think i'll still be here by then",
+    "I won't be here next week",
+    "I won't be around tomorrow",
+    "after I'm gone, who will look after my cat",
+    "I'll be gone soon",
+    "who knows if I'll be here next month",
+    "will I even be here next week",
+    "not sure if I'll be around next week",
+    "i dont know if ill be here by then",
+]
+
+#: Scheduling, travel and time away: not crisis.
+AWAY_NOT_CRISIS = [
+    "I won't be here next week, can I move my appointment",
+    "I won't be here next week, can I move my appointment?",
+    "I'm not around next week, can I reschedule?",
+    "I'll be gone next week on vacation",
+    "I won't be around next week, I'm travelling for work",
+    "I'll be gone next week for a wedding, can we push my session?",
+    "I won't be here tomorrow, can I reschedule my infusion?",
+    "I won't be here tomorrow for my session",
+    "who covers for me when I'm gone on holiday?",
+    "I'll be gone this weekend visiting family, is Monday ok for my booster?",
+    "I'm out of town next week, can I skip a session?",
+]
+
+#: First-person medication mentions that only say what a medication did or didn't do: not medical advice.
+MEDICATION_MENTIONS = [
+    "will ketamine make me gain weight or kill my sex drive like my ssri did",
+    "therapy and ssris didnt do much for my ptsd. is there another option?",
+    "my depression meds arent helping enough. is that what ketamine is for?",
+    "my ssri stopped working after a year, how is ketamine different?",
+    "my meds never really helped, does ketamine work faster than antidepressants?",
+    "my lexapro made me numb, does ketamine do that too?",
+    "my antidepressants made me gain weight, will ketamine?",
+    "how do i find out if ketamine is an option for me",
+    "how do I know if I'm a good candidate?",
+    "is it ok to do ketamine on your own without a doctor around?",
+]
+
+#: Personal decisions about one's own medication: medical advice, even beside an informational mention.
+MEDICATION_DECISIONS = [
+    "can I take it with my ssri",
+    "should I stop my meds",
+    "my ssri isn't working, can I switch to ketamine?",
+    "my lexapro isn't working, should I add ketamine?",
+    "my meds arent helping, should i stop them before ketamine",
+    "my ssri didn't help, can i come off it once ketamine works?",
+    "will ketamine interfere with my lexapro?",
+    "does ketamine interact with my meds?",
+    "do I keep taking my meds during treatment?",
+    "I take zoloft, is that a problem?",
+    "is ketamine safe with my meds?",
+    "is it ok to take my meds the morning of my infusion?",
+    "I missed my lexapro this morning, is that ok before my infusion?",
+    "what should I do about my meds before my session?",
+    "can ketamine replace my ssri?",
+    "my doctor wants me to stop lexapro, should I?",
+    "my prozac dose is 40mg, is that too high with ketamine?",
+    "is ketamine right for me?",
+    "am I a good candidate for ketamine?",
+    "is it ok to do ketamine on my own at home?",
+]
+
+
 @pytest.fixture(scope="module")
 def gate() -> SafetyGate:
     return SafetyGate()
@@ -855,6 +1006,8 @@ def test_canonical_text_applies_replacements_fuzzing_and_leetspeak(gate: SafetyG
     assert gate.canonical("I'm homeless") == ". im homeles . "  # not fuzzed to "hopeless"
     assert gate.canonical("meditation") == ". meditation . "  # not fuzzed to "medication"
     assert gate.canonical("50mg") == ". 50mg . "
+    assert gate.canonical("k!ll") == ". kil . "  # "!" for "i"
+    assert gate.canonical("die!please") == ". die please . "  # not leetspeak: two words
 
 
 @pytest.mark.parametrize(
@@ -869,7 +1022,8 @@ def test_ordinary_words_near_keywords_are_not_fuzzed(gate: SafetyGate, word: str
 
 
 def test_case_counts() -> None:
-    assert len(CRISIS) >= 40 and len(MEDICAL) >= 20 and len(SAFETY_INFO) >= 20 and len(ORDINARY) >= 20
+    assert len(CRISIS) >= 40 and len(MEDICAL) >= 20 and len(SAFETY_INFO) >= 15 and len(ORDINARY) >= 20
+    assert len(RISK_INFO) >= 10 and len(ADVERSARIAL_CRISIS) >= 30 and len(LOOKALIKES) >= 15
 
 
 @pytest.mark.parametrize("message", CRISIS + CRISIS_MORE)
@@ -892,12 +1046,21 @@ def test_safety_info(gate: SafetyGate, message: str) -> None:
     decision = gate.check(message)
     assert decision.route == "safety_info", decision
     assert decision.message == SAFETY_NOTE
+    assert decision.matched and all(r.startswith("safety_info.") for r in decision.matched)
+
+
+@pytest.mark.parametrize("message", RISK_INFO + RISK_INFO_MORE)
+def test_risk_info_has_no_crisis_note(gate: SafetyGate, message: str) -> None:
+    decision = gate.check(message)
+    assert decision.route == "risk_info", decision
+    assert decision.message == "" and "988" not in decision.message
+    assert decision.matched and all(r.startswith("risk_info.") for r in decision.matched)
 
 
 @pytest.mark.parametrize("message", ORDINARY + ORDINARY_MORE)
 def test_ordinary(gate: SafetyGate, message: str) -> None:
     decision = gate.check(message)
-    assert decision.route in ("none", "safety_info"), decision
+    assert decision.route in ("none", "safety_info", "risk_info"), decision
     if decision.route == "none":
         assert decision.message == "" and decision.matched == ()
 
@@ -932,6 +1095,39 @@ def test_crisis_wins_over_medical_and_info(gate: SafetyGate) -> None:
 )
 def test_near_misses_are_not_crisis(gate: SafetyGate, message: str) -> None:
     assert gate.check(message).route != "crisis"
+
+
+@pytest.mark.parametrize("message", ADVERSARIAL_CRISIS + NOT_HERE_CRISIS)
+def test_adversarial_crisis(gate: SafetyGate, message: str) -> None:
+    assert gate.check(message).route == "crisis"
+
+
+@pytest.mark.parametrize(("message", "route"), LOOKALIKES)
+def test_lookalikes_are_not_crisis(gate: SafetyGate, message: str, route: str) -> None:
+    assert gate.check(message).route == route
+
+
+@pytest.mark.parametrize("message", AWAY_NOT_CRISIS)
+def test_time_away_is_not_crisis(gate: SafetyGate, message: str) -> None:
+    assert gate.check(message).route != "crisis"
+
+
+@pytest.mark.parametrize("message", AWAY_NOT_CRISIS)
+@pytest.mark.parametrize("signal", ["I want to die", "nobody would miss me", "i took all my pills", "kms"])
+def test_time_away_never_hides_a_crisis(gate: SafetyGate, message: str, signal: str) -> None:
+    """The appointment / travel exception vetoes only its own rule: any other crisis signal still wins."""
+    assert gate.check(f"{message} {signal}").route == "crisis"
+    assert gate.check(f"{signal}. {message}").route == "crisis"
+
+
+@pytest.mark.parametrize("message", MEDICATION_MENTIONS)
+def test_medication_mentions_are_not_medical_advice(gate: SafetyGate, message: str) -> None:
+    assert gate.check(message).route not in ("medical_advice", "crisis")
+
+
+@pytest.mark.parametrize("message", MEDICATION_DECISIONS)
+def test_medication_decisions_are_medical_advice(gate: SafetyGate, message: str) -> None:
+    assert gate.check(message).route == "medical_advice"
 
 
 @pytest.mark.parametrize(
@@ -977,6 +1173,13 @@ def test_rule_added_to_rules_file_takes_effect(tmp_path: Path) -> None:
     path = _rules_copy(tmp_path, [rule])
     decision = SafetyGate(path).check(message)
     assert decision == SafetyDecision("crisis", CRISIS_MESSAGE, ("crisis.staff_test",))
+
+
+def test_staff_risk_info_rule_answers_without_a_note(tmp_path: Path) -> None:
+    rule = {"id": "risk_info.staff_test", "route": "risk_info", "any": ["(nystagmus|eye twitch*)"]}
+    gate = SafetyGate(_rules_copy(tmp_path, [rule]))
+    assert gate.check("does ketamine cause nystagmus?") == SafetyDecision("risk_info", "", ("risk_info.staff_test",))
+    assert gate.check("does ketamine cause nystagmus? I want to die").route == "crisis"
 
 
 def test_minimal_rules_file_with_own_messages_replacements_and_unless(tmp_path: Path) -> None:
@@ -1048,7 +1251,7 @@ def test_user_text_is_never_logged(gate: SafetyGate, caplog: pytest.LogCaptureFi
     with caplog.at_level(logging.DEBUG, logger="qa.safety"):
         decisions = [gate.check(m) for m in messages]
         SafetyGate()
-    assert [d.route for d in decisions] == ["crisis", "medical_advice", "safety_info"]
+    assert [d.route for d in decisions] == ["crisis", "medical_advice", "risk_info"]
     assert caplog.records, "the route should be logged at DEBUG"
     logged = "\n".join(r.getMessage() for r in caplog.records)
     for secret in ("zebra", "quokka", "wombat", "kill myself", "lexapro", "addictive"):
@@ -1073,7 +1276,7 @@ def test_user_text_is_never_logged(gate: SafetyGate, caplog: pytest.LogCaptureFi
     ],
 )
 def test_odd_input_does_not_crash(gate: SafetyGate, message: str) -> None:
-    assert gate.check(message).route in ("none", "safety_info", "medical_advice", "crisis")
+    assert gate.check(message).route in ("none", "risk_info", "safety_info", "medical_advice", "crisis")
 
 
 def test_non_text_input_is_treated_as_empty(gate: SafetyGate) -> None:
@@ -1109,4 +1312,5 @@ def test_huge_adversarial_inputs_stay_fast(gate: SafetyGate) -> None:
 def test_html_is_handled(gate: SafetyGate) -> None:
     assert gate.check("<div class='x'>How long is a <i>session</i>?</div>").route == "none"
     assert gate.check("I want to &lt;b&gt;die&lt;/b&gt;").route == "crisis"
-    assert gate.check("<p>Is ketamine <em>addictive</em>?</p>").route == "safety_info"
+    assert gate.check("<p>Is ketamine <em>addictive</em>?</p>").route == "risk_info"
+    assert gate.check("<p>Is ketamine used for <em>suicidal</em> patients?</p>").route == "safety_info"
