@@ -8,7 +8,8 @@ once with abstention off (``min_score=-inf``) to read the signal (``Answer.answe
 question, once as shipped with the new threshold for the end-to-end statuses (safety gate included).
 Questions that must be answered are the ``answerable`` and ``safety_info`` kinds; ``unanswerable``
 ones should be abstained on. The threshold is chosen on dev only (:func:`qa.abstention.choose_threshold`).
-The signal includes the aspect gate of ``qa/aspects.json``: rerun this after editing that lexicon.
+The signal includes the requirements of ``qa/aspects.json`` (aspects, answer types, defined terms): rerun
+this after editing that lexicon.
 """
 
 from __future__ import annotations
@@ -62,7 +63,7 @@ def _calibration(path: Path | None) -> Iterator[None]:
 
 
 def _cosine(signal: float) -> float:
-    """The sentence cosine alone (the aspect penalty taken back off), for the comparison in the report."""
+    """The sentence cosine alone (the requirement penalty taken back off), for the comparison in the report."""
     return signal + ASPECT_PENALTY if signal < -1.0 else signal
 
 
@@ -117,7 +118,7 @@ def _plot(scores: dict[str, tuple[list[float], list[float]]], grid: list[float],
     pos, neg = scores["test"]
     alone = trade_off([_cosine(x) for x in pos], [_cosine(x) for x in neg], grid)
     ax.plot([p.abstention_recall for p in alone], [p.answered_rate for p in alone], "--", color="tab:orange",
-            label="test split, cosine alone (no aspect gate)")  # fmt: skip
+            label="test split, cosine alone (no requirement gate)")  # fmt: skip
     ax.axhline(TARGETS["answered_rate"], color="tab:green", lw=0.8, ls="--")
     ax.axvline(TARGETS["abstention_recall"], color="tab:green", lw=0.8, ls="--")
     ax.fill_between([TARGETS["abstention_recall"], 1.0], TARGETS["answered_rate"], 1.0, color="tab:green", alpha=0.1,
@@ -185,9 +186,10 @@ def main(argv: list[str] | None = None) -> int:
         "signal": SIGNAL,
         "threshold": threshold,
         "rule": (
-            f"middle of the dev thresholds answering >= {args.min_answered} of the answerable+safety_info questions "
-            f"and abstaining on >= {args.min_abstained} of the unanswerable ones; if none, the highest answering "
-            f">= {args.min_answered}"
+            f"among the dev thresholds answering >= {args.min_answered} of the answerable+safety_info questions "
+            f"and abstaining on >= {args.min_abstained} of the unanswerable ones, the largest margin to the nearer "
+            "target in rates (then the largest sum of both margins, then the middle of the ties); if none, the "
+            f"highest answering >= {args.min_answered}"
         ),
         "provenance": {
             "command": command,
@@ -239,9 +241,11 @@ def main(argv: list[str] | None = None) -> int:
         "",
         f"Signal: `{SIGNAL}` — the best cosine between the question and a sentence of the quotes the answer "
         "would show (question lines excluded), minus "
-        f"{ASPECT_PENALTY} when the question names an aspect of `qa/aspects.json` (cost, insurance, driving, "
-        "pregnancy, alcohol, age, legality, booking, location, a named other drug or condition, ...) that no shown "
-        "quote mentions; read from `Answer.answerability` of `Pipeline.ask` with abstention off. Answer when it "
+        f"{ASPECT_PENALTY} when a requirement of the question (`qa/aspects.json`, see `qa/aspects.py`) is met by no "
+        "shown sentence: an aspect (cost, driving, pregnancy, alcohol, age, legality, study design, a named other "
+        "drug, form or condition, ...), an answer type (a count for 'how many', a percentage, a frequency, an amount "
+        "of time, a dose, a date) or the term a 'what is X?' question asks to define; read from `Answer.answerability` "
+        "of `Pipeline.ask` with abstention off. Answer when it "
         "is ≥ the threshold, else `no_answer`.",
         "",
         f"Threshold **{threshold}**, chosen on the dev split only: {data['rule']} "
@@ -257,15 +261,15 @@ def main(argv: list[str] | None = None) -> int:
         "",
         f"Targets: answered rate ≥ {TARGETS['answered_rate']}, abstention recall ≥ {TARGETS['abstention_recall']}.",
         "",
-        *_reach(curves_scores, "the aspect-gated signal"),
+        *_reach(curves_scores, "the requirement-gated signal"),
         "",
-        "For comparison, the sentence cosine alone (no aspect gate, the previous signal):  ",
+        "For comparison, the sentence cosine alone (no requirement gate):  ",
         *_reach(
             {k: ([_cosine(s) for s in pos], [_cosine(s) for s in neg]) for k, (pos, neg) in curves_scores.items()},
             "the cosine alone",
         ),
         "",
-        "Aspect gate (signal < -1: some question aspect is in no shown quote):",
+        "Requirement gate (signal < -1: some requirement of the question is met by no shown sentence):",
         "",
         "| split | must-answer gated (wrongly) | unanswerable gated |",
         "|---|---|---|",

@@ -5,28 +5,35 @@ answer would show, so they keep their meaning whatever retriever chose the passa
 
 1. **Sentence cosine**: the best question↔sentence cosine over the shown quotes (question lines
    masked, see :mod:`qa.highlight`): does any quoted sentence say something close to the question?
-2. **Aspect coverage** (:class:`AspectLexicon`, data in ``aspects.json`` beside this module): a
-   cosine cannot tell "is ketamine safe?" from "is ketamine safe during pregnancy?" — the generic
-   ketamine wording dominates both. So the lexicon lists question *aspects* a quote must actually
-   address: cost/insurance, driving, pregnancy/breastfeeding, alcohol and recreational substances,
-   food/fasting, age/children, legality/approval, clinic logistics (booking, hours, location, what to
-   wear), work and daily activities, drug tests, named organs, and each named other substance,
-   medication, treatment or condition (MDMA, esketamine, ADHD, ...). When the question contains a term
-   of an aspect, an answering sentence of the quotes must contain a term of that same aspect: if none
-   does, the signal is lowered by :data:`ASPECT_PENALTY` (2.0, below any cosine), so the question is
-   abstained on at any threshold in [-1, 1]; if some do, the signal is the best cosine among *those*
-   sentences (the lowest over the question's aspects), so a passing mention ("costly" in a sentence
-   about something else) does not count as an answer. It generalises: when the clinic adds an article
-   on cost, its sentences name cost and cost questions get answered again. Staff extend the lexicon by
-   editing ``aspects.json`` (terms match on word boundaries, ``*`` = any ending; prefer phrases to
-   ambiguous words) and rerunning the calibration.
+2. **Requirements** (:class:`AspectLexicon` in :mod:`qa.aspects`, data in ``aspects.json`` beside this
+   module): a cosine cannot tell "is ketamine safe?" from "is ketamine safe during pregnancy?", nor
+   "how many patients improved?" from "did patients improve?" — the generic ketamine wording dominates.
+   So the question names what an answering sentence must contain:
+
+   * its **aspects**: cost/insurance, driving, pregnancy/breastfeeding, alcohol and recreational
+     substances, food/fasting, age, legality, clinic logistics, study design, research funding, origin,
+     brand, drug tests, named organs, and each named other substance, form, medication, treatment or
+     condition (MDMA, esketamine, lozenges, ADHD, ...): a sentence must name the same aspect;
+   * its **answer type**: "how many" needs a count, "what percentage" a percentage, "how often" a
+     frequency, "how long"/"how soon" an amount of time, "what dose" an amount of drug, "when was" a
+     date: a sentence must state one;
+   * its **defined term**: "what is X?" needs a sentence using every content word of X.
+
+   If no answering sentence meets a requirement, the signal is lowered by :data:`ASPECT_PENALTY` (2.0,
+   below any cosine), so the question is abstained on at any threshold in [-1, 1]; if some do, the
+   signal is the best cosine among *those* sentences (the lowest over the requirements), so a passing
+   mention ("costly" in a sentence about something else) does not count as an answer. It generalises:
+   when the clinic adds an article on cost, its sentences name cost and cost questions get answered
+   again. Staff extend the lexicon by editing ``aspects.json`` (documented in :mod:`qa.aspects`) and
+   rerunning the calibration.
 
 The threshold is data: ``abstention.json`` beside this module, written by
 ``eval/calibrate_abstention.py`` from the **dev** split of ``eval/questions.jsonl`` only, with its
 provenance (command, date, commit, settings, dev counts). The rule that picks it
 (:func:`choose_threshold`): among the thresholds meeting both targets on dev (answer ≥ 0.95 of the
-questions that must be answered, abstain on ≥ 0.90 of the unanswerable ones), the middle of that
-interval; if none meets both, the highest threshold still answering ≥ 0.95. The test split only reports.
+questions that must be answered, abstain on ≥ 0.90 of the unanswerable ones), the one farthest from
+the nearer target (margins in rates); if none meets both, the highest threshold still answering
+≥ 0.95. The test split only reports.
 ``Settings.min_score`` overrides the calibrated threshold (``-inf``: never abstain; ``2``: always).
 """
 
@@ -34,14 +41,13 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, fields
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
+from .aspects import ASPECTS_PATH, Aspect, AspectLexicon, AspectLexiconError, Requirement, default_lexicon, normal
 from .chunking import Passage
 from .config import PROJECT_ROOT
 from .errors import QAError
@@ -53,9 +59,12 @@ __all__ = [
     "ASPECT_PENALTY",
     "SIGNAL",
     "AbstentionModel",
-    "AspectLexicon",
     "AbstentionModelError",
+    "Aspect",
+    "AspectLexicon",
+    "AspectLexiconError",
     "CurvePoint",
+    "Requirement",
     "answerability",
     "calibrated_settings",
     "choose_threshold",
@@ -67,8 +76,7 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 ABSTENTION_PATH = Path(__file__).with_name("abstention.json")
-ASPECTS_PATH = Path(__file__).with_name("aspects.json")
-SIGNAL = "aspect_gated_sentence_cosine"
+SIGNAL = "requirement_gated_sentence_cosine"
 #: Subtracted from the sentence cosine when a question aspect is addressed by no shown quote.
 ASPECT_PENALTY = 2.0
 #: Used only when no calibration file exists (a fresh checkout before calibration, or a custom model).
@@ -133,66 +141,6 @@ class AbstentionModel:
         return score >= (self.threshold if min_score is None else min_score)
 
 
-def _pattern(term: str) -> str:
-    prefix = term.endswith("*")
-    words = term.rstrip("*").casefold().split()
-    body = r"[\s\-]+".join(re.escape(w) for w in words)
-    return rf"(?<!\w){body}" + (r"\w*" if prefix else r"(?!\w)")
-
-
-@dataclass(frozen=True)
-class Aspect:
-    name: str
-    pattern: re.Pattern[str]
-
-    def mentioned(self, text: str) -> bool:
-        return self.pattern.search(text) is not None
-
-
-class AspectLexicon:
-    """Question aspects a quote must address (``aspects.json``; see the module docstring)."""
-
-    def __init__(self, aspects: Sequence[Aspect]) -> None:
-        self.aspects = tuple(aspects)
-
-    @classmethod
-    def from_dict(cls, data: dict) -> AspectLexicon:
-        aspects = []
-        for entry in data.get("aspects", []):
-            aspects.append(Aspect(entry["name"], re.compile("|".join(map(_pattern, entry["terms"])))))
-        for group in data.get("named", {}).get("groups", []):
-            aspects.append(Aspect(f"named:{group[0].rstrip('*')}", re.compile("|".join(map(_pattern, group)))))
-        return cls(aspects)
-
-    @classmethod
-    def load(cls, path: Path | None = None) -> AspectLexicon:
-        path = Path(path) if path is not None else ASPECTS_PATH
-        try:
-            return cls.from_dict(json.loads(path.read_text(encoding="utf-8")))
-        except (OSError, ValueError, KeyError, TypeError, re.error) as exc:
-            raise AbstentionModelError(f"Cannot read the aspect lexicon {str(path)!r}: {exc}") from None
-
-    def mentioned(self, question: str) -> list[Aspect]:
-        """The aspects ``question`` names."""
-        q = _normal(question)
-        return [a for a in self.aspects if a.mentioned(q)]
-
-    def uncovered(self, question: str, quotes: Sequence[str]) -> list[str]:
-        """Names of the aspects ``question`` mentions that no text of ``quotes`` mentions."""
-        q = _normal(question)
-        texts = [_normal(t) for t in quotes]
-        return [a.name for a in self.aspects if a.mentioned(q) and not any(a.mentioned(t) for t in texts)]
-
-
-def _normal(text: str) -> str:
-    return text.casefold().replace("\u2019", "'")
-
-
-@lru_cache(maxsize=1)
-def default_lexicon() -> AspectLexicon:
-    return AspectLexicon.load()
-
-
 def sentence_cosine(passages: Sequence[Passage], scores: Sequence[np.ndarray]) -> float:
     """The best cosine between the question and an answering sentence of ``passages`` (-1 when none)."""
     best = -1.0
@@ -208,33 +156,33 @@ def answerability(
     question: str | None = None,
     lexicon: AspectLexicon | None = None,
 ) -> float:
-    """The sentence cosine, held to the aspects of ``question`` (see the module docstring).
+    """The sentence cosine, held to the requirements of ``question`` (see the module docstring).
 
-    Without aspects in the question: :func:`sentence_cosine`. With aspects, every aspect must be named
-    by an answering sentence of the quotes, and the signal is the lowest, over the aspects, of the best
-    cosine of a sentence naming it (never above :func:`sentence_cosine`): "costly" in a sentence about
-    something else does not answer a question on cost. An aspect no answering sentence names:
-    :func:`sentence_cosine` minus :data:`ASPECT_PENALTY`.
+    Without requirements (:meth:`AspectLexicon.requirements`: aspects, answer type, defined term):
+    :func:`sentence_cosine`. With some, each must be met by an answering sentence of the quotes, and the
+    signal is the lowest, over the requirements, of the best cosine of a sentence meeting it (never above
+    :func:`sentence_cosine`): "costly" in a sentence about something else does not answer a question on
+    cost. A requirement no answering sentence meets: :func:`sentence_cosine` minus :data:`ASPECT_PENALTY`.
     """
     best = sentence_cosine(passages, scores)
-    asked = (lexicon or default_lexicon()).mentioned(question) if question else []
+    asked = (lexicon or default_lexicon()).requirements(question) if question else []
     if not asked:
         return best
-    per_aspect = dict.fromkeys((a.name for a in asked), -np.inf)
+    per_requirement = dict.fromkeys((r.name for r in asked), -np.inf)
     for passage, sentence_scores in zip(passages, scores, strict=True):
         if not len(sentence_scores):
             continue
         for text, score in zip(SentenceIndex.texts(passage), answering(passage, sentence_scores), strict=True):
             if np.isfinite(score):
-                normal = _normal(text)
-                for aspect in asked:
-                    if aspect.mentioned(normal):
-                        per_aspect[aspect.name] = max(per_aspect[aspect.name], float(score))
-    missing = [name for name, score in per_aspect.items() if not np.isfinite(score)]
+                normalised = normal(text)
+                for requirement in asked:
+                    if requirement.mentioned(normalised):
+                        per_requirement[requirement.name] = max(per_requirement[requirement.name], float(score))
+    missing = [name for name, score in per_requirement.items() if not np.isfinite(score)]
     if missing:
-        logger.debug("Aspects in no quoted sentence: %s", ", ".join(missing))
+        logger.debug("Requirements met by no quoted sentence: %s", ", ".join(missing))
         return best - ASPECT_PENALTY
-    return min(best, *per_aspect.values())
+    return min(best, *per_requirement.values())
 
 
 @dataclass(frozen=True)
@@ -266,6 +214,12 @@ def candidate_thresholds(scores: Sequence[float]) -> list[float]:
     return [float(values[0] - 1e-3), *map(float, mids), float(values[-1] + 1e-3)]
 
 
+def _margins(point: CurvePoint, min_answered: float, min_abstained: float) -> tuple[float, float]:
+    """(smaller margin, sum of margins) of ``point`` to the two targets, rounded so that ties are exact."""
+    answered, abstained = point.answered_rate - min_answered, point.abstention_recall - min_abstained
+    return round(min(answered, abstained), 9), round(answered + abstained, 9)
+
+
 def choose_threshold(
     answerable: Sequence[float],
     unanswerable: Sequence[float],
@@ -275,14 +229,20 @@ def choose_threshold(
     """The threshold (a midpoint between observed scores) the calibration ships.
 
     When some thresholds both answer ≥ ``min_answered`` of ``answerable`` and abstain on ≥
-    ``min_abstained`` of ``unanswerable`` (they form one interval), the middle of that interval: the
-    largest margin to both targets, rather than sitting on the edge of one. Otherwise (or without
+    ``min_abstained`` of ``unanswerable``, the one with the largest margin to the nearer target, in rates
+    (max over thresholds of min(answered − min_answered, recall − min_abstained)), then the largest sum of
+    both margins; among equally good ones, the one nearest the middle of their range. Margins are in
+    rates, not score units: the requirement penalty puts most unanswerable scores far below every cosine,
+    and the middle of the score interval would sit on the edge of the recall target. Otherwise (or without
     ``min_abstained``) the highest threshold still answering ≥ ``min_answered``.
     """
     points = trade_off(answerable, unanswerable, candidate_thresholds([*answerable, *unanswerable]))
     feasible = [p for p in points if p.answered_rate >= min_answered]
     if min_abstained is not None:
-        both = [p.threshold for p in feasible if p.abstention_recall >= min_abstained]
+        both = [p for p in feasible if p.abstention_recall >= min_abstained]
         if both:
-            return round((min(both) + max(both)) / 2, 4)
+            margins = [_margins(p, min_answered, min_abstained) for p in both]
+            best = [p.threshold for p, m in zip(both, margins, strict=True) if m == max(margins)]
+            middle = (min(best) + max(best)) / 2
+            return round(min(best, key=lambda t: abs(t - middle)), 4)
     return round(max(p.threshold for p in feasible), 4)

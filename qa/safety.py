@@ -1,30 +1,29 @@
 """Safety gates run on every question before retrieval: crisis, personal medical advice, risky topics.
 
-``SafetyGate().check(q)`` gives a :class:`SafetyDecision`: the first of ``crisis`` > ``medical_advice`` >
-``safety_info`` (a crisis topic asked about: suicide, self-harm, overdose; answered with the crisis-line note)
-> ``risk_info`` (side effects, misuse, "is it safe?"; answered, no message) > ``none`` with a rule that fired,
-its message and that route's fired rule ids. The question's text is never logged. Rules live in
-``safety_rules.json`` beside this module (staff edit it)::
+``SafetyGate().check(q)`` gives a :class:`SafetyDecision`: the first route with a rule that fires, of ``crisis`` >
+``medical_advice`` > ``safety_info`` (a crisis topic asked about; answered with the crisis-line note) > ``risk_info``
+(side effects, misuse, "is it safe?"; answered, no message) > ``none``; its message (the route's, then those the
+fired rules name) and the fired rule ids. The question's text is never logged. Rules live in ``safety_rules.json``
+beside this module (staff edit it)::
 
-    {"messages": {"crisis": str | [lines], "medical_advice": ..., "safety_info": ..., "risk_info": ""},
+    {"messages": {"crisis": str | [lines], "medical_advice": ..., "safety_info": ..., "risk_info": "", "name": ...},
      "macros": {"NAME": "pattern"}, "replacements": {"misspelt word": "canonical words"},
-     "fuzzy": {"keywords": [...], "never": [...], "min_length": 5, "max_distance": 1}, "rules":
-     [{"id": "crisis.x", "route": "crisis", "note": "why", "any": [...], "all": [[...]], "unless": [...]}]}
+     "fuzzy": {"keywords": [...], "never": [...], "min_length": 5, "max_distance": 1}, "rules": [{"id": "crisis.x",
+      "route": "crisis", "note": "why", "any": [...], "all": [[...]], "unless": [...], "message": "name"}]}
 
-A rule fires when a pattern of ``any`` matches (or it has none), each list in ``all`` has a match and no
-``unless`` pattern matches. Patterns are word sequences, not regexes, matched in linear time: ``word``
-(written naturally: "don't", "self-harm", "kill" match "dont", "self harm", "kil"), ``word*`` (prefix),
-``(a|b c|)`` (alternatives; an empty one makes it optional), ``[a b]`` (optional), ``*`` / ``*N`` (a gap
-of up to 3 / N <= 12 words in one sentence), ``^`` / ``$`` (sentence start / end), ``#`` (a number of 2+
-digits), ``{NAME}`` (a macro). Text and pattern words are normalised alike (:func:`normalize_text`: HTML
-tags dropped, entities decoded, NFKC, case-folded, accents, zero-width characters, apostrophes and ``*``
-removed, sentence ends . ! ? ; become a "." word, other punctuation and emoji spaces, repeated letters
-collapsed: "diiiie" -> "die", "kill" -> "kil"). Then each word of the text goes through
-``replacements``; letters mixed with digits, @, $ or ! are read as leetspeak when that gives a known word
-("k1ll", "k!ll"; else "a!b" is two words); and a word of ``min_length``+ letters that is not a pattern word
-nor in ``never`` becomes the nearest ``keywords`` entry within ``max_distance`` edits (insert, delete,
-substitute, swap): "myslef" -> "myself". An ``unless`` vetoes its whole rule, so keep rules that need one
-small: a pattern that needs its own exceptions goes in a rule of its own.
+A rule fires when a pattern of ``any`` matches (or it has none), each list in ``all`` has a match and no ``unless``
+pattern matches. Patterns are word sequences, not regexes, matched in linear time: ``word`` (written naturally:
+"don't", "self-harm", "kill" match "dont", "self harm", "kil"), ``word*`` (prefix), ``(a|b c|)`` (alternatives; an
+empty one makes it optional), ``[a b]`` (optional), ``*`` / ``*N`` (a gap of up to 3 / N <= 12 words in one
+sentence), ``^`` / ``$`` (sentence start / end), ``#`` (a number of 2+ digits), ``{NAME}`` (a macro), ``~x`` (not
+followed by the word or group ``x``: "hits me ~up"). Text and pattern words are normalised alike
+(:func:`normalize_text`: HTML tags dropped, entities decoded, NFKC, case-folded, accents, zero-width characters,
+apostrophes and ``*`` removed, sentence ends . ! ? ; become a "." word, other punctuation and emoji spaces, repeated
+letters collapsed: "diiiie" -> "die", "kill" -> "kil"). Then each word of the text goes through ``replacements``;
+letters mixed with digits, @, $ or ! are read as leetspeak when that gives a known word ("k1ll", "k!ll"; else "a!b"
+is two words); and a word of ``min_length``+ letters that is not a pattern word nor in ``never`` becomes the nearest
+``keywords`` entry within ``max_distance`` edits (insert, delete, substitute, swap): "myslef" -> "myself". An
+``unless`` vetoes its whole rule, so give a pattern that needs its own exceptions a rule of its own, or use ``~``.
 """
 
 from __future__ import annotations
@@ -59,7 +58,7 @@ _REPEAT = re.compile(r"([^\W\d_])\1+")
 _LEET = str.maketrans("0134578@$!", "oieastbasi")
 _BOUNDARIES = re.compile(r"(?:\x1e )+")
 _FIXED = {"^": r"\. ", "$": r"\. ", "#": r"[0-9]{2,} "}
-_PATTERN_TOKEN = re.compile(r"\{\w+\}|\*\d*|[()\[\]|^$#]|[^\s()\[\]|{}^$*#]+\*?")
+_PATTERN_TOKEN = re.compile(r"\{\w+\}|\*\d*|[()\[\]|^$#~]|[^\s()\[\]|{}^$*#~]+\*?")
 
 
 class SafetyRulesError(QAError, ValueError):
@@ -146,36 +145,44 @@ def _parse(
 ) -> tuple[str, int]:
     branches: list[str] = []
     seq: list[str] = []
+    negate = False
     while i < len(tokens) and tokens[i] != closer:
         tok = tokens[i]
         i += 1
-        if tok == "|":
-            branches.append("".join(seq))
-            seq = []
-        elif tok in ("(", "["):
+        if tok in ("|", "~"):
+            if tok == "|":
+                branches.append("".join(seq))
+                seq = []
+            elif i >= len(tokens) or tokens[i] in ("|", ")", "]", "[", "~"):
+                raise SafetyRulesError(f"'~' needs a word or (group) after it in {' '.join(tokens)!r}")
+            negate = tok == "~"
+            continue
+        if tok in ("(", "["):
             inner, i = _parse(tokens, i, ")" if tok == "(" else "]", macros, words, depth)
             if i >= len(tokens):
                 raise SafetyRulesError(f"unclosed {tok!r} in pattern {' '.join(tokens)!r}")
             i += 1
-            seq.append(f"(?:{inner})" + ("?" if tok == "[" else ""))
+            part = f"(?:{inner})" + ("?" if tok == "[" else "")
         elif tok in (")", "]"):
             raise SafetyRulesError(f"unbalanced {tok!r} in pattern {' '.join(tokens)!r}")
         elif tok.startswith("{"):
             if tok[1:-1] not in macros:
                 raise SafetyRulesError(f"unknown macro {tok}")
-            seq.append(f"(?:{_compile(macros[tok[1:-1]], macros, words, depth + 1)})")
+            part = f"(?:{_compile(macros[tok[1:-1]], macros, words, depth + 1)})"
         elif tok.startswith("*"):
             if (gap := int(tok[1:] or _DEFAULT_GAP)) > _MAX_GAP:
                 raise SafetyRulesError(f"gap {tok} is longer than *{_MAX_GAP}")
-            seq.append(f"(?:[^ .]+ ){{0,{gap}}}")
+            part = f"(?:[^ .]+ ){{0,{gap}}}"
         elif tok in _FIXED:
-            seq.append(_FIXED[tok])
+            part = _FIXED[tok]
         else:
             parts = [w for w in normalize_text(tok.rstrip("*")).split() if w != "."]
             if not parts:
                 raise SafetyRulesError(f"pattern word {tok!r} has no letters or digits")
             words.update(parts)
-            seq.append(" ".join(map(re.escape, parts)) + ("[^ ]* " if tok.endswith("*") else " "))
+            part = " ".join(map(re.escape, parts)) + ("[^ ]* " if tok.endswith("*") else " ")
+        seq.append(f"(?!{part})" if negate else part)
+        negate = False
     branches.append("".join(seq))
     return "|".join(branches), i
 
@@ -187,6 +194,7 @@ class _Rule:
     any: re.Pattern[str] | None
     all: tuple[re.Pattern[str], ...]
     unless: re.Pattern[str] | None
+    message: str = ""
 
     def fires(self, text: str) -> bool:
         if self.any is not None and not self.any.search(text):
@@ -205,14 +213,16 @@ def _group(patterns: object, macros: Mapping[str, str], words: set[str]) -> re.P
     return regex
 
 
-def _rule(raw: Mapping, macros: Mapping[str, str], words: set[str]) -> _Rule:
+def _rule(raw: Mapping, macros: Mapping[str, str], words: set[str], messages: Mapping[str, str]) -> _Rule:
     if raw.get("route") not in _RULE_ROUTES:
         raise SafetyRulesError(f"route must be one of {_RULE_ROUTES}, not {raw.get('route')!r}")
     if not raw.get("id") or not (raw.get("any") or raw.get("all")):
         raise SafetyRulesError("a rule needs an 'id' and a non-empty 'any' or 'all'")
     groups = tuple(g for g in (_group(p, macros, words) for p in raw.get("all") or []) if g is not None)
     any_, unless = (_group(raw.get(key), macros, words) for key in ("any", "unless"))
-    return _Rule(str(raw["id"]), raw["route"], any_, groups, unless)
+    if (name := raw.get("message")) is not None and name not in messages:
+        raise SafetyRulesError(f"'message' must name one of the messages {sorted(messages)}, not {name!r}")
+    return _Rule(str(raw["id"]), raw["route"], any_, groups, unless, messages[name] if name is not None else "")
 
 
 def _read_rules(path: Path) -> dict:
@@ -229,7 +239,7 @@ def _messages(data: Mapping, fallback: Mapping[str, str]) -> dict[str, str]:
     out = {**fallback, **(data.get("messages") or {})}
     if missing := [route for route in _RULE_ROUTES if out.get(route) is None]:
         raise SafetyRulesError(f"Safety rules: no message for {missing}")
-    return {r: "\n".join(out[r]) if isinstance(out[r], list) else str(out[r]) for r in _RULE_ROUTES}
+    return {str(k): "\n".join(map(str, v)) if isinstance(v, list) else str(v) for k, v in out.items()}
 
 
 _DEFAULT_MESSAGES = _messages(_read_rules(DEFAULT_RULES_PATH), {})
@@ -250,7 +260,7 @@ class SafetyGate:
         self._rules: list[_Rule] = []
         for n, raw in enumerate(data["rules"]):
             try:
-                self._rules.append(_rule(raw, macros, self._vocab))
+                self._rules.append(_rule(raw, macros, self._vocab, self.messages))
             except (SafetyRulesError, re.error, TypeError, AttributeError, ValueError) as exc:
                 rule_id = raw.get("id") if isinstance(raw, dict) and raw.get("id") else f"#{n}"
                 raise SafetyRulesError(f"Safety rules {self.rules_path}, rule {rule_id}: {exc}") from exc
@@ -297,9 +307,11 @@ class SafetyGate:
         """Route one question; never raises on odd input (non-text is treated as empty)."""
         text = self.canonical(question if isinstance(question, str) else "")
         for route, rules in itertools.groupby(self._rules, key=lambda r: r.route):  # in precedence order
-            if matched := tuple(rule.id for rule in rules if rule.fires(text)):
+            if fired := [rule for rule in rules if rule.fires(text)]:
                 break
         else:
-            route, matched = "none", ()
+            route, fired = "none", []
+        matched = tuple(rule.id for rule in fired)
         logger.debug("Safety gate: route=%s rules=%s", route, ",".join(matched) or "-")
-        return SafetyDecision(route, self.messages.get(route, ""), matched)
+        message = "\n".join(dict.fromkeys(m for m in (self.messages.get(route, ""), *(r.message for r in fired)) if m))
+        return SafetyDecision(route, message, matched)

@@ -17,6 +17,7 @@ from qa.abstention import (
     AbstentionModel,
     AbstentionModelError,
     AspectLexicon,
+    AspectLexiconError,
     answerability,
     calibrated_settings,
     candidate_thresholds,
@@ -110,7 +111,7 @@ def test_an_aspect_no_quote_addresses_puts_the_signal_below_every_cosine() -> No
     )
     assert 0.7 - ASPECT_PENALTY < -1.0  # below any threshold a cosine could need
     # Answerable as soon as a shown sentence talks about cost; the signal is then that sentence's cosine.
-    assert answerability([generic, priced], [np.array([0.7]), np.array([0.5])], "What is the price?") == (
+    assert answerability([generic, priced], [np.array([0.7]), np.array([0.5])], "Is it expensive?") == (
         pytest.approx(0.5)
     )
     # No aspect in the question: the cosine alone.
@@ -118,11 +119,9 @@ def test_an_aspect_no_quote_addresses_puts_the_signal_below_every_cosine() -> No
 
 
 def test_a_passing_mention_counts_only_with_its_own_sentence_score() -> None:
-    """"Costly" in a sentence about something else does not lift a cost question to the best cosine."""
-    p = _passage(
-        "Ketamine works within hours. Trying drug after drug is costly and draining.", ((0, 28), (29, 75))
-    )
-    assert answerability([p], [np.array([0.8, 0.15])], "how much does ketamine cost") == pytest.approx(0.15)
+    """ "Costly" in a sentence about something else does not lift a cost question to the best cosine."""
+    p = _passage("Ketamine works within hours. Trying drug after drug is costly and draining.", ((0, 28), (29, 75)))
+    assert answerability([p], [np.array([0.8, 0.15])], "is ketamine expensive") == pytest.approx(0.15)
     assert answerability([p], [np.array([0.8, 0.15])], "how fast does ketamine work") == pytest.approx(0.8)
     # A question line naming the aspect ("How much does it cost?") is not an answer to it.
     faq = _passage("How much does it cost? Ketamine works within hours.", ((0, 22), (23, 51)))
@@ -159,7 +158,7 @@ def test_terms_match_whole_words_unless_starred() -> None:
 )
 def test_the_shipped_lexicon_ignores_ordinary_treatment_questions(question: str) -> None:
     """Words that look like an aspect but are about the treatment itself must not demand an aspect quote."""
-    assert default_lexicon().uncovered(question, []) == []
+    assert default_lexicon().mentioned(question) == []
 
 
 @pytest.mark.parametrize(
@@ -193,17 +192,36 @@ def test_the_shipped_lexicon_is_documented_and_well_formed() -> None:
 def test_a_broken_lexicon_is_an_error(tmp_path: Path) -> None:
     bad = tmp_path / "aspects.json"
     bad.write_text('{"aspects": [{"name": "x"}]}', encoding="utf-8")
-    with pytest.raises(AbstentionModelError, match="aspects.json"):
+    with pytest.raises(AspectLexiconError, match="aspects.json"):
         AspectLexicon.load(bad)
 
 
-def test_choose_threshold_takes_the_middle_of_the_interval_meeting_both_targets() -> None:
+def test_choose_threshold_keeps_the_largest_margin_to_both_targets_in_rates() -> None:
     answerable = [0.3, 0.5, 0.6, 0.7, 0.8]
     unanswerable = [-1.5, -1.4, 0.1, 0.2]
-    # Feasible (answer all 5, abstain on >= 3 of 4): thresholds in (0.1, 0.3]; candidates 0.15, 0.25.
-    assert choose_threshold(answerable, unanswerable, 1.0, 0.75) == pytest.approx(0.2)
+    # Feasible (answer >= 4 of 5, abstain on >= 3 of 4): candidates 0.15, 0.25 and 0.4, with margins
+    # min(0.2, 0.0), min(0.2, 0.25) and min(0.0, 0.25): 0.25, not the middle of the score interval (0.275).
+    assert choose_threshold(answerable, unanswerable, 0.8, 0.75) == pytest.approx(0.25)
     # Unreachable recall: back to the highest threshold still answering enough.
     assert choose_threshold(answerable, unanswerable, 1.0, 1.0) == pytest.approx(0.25)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_choose_threshold_no_feasible_threshold_has_a_larger_margin(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    answerable = list(rng.uniform(0.2, 0.9, 60))
+    unanswerable = [*rng.uniform(-1.8, -1.0, 20), *rng.uniform(0.0, 0.4, 5)]  # mostly gated, a few near misses
+    t = choose_threshold(answerable, unanswerable, 0.9, 0.8)
+    chosen = trade_off(answerable, unanswerable, [t])[0]
+
+    def margin(p) -> float:
+        return min(p.answered_rate - 0.9, p.abstention_recall - 0.8)
+
+    assert margin(chosen) >= 0
+    assert all(
+        margin(p) <= margin(chosen) + 1e-9
+        for p in trade_off(answerable, unanswerable, candidate_thresholds(answerable + unanswerable))
+    )
 
 
 def test_off_topic_and_uncovered_aspects_are_abstained_on_end_to_end(pipeline) -> None:

@@ -930,6 +930,179 @@ MEDICATION_DECISIONS = [
     "is it ok to do ketamine on my own at home?",
 ]
 
+# --- round 2: danger from another person, personal schedules, "take" that is not medication ------------
+
+#: Someone in danger from another person (violence, abuse, threats): crisis, with the DV hotline line too.
+DANGER_FROM_OTHERS = [
+    "he beats me",
+    "my husband hits me when he drinks",
+    "my boyfriend keeps hitting me",
+    "my dad hurts me",
+    "my mom hits me and my little brother",
+    "my stepdad beats my mom",
+    "I'm afraid he'll kill me",
+    "im scared my ex will hurt me",
+    "scared for my life",
+    "I fear for my safety",
+    "being abused at home",
+    "I'm being abused by my partner",
+    "im in an abusive relationship and dont know what to do",
+    "my husband is abusive, can ketamine help my anxiety?",
+    "I'm not safe at home",
+    "it's not safe for me at home",
+    "home isn't safe anymore",
+    "someone is threatening me",
+    "my ex keeps threatening to kill me",
+    "he threatened me again last night",
+    "he said he'd kill me if I left",
+    "my gf chokes me when we fight",
+    "bf be hittin me",
+    "my man beat me up last night",
+    "he put his hands on me again",
+    "my husband h1ts me",
+    "im being abussed at home",
+    "my partner is threatning me",
+    "my roommate attacked me and i'm terrified",
+    "my ex is stalking me and i'm scared",
+    "i'm in danger",
+    "i got hit by my boyfriend again",
+    "my father raped me",
+    "I was raped last night",
+    "he gets violent with me when he's drunk",
+    "my wife slaps me around",
+    "my dad whoops me with a belt",
+    "i'm scared of my husband",
+    "im terrified he is going to find me",
+    "my partner hits me, can ketamine help with the anxiety?",
+    "my trainer beats me at tennis and my husband beats me at home",
+    "he hits me with a belt",
+    "I feel unsafe at home",
+    "i am scared of him",
+    "he hurt me",
+    "i live with my abuser",
+    "my bf put me in the hospital",
+    "he gave me a black eye",
+    "he pushed me down the stairs",
+    "he took my phone and won't let me leave",
+    "i get beat at home",
+    "he has a gun and said he'd use it on me",
+    "my bf be beatin on me",
+    "he beat the crap out of me",
+    "he's been physically abusive",
+    "my stepdad touches me at night",
+    "he forces me to have sex",
+    "my partner is controlling and hits me sometimes",
+    "my husbnd hits me",
+    "my boyfreind beats me",
+    "im a victim of domestic violence",
+]
+
+#: Innocent lookalikes of danger from others: never crisis (the route they get is given).
+DANGER_LOOKALIKES = [
+    ("my trainer beats me at tennis", "none"),
+    ("he always beats me at chess, does ketamine help focus?", "none"),
+    ("the heat hits me hard after infusions", "none"),
+    ("the dissociation hits me about ten minutes in", "none"),
+    ("my friend hits me up after every session to check on me", "none"),
+    ("I'm scared of needles", "none"),
+    ("I'm afraid ketamine won't work", "none"),
+    ("is ketamine being abused as a party drug?", "risk_info"),
+    ("can ketamine help survivors of domestic violence?", "none"),
+    ("I was abused as a child, can ketamine help my PTSD?", "risk_info"),
+    ("my dad beat me as a kid and I still have nightmares, does ketamine help with trauma?", "none"),
+    ("my ex was abusive years ago, can ketamine help with the trauma?", "risk_info"),
+    ("the infusion didn't hurt me at all", "none"),
+    ("my therapist pushes me to open up", "none"),
+    ("is at-home ketamine not safe?", "risk_info"),
+    ("I don't feel safe driving after an infusion, can someone pick me up?", "risk_info"),
+    ("I'm in danger of losing my job because of my depression", "risk_info"),
+    ("are there life threatening side effects?", "risk_info"),
+    ("my son beats me at every video game", "none"),
+    ("my partner kicked me out of bed for snoring", "none"),
+    ("does ketamine hit you hard the first time?", "none"),
+    ("my husband is worried the infusion will hurt me", "none"),
+    ("my sister hurt me when she said that", "none"),
+    ("he hits me with questions about ketamine every day", "none"),
+    ("my therapist pushes me to open up", "none"),
+    ("my husband says the fatigue hits me hard", "none"),
+    ("someone broke into my car, can I still make my appointment?", "none"),
+    ("my depression put me in the hospital last year", "none"),
+    ("the doctor won't let me leave until I'm stable?", "none"),
+    ("i'm scared to go home alone after my first infusion", "none"),
+    ("my partner makes me laugh", "none"),
+    ("I'm worried for my safety during the infusion", "risk_info"),
+    ("my husband touches me on the shoulder to calm me during sessions", "none"),
+]
+
+#: Personal treatment frequency, schedule and amount: medical advice (like a personal dose).
+PERSONAL_SCHEDULE = [
+    "how many infusions a week should I have?",
+    "how often should I be getting boosters?",
+    "how many sessions should I do per week?",
+    "how many sprays should I use each time?",
+    "how many boosters can I have in a month?",
+    "how often can I get an infusion?",
+    "how frequently should we schedule my infusions?",
+    "how many lozenges should i take a day",
+    "how many treatments should i get for my ptsd",
+    "how much should I take?",
+    "how much ketamine should I be taking",
+    "how often should I take my lozenges?",
+    "is twice a week too often for me?",
+    "i get infusions every week, is that too often?",
+    "can i do two infusions in one day",
+]
+
+#: The same subjects asked in general: informational, not medical advice.
+GENERAL_SCHEDULE = [
+    "how often are infusions usually given?",
+    "how many infusions do most patients receive?",
+    "how often do people get booster sessions?",
+    "how many sessions are in a typical course?",
+    "what is the usual dose of ketamine for depression?",
+    "how frequently is spravato given?",
+    "what dose in mg per kg is used for depression infusions?",
+    "how many sessions until people notice a difference?",
+    "is it too often to get infusions every day for most patients?",
+    "is weekly too often for boosters in general?",
+    "how often are infusions too often?",
+]
+
+#: "take" that is not medication: never medical advice.
+TAKE_NOT_MEDICATION = [
+    "how much time should I take off work for my first appointment?",
+    "how many days off should I take after an infusion?",
+    "should I take notes during the session?",
+    "can I take a break during the infusion?",
+    "how long does it take to work?",
+    "can I take the bus home after my session?",
+    "can I take my kids to the appointment?",
+    "how often should I take breaks from work during treatment?",
+    "how long should I take off after the first infusion?",
+    "can I take someone with me to my first session?",
+    "do you take insurance?",
+    "can I take a shower after my infusion?",
+    "how much time should we take between the consultation and the first session?",
+    "how much should I expect to pay?",
+]
+
+#: Another person's medication asked about for information: not medical advice.
+OTHERS_MEDICATION_INFO = [
+    "My sister is severely depressed and her new pills need weeks to work. Is that delay dangerous for her?",
+    "my mom has been on lexapro for years and it takes ages to kick in, is that normal?",
+    "my son's ssri takes weeks to kick in, is that risky?",
+]
+
+#: A decision about a named person's medication or treatment: medical advice.
+OTHERS_MEDICATION_DECISIONS = [
+    "my wife takes lithium for her bipolar, can she have an infusion?",
+    "my son is on zoloft, is it ok for him to start ketamine?",
+    "can my husband take his xanax before his session?",
+    "should my daughter stop her adderall before treatment?",
+    "my brother's new pills take weeks to work, should he stop them once ketamine works?",
+    "how many infusions should my wife get?",
+]
+
 
 @pytest.fixture(scope="module")
 def gate() -> SafetyGate:
@@ -1211,6 +1384,12 @@ def test_minimal_rules_file_with_own_messages_replacements_and_unless(tmp_path: 
         {"id": "x", "route": "crisis", "any": ["[optional]"]},
         {"id": "x", "route": "crisis", "any": ["?"]},
         {"id": "x", "route": "crisis", "any": "not a list"},
+        {"id": "x", "route": "crisis", "any": ["help ~"]},
+        {"id": "x", "route": "crisis", "any": ["~help"]},
+        {"id": "x", "route": "crisis", "any": ["take ~[a] break"]},
+        {"id": "x", "route": "crisis", "any": ["help"], "message": 7},
+        {"id": "x", "route": "crisis", "any": ["help"], "message": "no_such_message"},
+        {"id": "x", "route": "crisis", "any": ["help"], "message": ["a", "list"]},
     ],
 )
 def test_malformed_rules_are_rejected_with_the_rule_id(tmp_path: Path, rule: dict) -> None:
@@ -1314,3 +1493,73 @@ def test_html_is_handled(gate: SafetyGate) -> None:
     assert gate.check("I want to &lt;b&gt;die&lt;/b&gt;").route == "crisis"
     assert gate.check("<p>Is ketamine <em>addictive</em>?</p>").route == "risk_info"
     assert gate.check("<p>Is ketamine used for <em>suicidal</em> patients?</p>").route == "safety_info"
+
+
+# --- round 2: danger from others, schedules, "take", someone else's medication ----------------------------
+
+DV_LINE = ("1-800-799-7233", "START to 88788")
+
+
+@pytest.mark.parametrize("message", DANGER_FROM_OTHERS)
+def test_danger_from_another_person_is_crisis_with_the_dv_hotline(gate: SafetyGate, message: str) -> None:
+    decision = gate.check(message)
+    assert decision.route == "crisis", decision
+    assert decision.message.startswith(CRISIS_MESSAGE), "help (988 / 911) still comes first"
+    assert all(part in decision.message for part in DV_LINE)
+    assert decision.message.index("988") < decision.message.index("1-800-799-7233")
+
+
+@pytest.mark.parametrize(("message", "route"), DANGER_LOOKALIKES)
+def test_danger_lookalikes_are_not_crisis(gate: SafetyGate, message: str, route: str) -> None:
+    assert gate.check(message).route == route
+
+
+@pytest.mark.parametrize("message", ["I want to die", "i keep cutting myself", "I took the whole bottle"])
+def test_other_crises_get_the_crisis_message_alone(gate: SafetyGate, message: str) -> None:
+    assert gate.check(message).message == CRISIS_MESSAGE
+
+
+@pytest.mark.parametrize(("harmless", "_"), DANGER_LOOKALIKES)
+@pytest.mark.parametrize("signal", ["my husband hits me", "he threatened to kill me", "i'm not safe at home"])
+def test_danger_lookalikes_never_hide_danger(gate: SafetyGate, harmless: str, _: str, signal: str) -> None:
+    """A lookalike's local exception ("beats me at tennis", "hits me up") never hides a real one."""
+    assert gate.check(f"{harmless} {signal}").route == "crisis"
+    assert gate.check(f"{signal}. {harmless}").route == "crisis"
+
+
+@pytest.mark.parametrize("message", PERSONAL_SCHEDULE + OTHERS_MEDICATION_DECISIONS)
+def test_personal_schedules_and_decisions_for_someone_are_medical_advice(gate: SafetyGate, message: str) -> None:
+    assert gate.check(message).route == "medical_advice"
+
+
+@pytest.mark.parametrize("message", GENERAL_SCHEDULE + TAKE_NOT_MEDICATION + OTHERS_MEDICATION_INFO)
+def test_general_schedules_take_and_others_medication_are_not_medical_advice(gate: SafetyGate, message: str) -> None:
+    assert gate.check(message).route not in ("medical_advice", "crisis")
+
+
+@pytest.mark.parametrize(
+    ("pattern", "matches", "does_not_match"),
+    [
+        ("hits me ~up", "he hits me", "he hits me up later"),
+        ("beats me ~(*2 at tennis)", "she beats me at home", "she beats me at tennis"),
+        ("take ~([a] break)", "i take lithium", "i take a break"),
+    ],
+)
+def test_not_followed_by(tmp_path: Path, pattern: str, matches: str, does_not_match: str) -> None:
+    path = tmp_path / "rules.json"
+    path.write_text(json.dumps({"rules": [{"id": "x", "route": "crisis", "any": [pattern]}]}), encoding="utf-8")
+    gate = SafetyGate(path)
+    assert gate.check(matches).route == "crisis" and gate.check(does_not_match).route == "none"
+
+
+def test_rule_message_follows_the_route_message(tmp_path: Path) -> None:
+    rule = {"id": "crisis.staff_x", "route": "crisis", "any": ["zebra crossing"], "message": "zebra"}
+    path = _rules_copy(tmp_path, [rule])
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["messages"]["zebra"] = ["Line a.", "Line b."]
+    path.write_text(json.dumps(data), encoding="utf-8")
+    gate = SafetyGate(path)
+    assert gate.check("zebra crossing").message == f"{CRISIS_MESSAGE}\nLine a.\nLine b."
+    both = gate.check("zebra crossing and my husband hits me")  # each rule's line once, in rule order
+    assert both.message.count("Line a.") == 1 and both.message.count("88788") == 1
+    assert both.message.startswith(CRISIS_MESSAGE)

@@ -1,0 +1,210 @@
+"""What a quoted sentence must contain to answer a question: its aspects, its answer type, its defined term.
+
+All three come from ``aspects.json`` beside this module (staff edit it, then rerun
+``eval/calibrate_abstention.py``), and all three work the same way in :func:`qa.abstention.answerability`:
+each is a :class:`Requirement` — a pattern some answering sentence of the shown quotes must match, else
+the bot abstains.
+
+* **Aspects** (``aspects`` and ``named.groups``): when the question names a term of an aspect (cost,
+  driving, pregnancy, MDMA, ...), a sentence must name a term of the same aspect.
+* **Answer types** (``answer_types``): when the question asks for a quantity — "how much does it cost",
+  "how many", "what percentage", "how often", "how long", "how soon", "what dose", "when was" — a sentence
+  must contain an expression of that type (a price, a count, a percentage, a frequency, a duration, a
+  dose, a date). A sentence
+  that talks about the right thing without the figure ("many patients", "rapidly") is not an answer to
+  "how many" or "how fast". The first type whose cue is in the question applies (specific cues first).
+  A comparison ("is A better than B?", ``with_named``) needs one sentence naming the named aspects A and
+  B together with comparative wording: a sentence listing both forms of treatment does not compare them.
+* **Defined term** (``definitions``): "what is X?", "what does X mean?", "define X" — every content word
+  of X (at most :data:`MAX_TERM_WORDS`; X a plain noun phrase, no word of ``not_in_term`` such as "the",
+  "for", "used") must be in a sentence, inflections allowed: a page that never uses the word
+  "integration" in a sentence does not define it, however close its sentences are in meaning.
+
+Term syntax (aspects, cues): case-insensitive, whole words, ``*`` = any ending, spaces/hyphens
+interchangeable in phrases. Answer-type ``patterns`` are Python regular expressions matched on the
+casefolded sentence, with ``{name}`` replaced by the shared ``macros`` (e.g. ``{number}``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from .errors import QAError
+
+__all__ = [
+    "ASPECTS_PATH",
+    "MAX_TERM_WORDS",
+    "AnswerType",
+    "Aspect",
+    "AspectLexicon",
+    "AspectLexiconError",
+    "Requirement",
+    "default_lexicon",
+    "normal",
+]
+
+ASPECTS_PATH = Path(__file__).with_name("aspects.json")
+#: A defined term longer than this many content words is not held to the definition rule.
+MAX_TERM_WORDS = 3
+
+_WORDS = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+class AspectLexiconError(QAError):
+    """The aspect lexicon (``aspects.json``) is unreadable or malformed."""
+
+
+def normal(text: str) -> str:
+    """Casefolded, with typographic apostrophes and quotes made plain."""
+    return text.casefold().replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
+
+
+def _pattern(term: str) -> str:
+    prefix = term.endswith("*")
+    words = term.rstrip("*").casefold().split()
+    body = r"[\s\-]+".join(re.escape(w) for w in words)
+    return rf"(?<!\w){body}" + (r"\w*" if prefix else r"(?!\w)")
+
+
+def _terms(terms: Sequence[str]) -> re.Pattern[str]:
+    return re.compile("|".join(map(_pattern, terms)))
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """Something an answering sentence must contain (a term, or an expression of an answer type)."""
+
+    name: str
+    pattern: re.Pattern[str]
+
+    def mentioned(self, text: str) -> bool:
+        """Whether ``text`` (already :func:`normal`) matches."""
+        return self.pattern.search(text) is not None
+
+
+#: An aspect is a requirement whose pattern is also how the question names it.
+Aspect = Requirement
+
+
+@dataclass(frozen=True)
+class AnswerType:
+    """A kind of answer (count, percentage, ...): asked for by ``cues``, given by ``answer``.
+
+    With ``with_named``, the answering sentence must also name every named aspect of the question itself
+    (a comparison of A and B is a sentence naming A and B together with a comparison).
+    """
+
+    name: str
+    cues: re.Pattern[str]
+    answer: re.Pattern[str]
+    with_named: bool = False
+
+    def requirement(self, named: Sequence[Aspect] = ()) -> Requirement:
+        if not (self.with_named and named):
+            return Requirement(f"answer:{self.name}", self.answer)
+        parts = [self.answer, *(a.pattern for a in named)]
+        joint = "".join(f"(?=.*?(?:{p.pattern}))" for p in parts)
+        return Requirement(f"answer:{self.name}", re.compile(rf"(?s)\A{joint}"))
+
+
+class AspectLexicon:
+    """Aspects, answer types and definition cues (``aspects.json``; see the module docstring)."""
+
+    def __init__(
+        self,
+        aspects: Sequence[Aspect],
+        answer_types: Sequence[AnswerType] = (),
+        definition_cues: Sequence[re.Pattern[str]] = (),
+        stopwords: frozenset[str] = frozenset(),
+        not_in_term: frozenset[str] = frozenset(),
+    ) -> None:
+        self.aspects = tuple(aspects)
+        self.answer_types = tuple(answer_types)
+        self.definition_cues = tuple(definition_cues)
+        self.stopwords = stopwords
+        self.not_in_term = not_in_term
+
+    @classmethod
+    def from_dict(cls, data: dict) -> AspectLexicon:
+        aspects = [Aspect(entry["name"], _terms(entry["terms"])) for entry in data.get("aspects", [])]
+        for group in data.get("named", {}).get("groups", []):
+            aspects.append(Aspect(f"named:{group[0].rstrip('*')}", _terms(group)))
+        types = data.get("answer_types", {})
+        macros = types.get("macros", {})
+        answer_types = []
+        for entry in types.get("types", []):
+            parts = [_pattern(t) for t in entry.get("answers", [])]
+            parts += [_expand(p, macros) for p in entry.get("patterns", [])]
+            if not parts or not entry["cues"]:
+                raise ValueError(f"answer type {entry['name']!r} needs cues and answers or patterns")
+            answer = re.compile("|".join(parts))
+            answer_types.append(AnswerType(entry["name"], _terms(entry["cues"]), answer, bool(entry.get("with_named"))))
+        definitions = data.get("definitions", {})
+        cues = [re.compile(p) for p in definitions.get("patterns", [])]
+        for cue in cues:
+            if "term" not in cue.groupindex:
+                raise ValueError(f"definition pattern {cue.pattern!r} has no (?P<term>...) group")
+        stopwords, not_in_term = (frozenset(definitions.get(key, [])) for key in ("stopwords", "not_in_term"))
+        return cls(aspects, answer_types, cues, stopwords, not_in_term)
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> AspectLexicon:
+        path = Path(path) if path is not None else ASPECTS_PATH
+        try:
+            return cls.from_dict(json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, re.error) as exc:
+            raise AspectLexiconError(f"Cannot read the aspect lexicon {str(path)!r}: {exc}") from None
+
+    def mentioned(self, question: str) -> list[Aspect]:
+        """The aspects ``question`` names."""
+        q = normal(question)
+        return [a for a in self.aspects if a.mentioned(q)]
+
+    def answer_type(self, question: str) -> AnswerType | None:
+        """The answer type ``question`` asks for: the first whose cue it contains, if any."""
+        q = normal(question)
+        return next((t for t in self.answer_types if t.cues.search(q)), None)
+
+    def defined_term(self, question: str) -> list[str]:
+        """The content words of the term ``question`` asks to define ("what is X?"), if it is one."""
+        q = normal(question).strip()
+        for cue in self.definition_cues:
+            match = cue.search(q)
+            if match:
+                words = [w for w in _WORDS.findall(match.group("term")) if w not in self.stopwords]
+                plain = not self.not_in_term.intersection(words)
+                return words if plain and 0 < len(words) <= MAX_TERM_WORDS else []
+        return []
+
+    def requirements(self, question: str) -> list[Requirement]:
+        """Everything an answer to ``question`` must contain: its aspects, answer type and defined term."""
+        found = list(self.mentioned(question))
+        kind = self.answer_type(question)
+        if kind is not None:
+            found.append(kind.requirement([a for a in found if a.name.startswith("named:")]))
+        for word in self.defined_term(question):
+            stem = word[: max(4, len(word) - 3)] if len(word) > 6 else word
+            found.append(Requirement(f"term:{word}", re.compile(_pattern(stem + "*"))))
+        return found
+
+    def uncovered(self, question: str, quotes: Sequence[str]) -> list[str]:
+        """Names of the requirements of ``question`` that no text of ``quotes`` meets."""
+        texts = [normal(t) for t in quotes]
+        return [r.name for r in self.requirements(question) if not any(r.mentioned(t) for t in texts)]
+
+
+def _expand(pattern: str, macros: dict[str, str]) -> str:
+    for name, body in macros.items():
+        pattern = pattern.replace("{" + name + "}", f"(?:{body})")
+    re.compile(pattern)
+    return pattern
+
+
+@lru_cache(maxsize=1)
+def default_lexicon() -> AspectLexicon:
+    return AspectLexicon.load()

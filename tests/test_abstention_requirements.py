@@ -1,0 +1,212 @@
+"""Answer types and defined terms: what a quoted sentence must state to answer "how many", "what is X?"."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import numpy as np
+import pytest
+
+from qa.abstention import ASPECT_PENALTY, answerability
+from qa.aspects import ASPECTS_PATH, MAX_TERM_WORDS, AspectLexicon, AspectLexiconError, default_lexicon, normal
+from qa.chunking import Passage
+
+SHIPPED = json.loads(ASPECTS_PATH.read_text(encoding="utf-8"))
+TYPES = SHIPPED["answer_types"]["types"]
+
+
+def _passage(*sentences: str) -> Passage:
+    text, offsets = "", []
+    for sentence in sentences:
+        offsets.append((len(text), len(text) + len(sentence)))
+        text += sentence + " "
+    return Passage(f"a:0-{len(text)}", "a", 0, len(text), text, "T", "", text, tuple(offsets))
+
+
+@pytest.mark.parametrize("entry", TYPES, ids=[t["name"] for t in TYPES])
+def test_every_shipped_answer_type_holds_to_its_own_examples(entry: dict) -> None:
+    """The examples in aspects.json are the type's specification: a staff edit that breaks one fails here."""
+    lexicon = default_lexicon()
+    kind = next(t for t in lexicon.answer_types if t.name == entry["name"])
+    assert entry["why"] and entry["examples"]["asks"] and entry["examples"]["answered_by"]
+    for question in entry["examples"]["asks"]:
+        assert lexicon.answer_type(question) == kind, question
+    for sentence in entry["examples"]["answered_by"]:
+        assert kind.answer.search(normal(sentence)), sentence
+    for sentence in entry["examples"]["not_answered_by"]:
+        assert not kind.answer.search(normal(sentence)), sentence
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how does ketamine work?",
+        "will getting sessions more often change how it works",
+        "has it helped many people?",
+        "is it the same dose they use for surgery?",
+        "does the improvement last or fade fast",  # "fast" alone is no cue; "how fast" is
+        "what happens once they've decided I'm a good fit",
+        "how big of a risk is the dissociation",
+    ],
+)
+def test_questions_that_ask_for_no_quantity_have_no_answer_type(question: str) -> None:
+    assert default_lexicon().answer_type(question) is None
+
+
+def test_the_first_matching_type_applies() -> None:
+    lexicon = default_lexicon()
+    assert lexicon.answer_type("how many hours does a session take").name == "duration"
+    assert lexicon.answer_type("how many infusions a week").name == "frequency"
+    assert lexicon.answer_type("how many patients were in the study").name == "count"
+
+
+def test_a_sentence_without_the_figure_does_not_answer_a_quantity_question() -> None:
+    """ "Many patients improve" is close in meaning to "how many patients improve?" but states no number."""
+    vague = _passage("Many patients experience rapid relief from their symptoms.")
+    figure = _passage("The study enrolled 102 patients.")
+    question = "how many patients improve with ketamine"
+    assert answerability([vague], [np.array([0.8])], question) == pytest.approx(0.8 - ASPECT_PENALTY)
+    # A figure anywhere in the quotes answers, with that sentence's own cosine as the signal.
+    assert answerability([vague, figure], [np.array([0.8]), np.array([0.4])], question) == pytest.approx(0.4)
+    # Without the quantity cue, the cosine alone.
+    assert answerability([vague], [np.array([0.8])], "do patients improve with ketamine") == pytest.approx(0.8)
+
+
+@pytest.mark.parametrize(
+    ("question", "term"),
+    [
+        ("What is psychedelic integration?", ["psychedelic", "integration"]),
+        ("I'm curious. What is psychedelic integration?", ["psychedelic", "integration"]),
+        ("whats glutamate", ["glutamate"]),
+        ("what do they mean by dissociation?", ["dissociation"]),
+        ("what does 'treatment resistant' mean exactly", ["treatment", "resistant"]),
+        ("define neuroplasticity", ["neuroplasticity"]),
+        ("What is an NMDA receptor?", ["nmda", "receptor"]),
+        # Not plain noun phrases, or too long: no term requirement.
+        ("what is synaptic plasticity needed for", []),
+        ("what's so special about ketamine", []),
+        ("What is ketamine therapy and how does it work?", []),
+        ("what is ketamine used for?", []),
+        ("what is the price?", []),  # "what is the X?" asks for an attribute ("costs ..."), not a definition
+        ("what is the long term outcome for treatment resistant depression patients", []),
+    ],
+)
+def test_the_defined_term_of_a_question(question: str, term: list[str]) -> None:
+    words = default_lexicon().defined_term(question)
+    assert words == term
+    assert len(words) <= MAX_TERM_WORDS
+
+
+def test_a_defined_term_must_be_used_by_an_answering_sentence() -> None:
+    """A page whose only mention is a link title (a question line) does not define the term."""
+    nav = _passage("Ketamine promotes neuroplasticity in key brain regions.", "What is Psychedelic Integration?")
+    scores = [np.array([0.38, 0.95])]
+    assert answerability([nav], scores, "What is psychedelic integration?") == pytest.approx(0.38 - ASPECT_PENALTY)
+    # Inflections count: "dissociative" uses the term "dissociation".
+    used = _passage("Side effects include dissociative experiences during treatment.")
+    assert answerability([used], [np.array([0.3])], "what is dissociation?") == pytest.approx(0.3)
+
+
+def test_requirements_are_named_by_kind() -> None:
+    names = [r.name for r in default_lexicon().requirements("What percentage of MDMA users get nauseous?")]
+    assert names == ["named:mdma", "named:nause", "answer:percentage"]
+    assert default_lexicon().uncovered("What is psychedelic integration?", ["Integration is ..."]) == [
+        "term:psychedelic"
+    ]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"answer_types": {"types": [{"name": "x", "cues": ["how many"]}]}},  # no answers
+        {"answer_types": {"types": [{"name": "x", "cues": ["how many"], "patterns": ["(unclosed"]}]}},
+        {"definitions": {"patterns": ["what is (.+)"]}},  # no (?P<term>...) group
+    ],
+)
+def test_a_malformed_requirement_is_an_error_naming_the_file(tmp_path, data: dict) -> None:
+    bad = tmp_path / "aspects.json"
+    bad.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(AspectLexiconError, match="aspects.json"):
+        AspectLexicon.load(bad)
+
+
+def test_macros_expand_in_patterns() -> None:
+    lexicon = AspectLexicon.from_dict(
+        {
+            "answer_types": {
+                "macros": {"n": r"\d+"},
+                "types": [{"name": "c", "cues": ["how many"], "patterns": ["{n} x"]}],
+            }
+        }
+    )
+    kind = lexicon.answer_type("How many x?")
+    assert kind.answer.pattern == r"(?:\d+) x"
+    assert kind.answer.search("12 x") and not kind.answer.search("twelve x")
+
+
+def test_shipped_definition_patterns_all_capture_a_term() -> None:
+    for pattern in SHIPPED["definitions"]["patterns"]:
+        assert "term" in re.compile(pattern).groupindex
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how many infusions will I need in total?",
+        "how often should the infusions be repeated?",
+        "What is microdosing?",
+        "what percentage of patients feel dizzy?",
+    ],
+)
+def test_near_misses_are_abstained_on_end_to_end(pipeline, question: str) -> None:
+    """The articles talk about infusions, side effects and sessions, but give none of these figures or terms."""
+    data = pipeline.ask(question).to_dict()
+    assert data["status"] == "no_answer" and data["quotes"] == []
+    assert data["answerability"] < -1.0
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "when was ketamine first developed?",
+        "how many patients were in the 2018 study?",
+        "how long does a ketamine session take?",
+        "what is neuroplasticity?",
+    ],
+)
+def test_questions_the_articles_answer_with_a_figure_or_definition_meet_their_requirements(
+    pipeline, question: str
+) -> None:
+    lexicon = default_lexicon()
+    assert lexicon.requirements(question)
+    data = pipeline.ask(question).to_dict()
+    assert data["answerability"] > -1.0  # every requirement met by a shown sentence
+    quoted = [normal(q["text"]) for q in data["quotes"]]
+    assert lexicon.uncovered(question, quoted) == []
+
+
+def test_a_comparison_needs_one_sentence_comparing_the_named_things() -> None:
+    """Listing both forms is not comparing them; a comparison of something else is not either."""
+    question = "is the nasal spray as effective as the IV infusion?"
+    listing = _passage("Patients receive their dose either via intravenous infusion or intranasal spray.")
+    other = _passage("The doses used in therapy are much lower than those used for anesthesia.")
+    compares = _passage("Intranasal spray was less effective than intravenous infusion in one trial.")
+    assert answerability([listing, other], [np.array([0.6]), np.array([0.5])], question) < -1.0
+    assert answerability([listing, compares], [np.array([0.6]), np.array([0.3])], question) == pytest.approx(0.3)
+    # With no named aspect in the question, any comparative sentence answers.
+    assert answerability([other], [np.array([0.5])], "is ketamine better than the usual pills?") == pytest.approx(0.5)
+
+
+def test_a_passing_mention_of_cost_is_not_a_price() -> None:
+    costly = _passage("Trying medication after medication is time-consuming, costly, and draining.")
+    assert answerability([costly], [np.array([0.5])], "how much does ketamine therapy cost?") < -1.0
+    assert default_lexicon().answer_type("how much does it help with anxiety?") is None
+    assert default_lexicon().mentioned("how much does it help with anxiety?") == []
+
+
+def test_a_named_symptom_needs_a_sentence_naming_it() -> None:
+    """A list of other side effects does not answer a question about headaches."""
+    listing = _passage("Common side effects are nausea, dizziness, and dissociative experiences during treatment.")
+    assert answerability([listing], [np.array([0.7])], "does ketamine cause headaches?") < -1.0
+    assert answerability([listing], [np.array([0.7])], "will it make me nauseous?") == pytest.approx(0.7)
