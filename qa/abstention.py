@@ -35,6 +35,16 @@ questions that must be answered, abstain on ≥ 0.90 of the unanswerable ones), 
 the nearer target (margins in rates); if none meets both, the highest threshold still answering
 ≥ 0.95. The test split only reports.
 ``Settings.min_score`` overrides the calibrated threshold (``-inf``: never abstain; ``2``: always).
+
+**Learned combination** (issue 4). The calibration file may instead ship ``"model": "logistic"``: a
+logistic regression (:class:`qa.confidence.Logistic`) over a few signals read at ask time
+(:class:`qa.confidence.Signals`: this cosine, the second-best sentence cosine, the passage cosine, BM25,
+the share of question words the corpus knows, ...), whose probability is then the score held to the
+threshold (:meth:`AbstentionModel.score`). A failed requirement still forces abstention: its score is
+``-1``, below any probability. ``eval/calibrate_abstention.py`` compares both rules by repeated
+stratified cross-validation on dev (its docstring defines the test) and ships ``"model": "threshold"``,
+the cosine rule above, unless asked for the logistic one (``--model logistic``, or ``--model auto``: when
+it clearly wins); its docstring says why the cosine rule is the default.
 """
 
 from __future__ import annotations
@@ -49,6 +59,7 @@ import numpy as np
 
 from .aspects import ASPECTS_PATH, Aspect, AspectLexicon, AspectLexiconError, Requirement, default_lexicon, normal
 from .chunking import Passage
+from .confidence import Logistic, Signals
 from .config import PROJECT_ROOT
 from .errors import QAError
 from .highlight import SentenceIndex, answering
@@ -60,10 +71,12 @@ __all__ = [
     "SIGNAL",
     "AbstentionModel",
     "AbstentionModelError",
+    "MODELS",
     "Aspect",
     "AspectLexicon",
     "AspectLexiconError",
     "CurvePoint",
+    "FORCED_ABSTENTION",
     "Requirement",
     "answerability",
     "calibrated_settings",
@@ -79,6 +92,10 @@ ABSTENTION_PATH = Path(__file__).with_name("abstention.json")
 SIGNAL = "requirement_gated_sentence_cosine"
 #: Subtracted from the sentence cosine when a question aspect is addressed by no shown quote.
 ASPECT_PENALTY = 2.0
+#: Decision rules a calibration file can ship: the cosine alone, or the logistic combination of signals.
+MODELS = ("threshold", "logistic")
+#: The score of a question one of whose requirements no quoted sentence meets, under the logistic model.
+FORCED_ABSTENTION = -1.0
 #: Used only when no calibration file exists (a fresh checkout before calibration, or a custom model).
 FALLBACK_THRESHOLD = 0.35
 
@@ -112,11 +129,17 @@ class AbstentionModelError(QAError):
 
 @dataclass(frozen=True)
 class AbstentionModel:
-    """Abstain when :func:`answerability` is below ``threshold``."""
+    """Abstain when :meth:`score` (the cosine signal, or the logistic probability) is below ``threshold``."""
 
     threshold: float = FALLBACK_THRESHOLD
     signal: str = SIGNAL
     provenance: dict = field(default_factory=dict)
+    #: The logistic combination of signals when the calibration ships ``"model": "logistic"``; None: the cosine.
+    logistic: Logistic | None = None
+
+    @property
+    def kind(self) -> str:
+        return "threshold" if self.logistic is None else "logistic"
 
     @classmethod
     def load(cls, path: Path | None = None) -> AbstentionModel:
@@ -127,6 +150,10 @@ class AbstentionModel:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             threshold = float(data["threshold"])
+            kind = data.get("model", "threshold")
+            if kind not in MODELS:
+                raise ValueError(f"model {kind!r} is not one of {list(MODELS)!r}")
+            logistic = Logistic.from_dict(data["logistic"]) if kind == "logistic" else None
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise AbstentionModelError(f"Cannot read the abstention calibration {str(path)!r}: {exc}") from None
         if data.get("signal") != SIGNAL:
@@ -134,7 +161,14 @@ class AbstentionModel:
                 f"{str(path)!r} calibrates signal {data.get('signal')!r}, not {SIGNAL!r}: "
                 "rerun eval/calibrate_abstention.py"
             )
-        return cls(threshold=threshold, signal=SIGNAL, provenance=dict(data.get("provenance", {})))
+        return cls(threshold, SIGNAL, dict(data.get("provenance", {})), logistic)
+
+    def score(self, signals: Signals) -> float:
+        """What the threshold applies to: the gated cosine, or the logistic probability (with a failed
+        requirement: :data:`FORCED_ABSTENTION`, below any probability)."""
+        if self.logistic is None:
+            return signals.gated
+        return self.logistic.probability(signals) if signals.met else FORCED_ABSTENTION
 
     def answers(self, score: float, min_score: float | None = None) -> bool:
         """Whether to answer: ``score`` reaches ``min_score`` if given, else the calibrated threshold."""

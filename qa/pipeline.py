@@ -7,6 +7,7 @@ import unicodedata
 
 from .abstention import AbstentionModel, answerability
 from .answer import NO_ANSWER_MESSAGE, Answer, Citation, compose
+from .confidence import SignalReader
 from .config import Settings, load_settings
 from .corpus import load_corpus
 from .embedding import Embedder
@@ -55,6 +56,7 @@ class Pipeline:
         self.retriever = make_retriever(self.settings, self.index, self._get_embedder())
         self.gate = SafetyGate()
         self.abstention = AbstentionModel.load()
+        self.signals = SignalReader(self.index)
         self.sentences = SentenceIndex.for_index(self.index, self._get_embedder())
         self.citations = _citations(self.settings)
 
@@ -78,7 +80,9 @@ class Pipeline:
         2. Retrieval, then the best ``k`` distinct passages (overlapping or near-identical ones dropped).
         3. Abstention: when no quoted sentence is close enough to the question (``qa.abstention``), the
            answer is ``no_answer`` with no quotes; otherwise each quote carries its highlighted sentence(s)
-           and citation. A risky-topic question is answered normally with the crisis-line note as message.
+           and citation. A question on a crisis topic (route ``safety_info``: suicide, self-harm, overdose) is
+           answered normally with the crisis-line note as message; other risk questions (``risk_info``: side
+           effects, misuse, "is it safe?") are answered normally with no message.
 
         Every answer carries the disclaimer. Nothing the person wrote is logged, only status and rule ids.
         """
@@ -92,12 +96,15 @@ class Pipeline:
             logger.info("Answer: status=crisis rules=%s", ",".join(decision.matched))
             return Answer(question=gated, status="crisis", message=decision.message, route="crisis")
         cleaned = clean_question(question, self.settings.max_question_chars)
-        vector = self._get_embedder().encode([cleaned])[0]  # once: retrieval and sentence scores share it
-        hits = self.retriever.search(cleaned, max(top_k, self.settings.candidates), vector=vector)
+        searched = self.retriever.correct(cleaned)  # misspellings fixed (Settings.spelling), else as is
+        vector = self._get_embedder().encode([searched])[0]  # once: retrieval and sentence scores share it
+        hits = self.retriever.search(searched, max(top_k, self.settings.candidates), vector=vector)
         chosen = [hits[i] for i in distinct([h.passage for h in hits], top_k)]
         scores = self.sentences.scores([h.passage for h in chosen], vector)
-        signal = answerability([h.passage for h in chosen], scores, cleaned) if chosen else None
-        answers = signal is not None and self.abstention.answers(signal, self.settings.min_score)
+        signal = answerability([h.passage for h in chosen], scores, searched) if chosen else None
+        signals = self.signals.read(searched, chosen, scores, signal) if signal is not None else None
+        confidence = None if signals is None else self.abstention.score(signals)  # = signal unless logistic
+        answers = confidence is not None and self.abstention.answers(confidence, self.settings.min_score)
         if decision.route == "medical_advice":
             status, message = "medical_advice", decision.message
         elif answers:
@@ -120,6 +127,8 @@ class Pipeline:
             message=message,
             route=decision.route,
             answerability=None if signal is None else round(signal, 4),
+            confidence=None if confidence is None else round(confidence, 4),
+            signals=signals,
             citations=self.citations,
         )
 

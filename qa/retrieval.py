@@ -2,6 +2,8 @@
 
 One code path serves ``qa ask``, the app and ``qa eval``: :meth:`Retriever.search`, in three stages:
 
+0. **correct** (``Settings.spelling``) — misspelled question words replaced by corpus words
+   (:class:`qa.spelling.Speller`, vocabulary from the index's passages), for BM25 and the model alike;
 1. **prepare** — the question's terms (:func:`qa.lexical.terms`), widened by the staff-editable
    synonym map (``Settings.synonyms``, BM25 only: appending synonyms to the text the model embeds
    measured worse), and its vector from the model;
@@ -19,6 +21,7 @@ Every :class:`Hit` carries the question↔passage cosine similarity as ``score``
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,9 +29,12 @@ import numpy as np
 from .chunking import Passage
 from .config import Settings
 from .lexical import Expansion, Synonyms, terms
+from .spelling import Speller
 from .store import IndexData
 
 __all__ = ["RETRIEVERS", "Hit", "Query", "Retriever", "make_retriever"]
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -62,6 +68,17 @@ class Retriever:
         # approximate FAISS index may not give its vectors back exactly.
         cache = index.path / "embeddings.npy"
         self._embeddings = np.load(cache, mmap_mode="r", allow_pickle=False) if cache.is_file() else None
+        self.speller = Speller.from_texts(p.index_text for p in index.passages) if settings.spelling else None
+
+    # -- stage 0 ---------------------------------------------------------------------------------
+    def correct(self, question: str) -> str:
+        """``question`` as searched: with ``Settings.spelling``, misspelled words become corpus words."""
+        if self.speller is None:
+            return question
+        correction = self.speller.correct(question)
+        if correction.changes:
+            logger.debug("Spelling: %d word(s) corrected", len(correction.changes))
+        return correction.text
 
     # -- stage 1 ---------------------------------------------------------------------------------
     def prepare(self, question: str, vector: np.ndarray | None = None) -> Query:
@@ -135,10 +152,12 @@ class Retriever:
 
     # -- the one entry point ---------------------------------------------------------------------
     def search(self, question: str, k: int, *, vector: np.ndarray | None = None) -> list[Hit]:
-        """The ``k`` best passages for ``question``, best first (``vector``: its embedding, if known)."""
+        """The ``k`` best passages for ``question``, best first (``vector``: the embedding of
+        :meth:`correct` (``question``), if known)."""
         if k < 1 or not len(self.index):
             return []
-        query = self.prepare(question, vector)
+        corrected = self.correct(question)
+        query = self.prepare(corrected, vector if corrected == question else None)
         rerank = self.settings.rerank == "maxsim"
         ranked = self.rank(query, max(k, self.settings.fusion_depth) if rerank else k)
         if rerank:

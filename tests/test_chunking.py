@@ -113,3 +113,61 @@ def test_sentence_splitting_knows_our_abbreviations(text: str, expected: list[st
 def test_bad_chunk_settings_are_rejected():
     with pytest.raises(ValueError, match="max_chars"):
         chunk_document(DOCS[0], max_chars=0)
+
+
+WRAPPED = (
+    "Results\n\n"
+    "First intervention: governments have escalated interventions rapidly,\n"
+    "and some did so all on a single day.\n"
+    "Therefore, given the temporal autocorrelation inherent in government intervention, we include a\n"
+    "binary covariate for the first intervention. It marks major action.\n\n"
+    "Belgium, Denmark, France, Germany, Italy, Norway, Spain, Sweden, Switzerland and the\n"
+    "United Kingdom were studied together in one hierarchical model\n"
+    "Fitted jointly, it shares information between countries.\n\n"
+    "Discussion\n\n"
+    "Short heading lines still start sections.\n"
+)
+
+
+def test_unwrap_keeps_hard_wrapped_lines_in_their_paragraph():
+    doc = parse_document("w.txt", WRAPPED)
+    plain = chunk_document(doc, max_chars=2000)
+    unwrapped = chunk_document(doc, max_chars=2000, unwrap=True)
+    assert [p.heading for p in unwrapped] == ["Results", "Discussion"]  # true headings only
+    assert len(plain) > len(unwrapped)  # the wrapped lines cut the paragraph into sections
+    sentences = [doc.text[s:e] for p in unwrapped for s, e in p.sentences]
+    assert any(s.startswith("Therefore, given") and s.endswith("first intervention.") for s in sentences)
+    for p in unwrapped:
+        assert doc.text[p.start : p.end] == p.text
+    real = [(d, chunk_document(d, max_chars=800), chunk_document(d, max_chars=800, unwrap=True)) for d in DOCS]
+    assert all(a == b for _, a, b in real)  # our articles are not hard-wrapped: nothing changes
+
+
+@pytest.mark.parametrize("context", ["none", "title", "heading", "title+heading"])
+def test_context_prefixes_index_text_only(context: str):
+    doc = parse_document("c.txt", "---\ntitle: Ketamine Guide\n---\nSide Effects\n\n" + "Nausea is common. " * 30)
+    passages = chunk_document(doc, max_chars=200, context=context)
+    plain = chunk_document(doc, max_chars=200)
+    assert len(passages) == len(plain) > 1
+    for p, q in zip(passages, plain):
+        assert (p.text, p.start, p.end, p.sentences) == (q.text, q.start, q.end, q.sentences)
+        assert p.index_text.endswith(q.index_text)
+        prefix = p.index_text[: len(p.index_text) - len(q.index_text)]
+        assert ("Ketamine Guide." in prefix) == ("title" in context)
+        # the first passage starts with its heading already; later ones get it in front
+        assert ("Side Effects." in prefix) == ("heading" in context and p is not passages[0])
+    with pytest.raises(ValueError, match=r"'chapter'.*valid"):
+        chunk_document(doc, context="chapter")
+
+
+def test_chunking_settings_name_chunk_document_arguments_and_keep_old_indexes_fresh():
+    from dataclasses import replace
+
+    from qa.config import Settings
+
+    old = replace(Settings(), passage_context="none", unwrap_lines=False)
+    assert old.chunking() == {"max_chars": old.max_chars, "overlap_sentences": 0, "balance": old.balance_passages}
+    new = replace(Settings(), passage_context="title+heading", unwrap_lines=True)
+    assert new.chunking()["context"] == "title+heading" and new.chunking()["unwrap"] is True
+    for settings in (old, new, Settings()):
+        assert chunk_document(DOCS[0], **settings.chunking())

@@ -128,6 +128,34 @@ def test_synonyms_reach_passages_without_the_question_word(built_settings, index
     assert (after > after[target]).sum() < (before > before[target]).sum()  # it moves up the ranking
 
 
+def test_spelling_searches_the_corrected_question_for_bm25_and_dense(built_settings, index, embedder):
+    typed = "is ketamine good for treatment resistant depresion"
+    meant = "is ketamine good for treatment resistant depression"
+    assert "depresion" not in {w for p in index.passages for w in p.index_text.lower().split()}
+    plain = retriever(built_settings, index, embedder, spelling=False)
+    fixed = retriever(built_settings, index, embedder, spelling=True)
+    assert plain.correct(typed) == typed and fixed.correct(typed) == meant
+    expected = [(h.passage.id, h.score, h.rank_score) for h in plain.search(meant, 10)]
+    got = [(h.passage.id, h.score, h.rank_score) for h in fixed.search(typed, 10)]  # its own vector
+    given = fixed.search(meant, 10, vector=embedder.encode([meant])[0])  # the caller's vector of the corrected text
+    assert [g[0] for g in got] == [e[0] for e in expected] == [h.passage.id for h in given]
+    np.testing.assert_allclose([g[1:] for g in got], [e[1:] for e in expected], atol=1e-5)
+    assert [h.passage.id for h in plain.search(typed, 10)] != [e[0] for e in expected]  # the typo mattered
+
+
+def test_pipeline_answers_a_misspelled_question_as_the_corrected_one(built_settings, embedder):
+    from qa.pipeline import Pipeline
+
+    pipeline = Pipeline(replace(built_settings, spelling=True), rebuild=False, embedder=embedder)
+    typed = pipeline.ask("how quick does it start working compared to normal antidepresants").to_dict()
+    meant = pipeline.ask("how quick does it start working compared to normal antidepressants").to_dict()
+    assert typed["question"].endswith("antidepresants")  # the answer shows what the person wrote
+    assert typed["status"] == meant["status"] == "answered"
+    assert [(q["id"], q["score"], q["highlights"]) for q in typed["quotes"]] == [
+        (q["id"], q["score"], q["highlights"]) for q in meant["quotes"]
+    ]
+
+
 def test_every_named_configuration_is_valid_settings(built_settings):
     assert CONFIGURATIONS["production"] == {}
     for name, overrides in CONFIGURATIONS.items():

@@ -1,0 +1,123 @@
+"""Correcting misspelled question words against the corpus vocabulary ("anxeity" → "anxiety").
+
+Patients type fast: a misspelled word matches no BM25 term and blurs the question's vector. A
+:class:`Speller` is built from the passages of the loaded index (their ``index_text``), and corrects a
+question word only when all of these hold, so real words, names and numbers are left alone:
+
+* it is alphabetic, at least :data:`MIN_LENGTH` letters long and not written in capitals (an acronym);
+* no passage uses it, and it is not an English word (the word list shipped with ``pyspellchecker``:
+  "hooked" is a real word even when no article says it, so it is never "corrected" to "looked");
+* a corpus word used at least ``min_count`` times is within Damerau–Levenshtein (optimal string
+  alignment) distance 1, or 2 for words of :data:`LONG_WORD` letters or more.
+
+The closest such word wins, then the more frequent one, then the alphabetically first. Candidates are
+found by symmetric deletes (SymSpell's idea): every corpus word and its one-letter deletions are keyed,
+and the question word's deletions of up to two letters are looked up, then the true distance is
+checked; so a word with two letters missing is not found (conservative by design).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+__all__ = ["Correction", "Speller", "osa_distance"]
+
+#: Shorter words are never corrected (too many real words are one edit apart).
+MIN_LENGTH = 5
+#: Words at least this long may be corrected at distance 2; shorter ones at distance 1 only.
+LONG_WORD = 8
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class Correction:
+    """The question as searched (``text``) and the (misspelled, corrected) word pairs."""
+
+    text: str
+    changes: tuple[tuple[str, str], ...] = ()
+
+
+@functools.lru_cache(maxsize=1)
+def _english() -> frozenset[str]:
+    """English words (lower case) from pyspellchecker's frequency list."""
+    from spellchecker import SpellChecker
+
+    return frozenset(SpellChecker(language="en").word_frequency.dictionary)
+
+
+def osa_distance(a: str, b: str) -> int:
+    """Damerau–Levenshtein distance with adjacent transpositions (optimal string alignment)."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        current = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        previous2, previous = previous, current
+    return previous[len(b)]
+
+
+def _deletes(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+class Speller:
+    """Corrects question words to corpus words (see the module docstring for when)."""
+
+    def __init__(self, counts: Counter[str], *, min_count: int = 2, english: Iterable[str] | None = None) -> None:
+        self.counts = counts
+        # The shipped list (~0.6 s to read) is loaded on the first word the corpus does not know.
+        self._english = frozenset(english) if english is not None else None
+        self._keys: dict[str, set[str]] = {}  # a corpus word, or it minus one letter -> corpus words
+        for word, count in counts.items():
+            if count >= min_count and len(word) >= MIN_LENGTH - 1:
+                for key in (word, *_deletes(word)):
+                    self._keys.setdefault(key, set()).add(word)
+
+    @property
+    def english(self) -> frozenset[str]:
+        if self._english is None:
+            self._english = _english()
+        return self._english
+
+    @classmethod
+    def from_texts(cls, texts: Iterable[str], **kwargs: object) -> Speller:
+        """A speller whose vocabulary is the lower-cased words of ``texts`` with their counts."""
+        counts: Counter[str] = Counter()
+        for text in texts:
+            counts.update(_WORD.findall(text.lower()))
+        return cls(counts, **kwargs)  # type: ignore[arg-type]
+
+    def suggest(self, word: str) -> str | None:
+        """The corpus word ``word`` should be, or ``None`` when it should stay as it is."""
+        word = word.lower()
+        if len(word) < MIN_LENGTH or not word.isalpha() or word in self.counts or word in self.english:
+            return None
+        limit = 2 if len(word) >= LONG_WORD else 1
+        probes = {word} | _deletes(word)
+        if limit > 1:
+            probes |= {d for p in list(probes) for d in _deletes(p)}
+        found = {c for p in probes for c in self._keys.get(p, ())}
+        scored = [(d, -self.counts[c], c) for c in found if (d := osa_distance(word, c)) <= limit]
+        return min(scored)[2] if scored else None
+
+    def correct(self, text: str) -> Correction:
+        """``text`` with each correctable word replaced by its corpus word (the rest kept verbatim)."""
+        changes: list[tuple[str, str]] = []
+
+        def fix(match: re.Match[str]) -> str:
+            better = None if match.group().isupper() else self.suggest(match.group())
+            if better is None:
+                return match.group()
+            changes.append((match.group(), better))
+            return better
+
+        corrected = _WORD.sub(fix, text)
+        return Correction(corrected, tuple(changes))

@@ -1,0 +1,86 @@
+"""Query spelling correction: the distance by hand, what is corrected and what is left alone."""
+
+from __future__ import annotations
+
+import itertools
+from collections import Counter
+
+import pytest
+
+from qa.spelling import Speller, osa_distance
+
+TEXTS = [
+    "Ketamine may ease anxiety and depression. Book an appointment for ketamine.",
+    "Anxiety and depression respond to ketamine; an appointment takes an hour.",
+    "Carrageenan nasal spray. Carrageenan and zanamivir act together.",
+]
+
+
+@pytest.fixture(scope="module")
+def speller() -> Speller:
+    return Speller.from_texts(TEXTS, english=["looked", "hooked", "different", "about"])
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "distance"),
+    [("", "", 0), ("abc", "", 3), ("kitten", "sitting", 3), ("anxeity", "anxiety", 1), ("ca", "abc", 3),
+     ("appointmnet", "appointment", 1), ("depresion", "depression", 1), ("carageenan", "carrageenan", 1)],
+)  # fmt: skip
+def test_osa_distance_by_hand(a: str, b: str, distance: int):
+    assert osa_distance(a, b) == distance == osa_distance(b, a)
+
+
+def test_osa_distance_is_a_bounded_edit_count():
+    words = ["", "a", "ab", "ba", "abc", "acb", "bca", "abcd", "xbcd"]
+    for a, b in itertools.product(words, repeat=2):
+        d = osa_distance(a, b)
+        assert abs(len(a) - len(b)) <= d <= max(len(a), len(b))
+        assert (d == 0) == (a == b)
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [("anxeity", "anxiety"), ("appointmnet", "appointment"), ("depresion", "depression"),
+     ("ketamin", "ketamine"), ("carageenan", "carrageenan"), ("Anxeity", "anxiety")],
+)  # fmt: skip
+def test_misspelled_words_become_corpus_words(speller: Speller, typed: str, meant: str):
+    assert speller.suggest(typed) == meant
+
+
+@pytest.mark.parametrize(
+    "word",
+    ["anxiety", "hooked", "about", "depressed1", "ANXEITY", "anxei", "ketmn", "zanamivir", "nasal", "xyzzyplugh"],
+)
+def test_real_words_acronyms_short_rare_and_far_words_stay(speller: Speller, word: str):
+    """In the corpus, English, written in capitals, a distance-2 typo of a short word, a word seen only
+    once in the corpus (zanamivir: no correction *to* it, and it is itself known), nothing near."""
+    corrected = speller.correct(f"is {word} ok").text
+    assert corrected == f"is {word} ok"
+
+
+def test_only_words_used_often_enough_are_targets():
+    speller = Speller(Counter({"zanamivir": 1, "carrageenan": 2}), english=[])
+    assert speller.suggest("zanamavir") is None
+    assert speller.suggest("carageenan") == "carrageenan"
+    assert Speller(Counter({"zanamivir": 1}), english=[], min_count=1).suggest("zanamavir") == "zanamivir"
+
+
+def test_closest_then_most_frequent_word_wins():
+    speller = Speller(Counter({"infusion": 5, "infusions": 9, "confusion": 50}), english=[])
+    assert speller.suggest("infusoin") == "infusion"  # distance 1 beats the more frequent distance-2 words
+    speller = Speller(Counter({"dosing": 3, "dosage": 7}), english=[])
+    assert speller.suggest("dosige") == "dosage"  # both at distance 1: the more frequent one
+
+
+def test_correction_keeps_the_rest_of_the_text_verbatim(speller: Speller):
+    result = speller.correct("How soon  after my appointmnet does Anxeity ease?")
+    assert result.text == "How soon  after my appointment does anxiety ease?"
+    assert result.changes == (("appointmnet", "appointment"), ("Anxeity", "anxiety"))
+    assert speller.correct(result.text).text == result.text  # idempotent: corrections are corpus words
+
+
+def test_the_shipped_english_word_list_protects_real_words():
+    speller = Speller.from_texts(["People looked at the clinic. People looked again."])
+    assert speller.suggest("hooked") is None  # a real word, though no passage uses it
+    assert speller.suggest("clinik") is None  # "clinic" occurs once only
+    assert Speller.from_texts(["The clinic. A clinic."]).suggest("clinik") == "clinic"
