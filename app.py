@@ -25,6 +25,9 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # no calls home from a closed network
+# Gradio runs every event inside a switch to matplotlib's "agg" backend; with no backend named, the
+# first request imports pyplot just to look up the default (~0.3 s of cold start). The app draws no plots.
+os.environ.setdefault("MPLBACKEND", "agg")
 
 import gradio as gr  # noqa: E402
 from starlette.middleware import Middleware  # noqa: E402

@@ -325,3 +325,20 @@ def test_pin_threads_limits_faiss() -> None:
         assert faiss.omp_get_max_threads() == 1
     finally:
         faiss.omp_set_num_threads(before)
+
+
+def test_gradio_event_wrapper_does_not_import_pyplot_in_the_app() -> None:
+    """Gradio runs every event inside a switch to matplotlib's "agg" backend; with no backend named,
+    the first request would import pyplot (~0.3 s of cold start) only to look up the default."""
+    probe = (
+        "import sys, app, gradio.utils\n"
+        "with gradio.utils.MatplotlibBackendMananger():\n"
+        "    pass\n"
+        "print('matplotlib.pyplot' in sys.modules)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
+    out = subprocess.run(
+        [sys.executable, "-c", probe], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip().splitlines()[-1] == "False"
