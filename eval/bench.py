@@ -13,7 +13,8 @@ Sections:
 * **latency** — in-process ``Pipeline.ask`` vs the floor: bare sentence-transformers ``encode`` of the
   question + FAISS search of the same index (and the same floor with the project's ONNX session);
   ``qa ask`` in stdin batch mode; the app's ``ask`` HTTP API through ``gradio_client``.
-* **cold start** — process start to first answer: ``qa ask`` (onnx and torch backends) and the app.
+* **cold start** — process start to first answer: ``qa ask`` (onnx and torch backends) and the app;
+  ``SafetyGate()`` (compiling the safety rules) in a fresh process, and its ``check`` per question.
 * **build** — passages/s and peak RSS (VmHWM from /proc) of a fresh ``build_index`` vs plain
   ``SentenceTransformer.encode`` on the same COVID-QA passages, each in its own process.
 * **incremental** — full build of the five articles vs the rebuild after editing, adding or removing one.
@@ -291,6 +292,24 @@ def bench_cold_cli(corpus: Path, index: Path, backend: str, rounds: int) -> dict
     }
 
 
+def bench_gate(qs: list[str], rounds: int) -> dict:
+    """``SafetyGate()`` start-up, each in a fresh process (nothing cached), then ``check`` per question here."""
+    code = "import time, qa.safety as s; t = time.perf_counter(); s.SafetyGate(); print(time.perf_counter() - t)"
+    seconds = []
+    for _ in range(rounds):
+        run = subprocess.run([PY, "-c", code], cwd=ROOT, check=True, capture_output=True, text=True)
+        seconds.append(float(run.stdout))
+    from qa.safety import SafetyGate
+
+    gate, checks = SafetyGate(), []
+    for q in qs * 5:
+        t0 = time.perf_counter()
+        gate.check(q)
+        checks.append(time.perf_counter() - t0)
+    median = round(float(np.median(seconds)), 3)
+    return {"runs_s": [round(s, 3) for s in seconds], "median_s": median, "check": stats_ms(checks)}
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -421,7 +440,11 @@ def render(result: dict) -> str:
     )
     rows = [[f"qa ask one-shot ({c['backend']})", c["median_s"], c["runs_s"]] for c in result.get("cold_start", [])]
     rows.append(["app: process start → first API answer", http.get("cold_start_s", "skipped"), ""])
+    if gate := result.get("gate"):
+        rows.append(["SafetyGate() in a fresh process", gate["median_s"], gate["runs_s"]])
     out.append(table("Cold start (s, target ≤ 8)", ["what", "median", "runs"], rows))
+    if gate:
+        out.append(f"SafetyGate.check per question: p50 {gate['check']['p50_ms']} ms, p95 {gate['check']['p95_ms']} ms")
     if "build" in result:
         b = result["build"]
         keys = ["passages", "embed_seconds", "embed_passages_per_s", "x_plain_embed", "sentences", "sentence_seconds",
@@ -502,6 +525,7 @@ def main(argv: list[str] | None = None) -> int:
         ]
     skipped = {"skipped": "--skip http"}
     result["latency"]["http"] = skipped if "http" in args.skip else bench_http(corpus, index, qs, args.rounds)
+    result["gate"] = bench_gate(qs, 5)
     result["profile"] = profile_ask(pipeline, qs)
     print("incremental …", file=sys.stderr)
     result["incremental"] = bench_incremental(embedder)

@@ -110,9 +110,7 @@ def load_eval_set(path: Path, work_dir: Path) -> EvalSet:
         return EvalSet(name=path.stem, questions=_load_jsonl(path), corpus_dir=None)
     if suffix == ".json":
         return _load_squad(path, Path(work_dir))
-    raise ValueError(
-        f"Unknown evaluation file type {path.suffix!r} for {str(path)!r}; valid types: {FORMATS!r}"
-    )
+    raise ValueError(f"Unknown evaluation file type {path.suffix!r} for {str(path)!r}; valid types: {FORMATS!r}")
 
 
 def split_questions(qs: Iterable[EvalQuestion], split: str | None) -> list[EvalQuestion]:
@@ -133,9 +131,7 @@ def _read_text(path: Path) -> str:
     try:
         return path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ValueError(
-            f"{str(path)!r} is not valid UTF-8 (byte {exc.start}); re-save it as UTF-8"
-        ) from None
+        raise ValueError(f"{str(path)!r} is not valid UTF-8 (byte {exc.start}); re-save it as UTF-8") from None
 
 
 # --- our JSONL format -------------------------------------------------------------------------------------
@@ -151,9 +147,7 @@ def _load_jsonl(path: Path) -> list[EvalQuestion]:
         try:
             record = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise ValueError(
-                f"{path.name}, line {lineno}: invalid JSON ({exc.msg} at column {exc.colno})"
-            ) from None
+            raise ValueError(f"{path.name}, line {lineno}: invalid JSON ({exc.msg} at column {exc.colno})") from None
         try:
             question = _question_from_record(record)
         except ValueError as exc:
@@ -205,11 +199,7 @@ def _question_from_record(record: Any) -> EvalQuestion:
 
 
 def _id_string(value: Any, what: str) -> str:
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, str | int)
-        or (isinstance(value, str) and not value.strip())
-    ):
+    if isinstance(value, bool) or not isinstance(value, str | int) or (isinstance(value, str) and not value.strip()):
         raise ValueError(f"{what} must be a non-empty string or an integer, got {_short(value)}")
     return str(value)
 
@@ -256,9 +246,7 @@ def _load_squad(path: Path, work_dir: Path) -> EvalSet:
         split = split_for_key(doc.split_key)
         for qid, question, answers in doc.qas:
             if qid in seen:
-                raise ValueError(
-                    f"{str(path)!r} is not a usable SQuAD file: question id {qid!r} occurs twice"
-                )
+                raise ValueError(f"{str(path)!r} is not a usable SQuAD file: question id {qid!r} occurs twice")
             seen.add(qid)
             not_verbatim += sum(answer not in doc.context for answer in answers)
             questions.append(
@@ -274,9 +262,7 @@ def _load_squad(path: Path, work_dir: Path) -> EvalSet:
     if not questions:
         raise ValueError(f"{str(path)!r} holds no questions; expected {_SQUAD_SHAPE}")
     if not_verbatim:
-        logger.warning(
-            "%s: %d answer text(s) do not occur verbatim in their context", path.name, not_verbatim
-        )
+        logger.warning("%s: %d answer text(s) do not occur verbatim in their context", path.name, not_verbatim)
 
     corpus_dir = work_dir / "corpus"
     _write_corpus(corpus_dir, {doc.filename: _document_bytes(doc, path.name) for doc in docs}, path.name)
@@ -353,9 +339,7 @@ def _parse_qa(qa: Any, where: str) -> tuple[str, str, tuple[str, ...]]:
     texts: list[str] = []
     for n, answer in enumerate(answers):
         if not isinstance(answer, dict) or not isinstance(answer.get("text"), str):
-            raise _NotSquad(
-                f"{where}.answers[{n}] must be an object with a 'text' string, got {_short(answer)}"
-            )
+            raise _NotSquad(f"{where}.answers[{n}] must be an object with a 'text' string, got {_short(answer)}")
         texts.append(answer["text"])
     impossible = qa.get("is_impossible", False)
     if not isinstance(impossible, bool):
@@ -406,9 +390,7 @@ def _write_corpus(corpus_dir: Path, files: dict[str, bytes], source: str) -> Non
         rel = existing.relative_to(corpus_dir)
         if any(part.startswith(".") for part in rel.parts) or not existing.is_file():
             continue
-        if existing.suffix.lower() not in SUFFIXES or (
-            existing.name in files and existing.parent == corpus_dir
-        ):
+        if existing.suffix.lower() not in SUFFIXES or (existing.name in files and existing.parent == corpus_dir):
             continue
         if existing.parent == corpus_dir and _GENERATED_NAME.fullmatch(existing.name):
             stale.append(existing)

@@ -200,9 +200,7 @@ def abstention_scores(pred_abstain: Sequence[bool], gold_unanswerable: Sequence[
     precision = tp / (tp + fp) if tp + fp else 0.0
     recall = tp / (tp + fn) if tp + fn else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return AbstentionScores(
-        precision=precision, recall=recall, f1=f1, tp=tp, fp=fp, fn=fn, n=len(pred_abstain)
-    )
+    return AbstentionScores(precision=precision, recall=recall, f1=f1, tp=tp, fp=fp, fn=fn, n=len(pred_abstain))
 
 
 @dataclass

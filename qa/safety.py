@@ -24,6 +24,7 @@ letters mixed with digits, @, $ or ! are read as leetspeak when that gives a kno
 is two words); and a word of ``min_length``+ letters that is not a pattern word nor in ``never`` becomes the nearest
 ``keywords`` entry within ``max_distance`` edits (insert, delete, substitute, swap): "myslef" -> "myself". An
 ``unless`` vetoes its whole rule, so give a pattern that needs its own exceptions a rule of its own, or use ``~``.
+:mod:`qa.rules` parses the patterns and compiles them to regexes over one character per word.
 """
 
 from __future__ import annotations
@@ -35,11 +36,12 @@ import json
 import logging
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
-from .errors import QAError
+from .rules import Matcher, Node, PatternCompiler, SafetyRulesError
 
 __all__ = ["CRISIS_MESSAGE", "MEDICAL_ADVICE_MESSAGE", "SAFETY_NOTE", "SafetyDecision", "SafetyGate"]
 
@@ -48,7 +50,8 @@ logger = logging.getLogger(__name__)
 DEFAULT_RULES_PATH = Path(__file__).with_name("safety_rules.json")
 ROUTES = ("crisis", "medical_advice", "safety_info", "risk_info", "none")
 _RULE_ROUTES = ROUTES[:-1]
-_DEFAULT_GAP, _MAX_GAP, _MAX_MACRO_DEPTH, _MAX_FUZZY_LEN, _CACHE_SIZE = 3, 12, 8, 40, 50_000
+_MAX_FUZZY_LEN, _CACHE_SIZE = 40, 50_000
+_T = TypeVar("_T")
 _TAG = re.compile(r"</?[A-Za-z!][^<>]{0,500}>")
 _DROP = dict.fromkeys(map(ord, "'`*\u2018\u2019\u201b\u02bc\u02b9\u2032\u00b4"), None)
 _ELLIPSIS = re.compile(r"\.{2,}")
@@ -57,12 +60,6 @@ _WORD = re.compile(r"(?:[^\W_]|[@$])+(?:!+(?:[^\W_]|[@$])+)*|\x1e")
 _REPEAT = re.compile(r"([^\W\d_])\1+")
 _LEET = str.maketrans("0134578@$!", "oieastbasi")
 _BOUNDARIES = re.compile(r"(?:\x1e )+")
-_FIXED = {"^": r"\. ", "$": r"\. ", "#": r"[0-9]{2,} "}
-_PATTERN_TOKEN = re.compile(r"\{\w+\}|\*\d*|[()\[\]|^$#~]|[^\s()\[\]|{}^$*#~]+\*?")
-
-
-class SafetyRulesError(QAError, ValueError):
-    """The safety rules file is missing, not valid JSON, or holds a malformed rule."""
 
 
 @dataclass(frozen=True)
@@ -86,6 +83,11 @@ def normalize_text(text: str) -> str:
     text = _SENTENCE_END.sub(" \x1e ", _ELLIPSIS.sub(" ", text.translate(_DROP)))
     words = " ".join(collapse_repeats(w) for w in _WORD.findall(text)) + " "
     return _BOUNDARIES.sub(". ", words).strip()
+
+
+def _pattern_word(word: str) -> str:
+    """:func:`normalize_text` of a pattern word, with a shortcut (same result) for plain ASCII letters and digits."""
+    return collapse_repeats(word.lower()) if word.isascii() and word.isalnum() else normalize_text(word)
 
 
 def edit_distance(a: str, b: str) -> int:
@@ -129,71 +131,13 @@ def fuzzy_lookup(
     return best[1] if best[0] <= max_distance else None
 
 
-def _compile(pattern: str, macros: Mapping[str, str], words: set[str], depth: int = 0) -> str:
-    """The regex of one pattern (see the module docstring); its literal words are added to ``words``."""
-    if depth > _MAX_MACRO_DEPTH:
-        raise SafetyRulesError(f"macros nest deeper than {_MAX_MACRO_DEPTH} (a macro uses itself?)")
-    tokens = _PATTERN_TOKEN.findall(pattern)
-    body, end = _parse(tokens, 0, None, macros, words, depth)
-    if end != len(tokens):
-        raise SafetyRulesError(f"unbalanced {tokens[end]!r} in pattern {pattern!r}")
-    return body
-
-
-def _parse(
-    tokens: list[str], i: int, closer: str | None, macros: Mapping[str, str], words: set[str], depth: int
-) -> tuple[str, int]:
-    branches: list[str] = []
-    seq: list[str] = []
-    negate = False
-    while i < len(tokens) and tokens[i] != closer:
-        tok = tokens[i]
-        i += 1
-        if tok in ("|", "~"):
-            if tok == "|":
-                branches.append("".join(seq))
-                seq = []
-            elif i >= len(tokens) or tokens[i] in ("|", ")", "]", "[", "~"):
-                raise SafetyRulesError(f"'~' needs a word or (group) after it in {' '.join(tokens)!r}")
-            negate = tok == "~"
-            continue
-        if tok in ("(", "["):
-            inner, i = _parse(tokens, i, ")" if tok == "(" else "]", macros, words, depth)
-            if i >= len(tokens):
-                raise SafetyRulesError(f"unclosed {tok!r} in pattern {' '.join(tokens)!r}")
-            i += 1
-            part = f"(?:{inner})" + ("?" if tok == "[" else "")
-        elif tok in (")", "]"):
-            raise SafetyRulesError(f"unbalanced {tok!r} in pattern {' '.join(tokens)!r}")
-        elif tok.startswith("{"):
-            if tok[1:-1] not in macros:
-                raise SafetyRulesError(f"unknown macro {tok}")
-            part = f"(?:{_compile(macros[tok[1:-1]], macros, words, depth + 1)})"
-        elif tok.startswith("*"):
-            if (gap := int(tok[1:] or _DEFAULT_GAP)) > _MAX_GAP:
-                raise SafetyRulesError(f"gap {tok} is longer than *{_MAX_GAP}")
-            part = f"(?:[^ .]+ ){{0,{gap}}}"
-        elif tok in _FIXED:
-            part = _FIXED[tok]
-        else:
-            parts = [w for w in normalize_text(tok.rstrip("*")).split() if w != "."]
-            if not parts:
-                raise SafetyRulesError(f"pattern word {tok!r} has no letters or digits")
-            words.update(parts)
-            part = " ".join(map(re.escape, parts)) + ("[^ ]* " if tok.endswith("*") else " ")
-        seq.append(f"(?!{part})" if negate else part)
-        negate = False
-    branches.append("".join(seq))
-    return "|".join(branches), i
-
-
 @dataclass(frozen=True)
 class _Rule:
     id: str
     route: str
-    any: re.Pattern[str] | None
-    all: tuple[re.Pattern[str], ...]
-    unless: re.Pattern[str] | None
+    any: Matcher | None
+    all: tuple[Matcher, ...]
+    unless: Matcher | None
     message: str = ""
 
     def fires(self, text: str) -> bool:
@@ -202,27 +146,30 @@ class _Rule:
         return all(g.search(text) for g in self.all) and not (self.unless and self.unless.search(text))
 
 
-def _group(patterns: object, macros: Mapping[str, str], words: set[str]) -> re.Pattern[str] | None:
+def _group(patterns: object, compiler: PatternCompiler) -> tuple[Node, object] | None:
     if not patterns:
         return None
     if not isinstance(patterns, list) or not all(isinstance(p, str) for p in patterns):
         raise SafetyRulesError("'any', 'unless' and each 'all' entry must be lists of strings")
-    regex = re.compile("(?<![^ ])(?:" + "|".join(f"(?:{_compile(p, macros, words)})" for p in patterns) + ")")
-    if regex.search(". . "):
-        raise SafetyRulesError(f"a pattern in {patterns!r} matches text without words")
-    return regex
+    return compiler.group(patterns), patterns
 
 
-def _rule(raw: Mapping, macros: Mapping[str, str], words: set[str], messages: Mapping[str, str]) -> _Rule:
+def _rule(raw: Mapping, compiler: PatternCompiler, messages: Mapping[str, str]) -> Callable[[], _Rule]:
+    """Checks and parses one rule; compile it with the returned function once every rule is parsed."""
     if raw.get("route") not in _RULE_ROUTES:
         raise SafetyRulesError(f"route must be one of {_RULE_ROUTES}, not {raw.get('route')!r}")
     if not raw.get("id") or not (raw.get("any") or raw.get("all")):
         raise SafetyRulesError("a rule needs an 'id' and a non-empty 'any' or 'all'")
-    groups = tuple(g for g in (_group(p, macros, words) for p in raw.get("all") or []) if g is not None)
-    any_, unless = (_group(raw.get(key), macros, words) for key in ("any", "unless"))
+    groups = tuple(g for g in (_group(p, compiler) for p in raw.get("all") or []) if g is not None)
+    any_, unless = (_group(raw.get(key), compiler) for key in ("any", "unless"))
     if (name := raw.get("message")) is not None and name not in messages:
         raise SafetyRulesError(f"'message' must name one of the messages {sorted(messages)}, not {name!r}")
-    return _Rule(str(raw["id"]), raw["route"], any_, groups, unless, messages[name] if name is not None else "")
+    message = messages[name] if name is not None else ""
+
+    def regex(group: tuple[Node, object] | None) -> Matcher | None:
+        return compiler.compile(*group) if group is not None else None
+
+    return lambda: _Rule(str(raw["id"]), raw["route"], regex(any_), tuple(map(regex, groups)), regex(unless), message)
 
 
 def _read_rules(path: Path) -> dict:
@@ -256,14 +203,13 @@ class SafetyGate:
         data = _read_rules(self.rules_path)
         self.messages = _messages(data, _DEFAULT_MESSAGES)
         macros = {str(k): str(v) for k, v in (data.get("macros") or {}).items()}
-        self._vocab: set[str] = set()
-        self._rules: list[_Rule] = []
-        for n, raw in enumerate(data["rules"]):
-            try:
-                self._rules.append(_rule(raw, macros, self._vocab, self.messages))
-            except (SafetyRulesError, re.error, TypeError, AttributeError, ValueError) as exc:
-                rule_id = raw.get("id") if isinstance(raw, dict) and raw.get("id") else f"#{n}"
-                raise SafetyRulesError(f"Safety rules {self.rules_path}, rule {rule_id}: {exc}") from exc
+        compiler = PatternCompiler(macros, _pattern_word)
+        parsed = [
+            self._of_rule(n, raw, lambda r=raw: _rule(r, compiler, self.messages))
+            for n, raw in enumerate(data["rules"])
+        ]
+        self._rules = [self._of_rule(n, raw, build) for n, (raw, build) in enumerate(zip(data["rules"], parsed))]
+        self._vocab, self._alphabet = compiler.words, compiler.alphabet()
         if len({r.id for r in self._rules}) != len(self._rules):
             raise SafetyRulesError(f"Safety rules {self.rules_path}: rule ids must be unique")
         self._rules.sort(key=lambda r: ROUTES.index(r.route))
@@ -282,6 +228,13 @@ class SafetyGate:
         self._known = self._vocab.union(keywords, *self._replacements.values())
         self._cached_resolve = functools.lru_cache(maxsize=_CACHE_SIZE)(self._resolve)
         logger.info("Safety gate: %d rules from %s", len(self._rules), self.rules_path)
+
+    def _of_rule(self, n: int, raw: object, step: Callable[[], _T]) -> _T:
+        try:
+            return step()
+        except (SafetyRulesError, re.error, TypeError, AttributeError, ValueError) as exc:
+            rule_id = raw.get("id") if isinstance(raw, dict) and raw.get("id") else f"#{n}"
+            raise SafetyRulesError(f"Safety rules {self.rules_path}, rule {rule_id}: {exc}") from exc
 
     def _resolve(self, word: str) -> tuple[str, ...]:
         if word in self._replacements:
@@ -305,7 +258,7 @@ class SafetyGate:
 
     def check(self, question: str) -> SafetyDecision:
         """Route one question; never raises on odd input (non-text is treated as empty)."""
-        text = self.canonical(question if isinstance(question, str) else "")
+        text = self._alphabet.encode(self.canonical(question if isinstance(question, str) else ""))
         for route, rules in itertools.groupby(self._rules, key=lambda r: r.route):  # in precedence order
             if fired := [rule for rule in rules if rule.fires(text)]:
                 break

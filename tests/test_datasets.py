@@ -173,15 +173,7 @@ def test_squad_refuses_foreign_corpus_files(tmp_path: Path) -> None:
         ({"data": [{"title": "x"}]}, r"data\[0\] must be an object with a 'paragraphs' list"),
         ({"data": [{"paragraphs": [{"qas": []}]}]}, r"data\[0\]\.paragraphs\[0\]\.context must be a string"),
         (
-            {
-                "data": [
-                    {
-                        "paragraphs": [
-                            {"context": "c", "qas": [{"id": "a", "question": "q?", "answers": ["c"]}]}
-                        ]
-                    }
-                ]
-            },
+            {"data": [{"paragraphs": [{"context": "c", "qas": [{"id": "a", "question": "q?", "answers": ["c"]}]}]}]},
             r"data\[0\]\.paragraphs\[0\]\.qas\[0\]\.answers\[0\] must be an object with a 'text' string, "
             r"got 'c'",
         ),
@@ -193,9 +185,7 @@ def test_squad_refuses_foreign_corpus_files(tmp_path: Path) -> None:
 )
 def test_squad_shape_errors(tmp_path: Path, data: Any, problem: str) -> None:
     src = _write_json(tmp_path / "bad.json", data)
-    with pytest.raises(
-        ValueError, match=rf"bad\.json' is not a SQuAD file: {problem}.*expected .*paragraphs"
-    ):
+    with pytest.raises(ValueError, match=rf"bad\.json' is not a SQuAD file: {problem}.*expected .*paragraphs"):
         load_eval_set(src, tmp_path / "work")
     assert not (tmp_path / "work").exists()  # nothing written for a bad file
 
@@ -205,13 +195,7 @@ def test_squad_invalid_json_and_duplicate_question_ids(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match=r"broken\.json' is not valid JSON \(Expecting value at line 1"):
         load_eval_set(tmp_path / "broken.json", tmp_path / "work")
     dup = {
-        "data": [
-            {
-                "paragraphs": [
-                    {"context": "c", "qas": [{"id": 1, "question": "a"}, {"id": "1", "question": "b"}]}
-                ]
-            }
-        ]
+        "data": [{"paragraphs": [{"context": "c", "qas": [{"id": 1, "question": "a"}, {"id": "1", "question": "b"}]}]}]
     }
     with pytest.raises(ValueError, match="question id '1' occurs twice"):
         load_eval_set(_write_json(tmp_path / "dup.json", dup), tmp_path / "work")

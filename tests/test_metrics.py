@@ -95,9 +95,7 @@ def test_ndcg_relevant_at_ranks_2_and_4_of_3() -> None:
 def test_ndcg_ideal_is_capped_at_k() -> None:
     # k=2 with 3 relevant: IDCG = 1 + 1/log2(3) (only min(2, 3) = 2 ideal items).
     # Ranking [r1, n, r2]: only rank 1 is inside k → DCG = 1 → nDCG = 1 / 1.630930 = 0.613147
-    assert ndcg_at_k(["r1", "n", "r2"], {"r1", "r2", "r3"}, k=2) == pytest.approx(
-        1 / (1 + 1 / math.log2(3)), abs=1e-12
-    )
+    assert ndcg_at_k(["r1", "n", "r2"], {"r1", "r2", "r3"}, k=2) == pytest.approx(1 / (1 + 1 / math.log2(3)), abs=1e-12)
     # All relevant at the top → 1.0, even when there are more relevant items than k.
     assert ndcg_at_k(["r1", "r2"], {"r1", "r2", "r3"}, k=2) == pytest.approx(1.0)
     assert ndcg_at_k(["a", "b"], {"b"}, k=1) == 0.0
@@ -252,10 +250,7 @@ def test_cross_check_pytrec_eval() -> None:
     judged = {i: run for i, run in enumerate(runs) if run[1]}
     qrels = {_qid(i): {doc: 1 for doc in rel} for i, (_, rel) in judged.items()}
     # trec_eval's recip_rank has no cut-off, so give it each ranking cut at 10 to get RR@10.
-    run = {
-        _qid(i): {doc: float(10 - r) for r, doc in enumerate(ranked[:10])}
-        for i, (ranked, _) in judged.items()
-    }
+    run = {_qid(i): {doc: float(10 - r) for r, doc in enumerate(ranked[:10])} for i, (ranked, _) in judged.items()}
     evaluator = pytrec_eval.RelevanceEvaluator(qrels, {"ndcg_cut.10", "recip_rank", "success.1,3,5,10"})
     results = evaluator.evaluate(run)
     assert set(results) == set(qrels)

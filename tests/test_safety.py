@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
+import re
 import time
 from pathlib import Path
 
 import pytest
 
+from qa.rules import Alphabet, Matcher, Node, PatternCompiler
 from qa.safety import (
     CRISIS_MESSAGE,
     DEFAULT_RULES_PATH,
@@ -1563,3 +1566,112 @@ def test_rule_message_follows_the_route_message(tmp_path: Path) -> None:
     both = gate.check("zebra crossing and my husband hits me")  # each rule's line once, in rule order
     assert both.message.count("Line a.") == 1 and both.message.count("88788") == 1
     assert both.message.startswith(CRISIS_MESSAGE)
+
+
+# --- compiled patterns (qa/rules.py): one character per word ---------------------------------------------
+
+
+def _ends(node: Node, words: list[str], i: int, compiler: PatternCompiler, memo: dict) -> frozenset[int]:
+    """Where ``node`` can end when it starts at word ``i``: the pattern language read directly on the words."""
+    if (key := (id(node), i)) in memo:
+        return memo[key]
+    kind, word = node[0], words[i] if i < len(words) else None
+    if kind == "macro":
+        out = set(_ends(compiler.macro_trees[node[1]][0], words, i, compiler, memo))
+    elif kind == "group":
+        out = {i} if node[2] else set()
+        for branch in node[1]:
+            starts = {i}
+            for part in branch:
+                if not (starts := {end for start in starts for end in _ends(part, words, start, compiler, memo)}):
+                    break
+            out |= starts
+    elif kind == "not":
+        out = set() if _ends(node[1], words, i, compiler, memo) else {i}
+    elif kind == "gap":
+        out, j = {i}, i
+        while j < len(words) and j - i < node[1] and words[j] != ".":
+            j += 1
+            out.add(j)
+    elif word is None:
+        out = set()
+    elif kind == "word" or kind == "prefix":
+        out = {i + 1} if word == node[1] or kind == "prefix" and word.startswith(node[1]) else set()
+    else:
+        out = {i + 1} if (word == "." if kind == "dot" else re.fullmatch("[0-9]{2,}", word)) else set()
+    memo[key] = frozenset(out)
+    return memo[key]
+
+
+@pytest.fixture(scope="module")
+def compiled_groups() -> tuple[PatternCompiler, list[tuple[Node, Matcher]]]:
+    """Every pattern list of the packaged rules (each 'any', 'unless' and 'all' entry), as a tree and its matcher."""
+    data = json.loads(DEFAULT_RULES_PATH.read_text(encoding="utf-8"))
+    compiler = PatternCompiler(data["macros"], normalize_text)
+    lists = [p for r in data["rules"] for p in (r.get("any"), r.get("unless"), *(r.get("all") or [])) if p]
+    trees = [compiler.group(patterns) for patterns in lists]
+    return compiler, [(tree, compiler.compile(tree)) for tree in trees]
+
+
+def test_compiled_rules_match_exactly_where_the_word_patterns_do(gate: SafetyGate, compiled_groups: tuple) -> None:
+    """Each rule's regex, searched in the encoded words, against a direct reading of its patterns on the words
+    (a quarter of the cases: the reference is slow)."""
+    compiler, groups = compiled_groups
+    lists = (
+        CRISIS,
+        MEDICAL,
+        SAFETY_INFO,
+        RISK_INFO,
+        ORDINARY,
+        ADVERSARIAL_CRISIS,
+        AWAY_NOT_CRISIS,
+        MEDICATION_DECISIONS,
+    )
+    messages = [m for cases in lists for m in cases[::4]] + [
+        m for cases in (LOOKALIKES, DANGER_LOOKALIKES) for m, _ in cases[::4]
+    ]
+    outcomes = set()
+    for message in messages:
+        text = gate.canonical(message)
+        words, coded, memo = text.split(), compiler.alphabet().encode(text), {}
+        for tree, matcher in groups:
+            expected = any(_ends(tree, words, i, compiler, memo) for i in range(len(words) + 1))
+            assert matcher.search(coded) == expected, (message, matcher.regex.pattern[:80])
+            assert matcher.needs is None or matcher.needs.isdisjoint(coded) <= (matcher.regex.search(coded) is None)
+            outcomes.add(expected)
+    assert outcomes == {True, False}
+
+
+def test_a_word_character_answers_every_test_a_pattern_makes_as_the_word_does() -> None:
+    words, prefixes = {"kil", "kill", "myself", "12", "988", "die"}, {"kil", "ki", "suicid", "harm", "9"}
+    alphabet = Alphabet(words | prefixes, prefixes)
+    samples = {*words, *prefixes, "killing", "kilo", "kit", "k", "suicidal", "harms", "1", "123", "9x", "99", "."}
+    samples |= {w + s for w in words for s in ("s", "1")} | {"".join(p) for p in itertools.product("k9il", repeat=3)}
+    seen: dict[str, str] = {}
+    for word in samples:
+        char = alphabet.char(word)
+        assert (char == ".") == (word == ".")
+        assert (char in alphabet.number()) == (re.fullmatch("[0-9]{2,}", word) is not None), word
+        for prefix in prefixes:
+            assert (char in alphabet.prefix(prefix)) == word.startswith(prefix), (word, prefix)
+        if word in words | prefixes:
+            assert alphabet.word(word) == {char} and seen.setdefault(char, word) == word  # its own character
+    assert all(alphabet.char(w) not in seen for w in samples - words - prefixes - {"."})
+    assert alphabet.encode(". kill 12 killing . ") == "." + "".join(map(alphabet.char, ("kill", "12", "killing"))) + "."
+
+
+@pytest.mark.parametrize("order", [["{M1}", "{M0}"], ["{M0}", "{M1}"]])
+def test_macro_depth_is_checked_when_a_parsed_macro_is_reused_deeper(tmp_path: Path, order: list[str]) -> None:
+    macros = {f"M{k}": f"{{M{k + 1}}}" for k in range(8)} | {"M8": "word"}  # M1 nests 8 deep, M0 one more
+    assert SafetyGate(_write_rules(tmp_path, macros, ["{M1}"])).check("a word").route == "crisis"
+    rules = [{"id": f"r{n}", "route": "crisis", "any": [p]} for n, p in enumerate(order)]
+    path = tmp_path / "deep.json"
+    path.write_text(json.dumps({"macros": macros, "rules": rules}), encoding="utf-8")
+    with pytest.raises(SafetyRulesError, match="nest"):
+        SafetyGate(path)
+
+
+def _write_rules(tmp_path: Path, macros: dict, patterns: list[str]) -> Path:
+    path = tmp_path / "rules.json"
+    path.write_text(json.dumps({"macros": macros, "rules": [{"id": "r", "route": "crisis", "any": patterns}]}))
+    return path
