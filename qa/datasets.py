@@ -14,31 +14,8 @@ project corpus, so ``EvalSet.corpus_dir`` is ``None``.
 
 SQuAD (``.json``, v1.1 or v2.0)
 -------------------------------
-Each paragraph's context becomes one corpus file ``doc-<id>.txt`` in ``work_dir / "corpus"``, where
-``<id>`` is the paragraph's ``document_id`` or, without one, its 1-based position among all paragraphs of
-the file (characters other than letters, digits, ``.``, ``_`` and ``-`` become ``_``). Paragraphs sharing
-an id become ``doc-<id>-1.txt``, ``doc-<id>-2.txt``, ... The file is the project's corpus format: a
-front-matter block, then the context exactly as given::
-
-    ---
-    title: <the article's title, else "Document <id>">
-    source: <the SQuAD file name>
-    ---
-    <context>
-
-Questions are ``answerable`` with their unique answer texts (first-seen order), or ``unanswerable`` when
-``is_impossible`` is true or they have no non-empty answer text. ``path`` is the question's document file.
-
-``split`` is a 2-fold split by article, so no article has questions in both folds: ``"dev"`` when the
-SHA-1 of the article's key is even, else ``"test"``. The key is the article's title when the SQuAD article
-has one (all its paragraphs go together), else the paragraph's ``document_id``, else the article's
-position. It depends only on the key, so it is reproducible across runs and machines and roughly
-half/half.
-
-Files already present with identical bytes are not rewritten (re-runs are cheap and keep mtimes).
-``doc-*.txt`` files left in that folder by an earlier load that are not part of this set are removed, so
-the folder holds exactly this set's documents. Any other article file there is an error: the folder is
-reserved for the generated corpus.
+Read by :mod:`qa.squad`: each paragraph's context becomes a corpus file under ``work_dir``, questions are
+split 2-fold by article (``dev``/``test``, :func:`split_for_key`). See that module for the details.
 """
 
 from __future__ import annotations
@@ -46,15 +23,10 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
-import re
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-from .corpus import SUFFIXES
 
 __all__ = [
     "FORMATS",
@@ -62,7 +34,10 @@ __all__ = [
     "SPLITS",
     "EvalQuestion",
     "EvalSet",
+    "id_string",
     "load_eval_set",
+    "read_text",
+    "short_repr",
     "split_for_key",
     "split_questions",
 ]
@@ -72,13 +47,6 @@ logger = logging.getLogger(__name__)
 KINDS: tuple[str, ...] = ("answerable", "unanswerable", "crisis", "medical_advice", "safety_info")
 SPLITS: tuple[str, ...] = ("dev", "test")
 FORMATS: tuple[str, ...] = (".jsonl", ".json")
-
-_SQUAD_SHAPE = (
-    '{"data": [{"title"?, "paragraphs": [{"context", "document_id"?, '
-    '"qas": [{"id", "question", "answers": [{"text", "answer_start"}], "is_impossible"?}]}]}]}'
-)
-_UNSAFE_NAME_CHARS = re.compile(r"[^A-Za-z0-9._-]+")
-_GENERATED_NAME = re.compile(r"doc-.+\.txt")
 
 
 @dataclass(frozen=True)
@@ -109,7 +77,9 @@ def load_eval_set(path: Path, work_dir: Path) -> EvalSet:
     if suffix == ".jsonl":
         return EvalSet(name=path.stem, questions=_load_jsonl(path), corpus_dir=None)
     if suffix == ".json":
-        return _load_squad(path, Path(work_dir))
+        from .squad import load_squad  # here: qa.squad builds on this module's types
+
+        return load_squad(path, Path(work_dir))
     raise ValueError(f"Unknown evaluation file type {path.suffix!r} for {str(path)!r}; valid types: {FORMATS!r}")
 
 
@@ -127,7 +97,7 @@ def split_for_key(key: str) -> str:
     return SPLITS[int(hashlib.sha1(key.encode("utf-8")).hexdigest(), 16) % 2]
 
 
-def _read_text(path: Path) -> str:
+def read_text(path: Path) -> str:
     try:
         return path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -141,7 +111,7 @@ def _load_jsonl(path: Path) -> list[EvalQuestion]:
     questions: list[EvalQuestion] = []
     first_line: dict[str, int] = {}
     # Split on "\n" only: str.splitlines() would also split inside strings holding a raw U+2028.
-    for lineno, line in enumerate(_read_text(path).split("\n"), start=1):
+    for lineno, line in enumerate(read_text(path).split("\n"), start=1):
         if not line.strip():
             continue
         try:
@@ -166,28 +136,28 @@ def _load_jsonl(path: Path) -> list[EvalQuestion]:
 
 def _question_from_record(record: Any) -> EvalQuestion:
     if not isinstance(record, dict):
-        raise ValueError(f"expected a JSON object, got {type(record).__name__} {_short(record)}")
+        raise ValueError(f"expected a JSON object, got {type(record).__name__} {short_repr(record)}")
     missing = [key for key in ("id", "kind", "question", "answers") if key not in record]
     if missing:
         raise ValueError(f"missing required key(s) {missing!r}; required: id, kind, question, answers")
-    qid = _id_string(record["id"], "id")
+    qid = id_string(record["id"], "id")
     kind = record["kind"]
     if kind not in KINDS:
-        raise ValueError(f"unknown kind {_short(kind)}; valid choices: {KINDS!r}")
+        raise ValueError(f"unknown kind {short_repr(kind)}; valid choices: {KINDS!r}")
     split = record.get("split", "test")
     if split not in SPLITS:
-        raise ValueError(f"unknown split {_short(split)}; valid choices: {SPLITS!r}")
+        raise ValueError(f"unknown split {short_repr(split)}; valid choices: {SPLITS!r}")
     question = record["question"]
     if not isinstance(question, str) or not question.strip():
-        raise ValueError(f"question must be a non-empty string, got {_short(question)}")
+        raise ValueError(f"question must be a non-empty string, got {short_repr(question)}")
     answers = record["answers"]
     if not isinstance(answers, list) or not all(isinstance(a, str) and a.strip() for a in answers):
-        raise ValueError(f"answers must be a list of non-empty strings, got {_short(answers)}")
+        raise ValueError(f"answers must be a list of non-empty strings, got {short_repr(answers)}")
     if kind == "unanswerable" and answers:
-        raise ValueError(f"kind 'unanswerable' must have no answers, got {_short(answers)}")
+        raise ValueError(f"kind 'unanswerable' must have no answers, got {short_repr(answers)}")
     doc_path = record.get("path", "")
     if not isinstance(doc_path, str):
-        raise ValueError(f"path must be a string, got {_short(doc_path)}")
+        raise ValueError(f"path must be a string, got {short_repr(doc_path)}")
     return EvalQuestion(
         id=qid,
         kind=kind,
@@ -198,225 +168,12 @@ def _question_from_record(record: Any) -> EvalQuestion:
     )
 
 
-def _id_string(value: Any, what: str) -> str:
+def id_string(value: Any, what: str) -> str:
     if isinstance(value, bool) or not isinstance(value, str | int) or (isinstance(value, str) and not value.strip()):
-        raise ValueError(f"{what} must be a non-empty string or an integer, got {_short(value)}")
+        raise ValueError(f"{what} must be a non-empty string or an integer, got {short_repr(value)}")
     return str(value)
 
 
-def _short(value: Any, limit: int = 80) -> str:
+def short_repr(value: Any, limit: int = 80) -> str:
     text = repr(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
-# --- SQuAD ------------------------------------------------------------------------------------------------
-
-
-@dataclass
-class _SquadDoc:
-    doc_id: str  # document_id or running index, as given
-    split_key: str
-    title: str
-    context: str
-    qas: list[tuple[str, str, tuple[str, ...]]]  # (id, question, answers); no answers → unanswerable
-    filename: str = ""
-
-
-class _NotSquad(ValueError):
-    pass
-
-
-def _load_squad(path: Path, work_dir: Path) -> EvalSet:
-    try:
-        data = json.loads(_read_text(path))
-    except json.JSONDecodeError as exc:
-        raise ValueError(
-            f"{str(path)!r} is not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})"
-        ) from None
-    try:
-        docs = _parse_squad(data)
-    except _NotSquad as exc:
-        raise ValueError(f"{str(path)!r} is not a SQuAD file: {exc}; expected {_SQUAD_SHAPE}") from None
-    _assign_filenames(docs)
-
-    questions: list[EvalQuestion] = []
-    seen: set[str] = set()
-    not_verbatim = 0
-    for doc in docs:
-        split = split_for_key(doc.split_key)
-        for qid, question, answers in doc.qas:
-            if qid in seen:
-                raise ValueError(f"{str(path)!r} is not a usable SQuAD file: question id {qid!r} occurs twice")
-            seen.add(qid)
-            not_verbatim += sum(answer not in doc.context for answer in answers)
-            questions.append(
-                EvalQuestion(
-                    id=qid,
-                    kind="answerable" if answers else "unanswerable",
-                    question=question,
-                    answers=answers,
-                    split=split,
-                    path=doc.filename,
-                )
-            )
-    if not questions:
-        raise ValueError(f"{str(path)!r} holds no questions; expected {_SQUAD_SHAPE}")
-    if not_verbatim:
-        logger.warning("%s: %d answer text(s) do not occur verbatim in their context", path.name, not_verbatim)
-
-    corpus_dir = work_dir / "corpus"
-    _write_corpus(corpus_dir, {doc.filename: _document_bytes(doc, path.name) for doc in docs}, path.name)
-    counts = Counter(q.split for q in questions)
-    logger.info(
-        "Loaded %s: %d questions (dev %d, test %d) over %d documents in %s",
-        path.name,
-        len(questions),
-        counts["dev"],
-        counts["test"],
-        len(docs),
-        corpus_dir,
-    )
-    return EvalSet(name=path.stem, questions=questions, corpus_dir=corpus_dir)
-
-
-def _parse_squad(data: Any) -> list[_SquadDoc]:
-    if not isinstance(data, dict) or not isinstance(data.get("data"), list):
-        raise _NotSquad(f"the top level must be an object with a 'data' list, got {_shape(data)}")
-    docs: list[_SquadDoc] = []
-    for a, article in enumerate(data["data"]):
-        where = f"data[{a}]"
-        if not isinstance(article, dict) or not isinstance(article.get("paragraphs"), list):
-            raise _NotSquad(f"{where} must be an object with a 'paragraphs' list, got {_shape(article)}")
-        title = article.get("title")
-        if title is not None and not isinstance(title, str):
-            raise _NotSquad(f"{where}.title must be a string, got {_short(title)}")
-        title = " ".join((title or "").split())  # one line, or the front matter would break
-        for p, paragraph in enumerate(article["paragraphs"]):
-            docs.append(_parse_paragraph(paragraph, f"{where}.paragraphs[{p}]", title, a, len(docs) + 1))
-    return docs
-
-
-def _parse_paragraph(paragraph: Any, where: str, title: str, article_index: int, running: int) -> _SquadDoc:
-    if not isinstance(paragraph, dict):
-        raise _NotSquad(f"{where} must be an object, got {_shape(paragraph)}")
-    context = paragraph.get("context")
-    if not isinstance(context, str):
-        raise _NotSquad(f"{where}.context must be a string, got {_shape(context)}")
-    qas = paragraph.get("qas")
-    if not isinstance(qas, list):
-        raise _NotSquad(f"{where}.qas must be a list, got {_shape(qas)}")
-    raw_id = paragraph.get("document_id")
-    try:
-        doc_id = str(running) if raw_id is None else _id_string(raw_id, "document_id")
-    except ValueError as exc:
-        raise _NotSquad(f"{where}.{exc}") from None
-    if title:
-        split_key = f"title:{title}"
-    elif raw_id is not None:
-        split_key = f"document_id:{doc_id}"
-    else:
-        split_key = f"article:{article_index}"
-    parsed = [_parse_qa(qa, f"{where}.qas[{q}]") for q, qa in enumerate(qas)]
-    return _SquadDoc(doc_id=doc_id, split_key=split_key, title=title, context=context, qas=parsed)
-
-
-def _parse_qa(qa: Any, where: str) -> tuple[str, str, tuple[str, ...]]:
-    if not isinstance(qa, dict):
-        raise _NotSquad(f"{where} must be an object, got {_shape(qa)}")
-    for key in ("id", "question"):
-        if key not in qa:
-            raise _NotSquad(f"{where} has no {key!r}")
-    try:
-        qid = _id_string(qa["id"], "id")
-    except ValueError as exc:
-        raise _NotSquad(f"{where}.{exc}") from None
-    question = qa["question"]
-    if not isinstance(question, str) or not question.strip():
-        raise _NotSquad(f"{where}.question must be a non-empty string, got {_short(question)}")
-    answers = qa.get("answers", [])
-    if not isinstance(answers, list):
-        raise _NotSquad(f"{where}.answers must be a list, got {_shape(answers)}")
-    texts: list[str] = []
-    for n, answer in enumerate(answers):
-        if not isinstance(answer, dict) or not isinstance(answer.get("text"), str):
-            raise _NotSquad(f"{where}.answers[{n}] must be an object with a 'text' string, got {_short(answer)}")
-        texts.append(answer["text"])
-    impossible = qa.get("is_impossible", False)
-    if not isinstance(impossible, bool):
-        raise _NotSquad(f"{where}.is_impossible must be true or false, got {_short(impossible)}")
-    unique = () if impossible else tuple(dict.fromkeys(text for text in texts if text.strip()))
-    return qid, question.strip(), unique
-
-
-def _shape(value: Any) -> str:
-    if isinstance(value, dict):
-        keys = list(value)
-        return f"an object with keys {keys[:8]!r}" + (" ..." if len(keys) > 8 else "")
-    if isinstance(value, list):
-        return f"a list of {len(value)}"
-    return _short(value)
-
-
-def _assign_filenames(docs: list[_SquadDoc]) -> None:
-    """``doc-<id>.txt``, or ``doc-<id>-<n>.txt`` (n from 1, file order) when paragraphs share an id."""
-    safe = [_UNSAFE_NAME_CHARS.sub("_", doc.doc_id) for doc in docs]
-    counts = Counter(safe)
-    used = {f"doc-{name}.txt" for name in safe if counts[name] == 1}
-    next_n: Counter[str] = Counter()
-    for doc, name in zip(docs, safe, strict=True):
-        if counts[name] == 1:
-            doc.filename = f"doc-{name}.txt"
-            continue
-        while True:
-            next_n[name] += 1
-            candidate = f"doc-{name}-{next_n[name]}.txt"
-            if candidate not in used:
-                break
-        used.add(candidate)
-        doc.filename = candidate
-
-
-def _document_bytes(doc: _SquadDoc, source: str) -> bytes:
-    title = doc.title or f"Document {' '.join(doc.doc_id.split())}"
-    header = f"---\ntitle: {title}\nsource: {' '.join(source.split())}\n---\n"
-    return (header + doc.context).encode("utf-8")
-
-
-def _write_corpus(corpus_dir: Path, files: dict[str, bytes], source: str) -> None:
-    """Make ``corpus_dir`` hold exactly ``files``, rewriting only what differs."""
-    corpus_dir.mkdir(parents=True, exist_ok=True)
-    stale: list[Path] = []
-    for existing in sorted(corpus_dir.rglob("*")):
-        rel = existing.relative_to(corpus_dir)
-        if any(part.startswith(".") for part in rel.parts) or not existing.is_file():
-            continue
-        if existing.suffix.lower() not in SUFFIXES or (existing.name in files and existing.parent == corpus_dir):
-            continue
-        if existing.parent == corpus_dir and _GENERATED_NAME.fullmatch(existing.name):
-            stale.append(existing)
-            continue
-        raise ValueError(
-            f"{str(corpus_dir)!r} holds {rel.as_posix()!r}, which loading {source!r} did not generate; "
-            f"give each SQuAD file a work_dir of its own (the corpus folder is rewritten)"
-        )
-    for old in stale:
-        old.unlink()
-    written = 0
-    for name, data in files.items():
-        target = corpus_dir / name
-        try:
-            if target.is_file() and target.read_bytes() == data:
-                continue
-        except OSError:
-            pass
-        tmp = corpus_dir / f".{name}.{os.getpid()}.tmp"
-        tmp.write_bytes(data)
-        os.replace(tmp, target)
-        written += 1
-    logger.info(
-        "Corpus %s: %d file(s) written, %d unchanged, %d stale removed",
-        corpus_dir,
-        written,
-        len(files) - written,
-        len(stale),
-    )
