@@ -82,6 +82,7 @@ __all__ = [
     "calibrated_settings",
     "choose_threshold",
     "default_lexicon",
+    "prefer_requirements",
     "sentence_cosine",
     "trade_off",
 ]
@@ -217,6 +218,30 @@ def answerability(
         logger.debug("Requirements met by no quoted sentence: %s", ", ".join(missing))
         return best - ASPECT_PENALTY
     return min(best, *per_requirement.values())
+
+
+def prefer_requirements(
+    passages: Sequence[Passage],
+    scores: Sequence[np.ndarray],
+    question: str,
+    lexicon: AspectLexicon | None = None,
+) -> list[np.ndarray]:
+    """Sentence scores for highlighting: in a passage where some sentence meets every requirement of
+    ``question`` ("how long" → a duration, "cost" → a price, ...), the sentences that do not are lowered
+    by :data:`ASPECT_PENALTY`, so the highlight falls on the sentence that answers ("about 1-2 hours"),
+    not on a closer-worded one that does not. Passages with no such sentence keep their scores."""
+    asked = (lexicon or default_lexicon()).requirements(question) if question else []
+    if not asked:
+        return list(scores)
+    out = []
+    for passage, sentence_scores in zip(passages, scores, strict=True):
+        texts = [normal(text) for text in SentenceIndex.texts(passage)]
+        meets = np.array([all(r.mentioned(text) for r in asked) for text in texts], dtype=bool)
+        usable = np.isfinite(answering(passage, sentence_scores)) if len(sentence_scores) else meets
+        if len(meets) == len(sentence_scores) and (meets & usable).any():
+            sentence_scores = np.where(meets, sentence_scores, sentence_scores - ASPECT_PENALTY)
+        out.append(sentence_scores)
+    return out
 
 
 @dataclass(frozen=True)

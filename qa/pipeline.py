@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import unicodedata
 
-from .abstention import AbstentionModel, answerability
+from .abstention import AbstentionModel, answerability, prefer_requirements
 from .answer import NO_ANSWER_MESSAGE, Answer, Citation, compose
 from .confidence import SignalReader
 from .config import Settings, load_settings
@@ -122,7 +122,7 @@ class Pipeline:
         return compose(
             cleaned,
             chosen,
-            scores,
+            prefer_requirements([h.passage for h in chosen], scores, searched),
             status=status,
             message=message,
             route=decision.route,

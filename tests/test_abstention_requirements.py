@@ -217,3 +217,38 @@ def test_a_named_symptom_needs_a_sentence_naming_it() -> None:
     listing = _passage("Common side effects are nausea, dizziness, and dissociative experiences during treatment.")
     assert answerability([listing], [np.array([0.7])], "does ketamine cause headaches?") < -1.0
     assert answerability([listing], [np.array([0.7])], "will it make me nauseous?") == pytest.approx(0.7)
+
+
+def test_the_highlight_falls_on_the_sentence_meeting_the_answer_type(pipeline) -> None:
+    """ "How long" asks for a duration: the highlighted sentence is the one giving it, even where a
+    sentence without one is closer in wording to the question."""
+    data = pipeline.ask("how long does a ketamine session take?").to_dict()
+    assert data["status"] == "answered"
+    corpus = pipeline.settings.corpus_dir
+    highlighted = [
+        (corpus / q["path"]).read_text(encoding="utf-8")[s:e] for q in data["quotes"] for s, e in q["highlights"]
+    ]
+    assert any("1-2 hours" in text for text in highlighted), highlighted
+    duration_quote = next(q for q in data["quotes"] if "1-2 hours" in q["text"])
+    assert all(
+        "1-2 hours" in (corpus / duration_quote["path"]).read_text(encoding="utf-8")[s:e]
+        for s, e in duration_quote["highlights"]
+    )
+
+
+def test_prefer_requirements_lowers_only_the_sentences_that_miss_a_met_requirement(pipeline) -> None:
+    from qa.abstention import ASPECT_PENALTY, prefer_requirements
+
+    question = "how long does a ketamine session take?"
+    passages = [p for p in pipeline.index.passages if len(p.sentences) > 1]
+    scores = [np.full(len(p.sentences), 0.5, dtype=np.float32) for p in passages]
+    # No requirement in the question: every score unchanged.
+    plain = prefer_requirements(passages, scores, "does ketamine help depression")
+    assert all(np.array_equal(a, b) for a, b in zip(plain, scores, strict=True))
+    preferred = prefer_requirements(passages, scores, question)
+    changed = [i for i, (a, b) in enumerate(zip(preferred, scores, strict=True)) if not np.array_equal(a, b)]
+    assert changed, "the session-length passage should have a sentence meeting the duration requirement"
+    for i in changed:
+        lowered = np.isclose(preferred[i], 0.5 - ASPECT_PENALTY)
+        assert lowered.any() and (~lowered).any()  # some sentences meet it, the others drop by the penalty
+        assert np.all(np.isclose(preferred[i][~lowered], 0.5))
