@@ -293,10 +293,14 @@ def choose_threshold(
     both margins; among equally good ones, the one nearest the middle of their range. Margins are in
     rates, not score units: the requirement penalty puts most unanswerable scores far below every cosine,
     and the middle of the score interval would sit on the edge of the recall target. Otherwise (or without
-    ``min_abstained``) the highest threshold still answering ≥ ``min_answered``.
+    ``min_abstained``) the highest threshold still answering ≥ ``min_answered``. Never below
+    ``1 - ASPECT_PENALTY`` (-1), under which a question whose requirement no quote meets would be answered:
+    the requirement gate is not traded for answered rate.
     """
-    points = trade_off(answerable, unanswerable, candidate_thresholds([*answerable, *unanswerable]))
-    feasible = [p for p in points if p.answered_rate >= min_answered]
+    floor = 1.0 - ASPECT_PENALTY
+    candidates = [c for c in candidate_thresholds([*answerable, *unanswerable]) if c > floor]
+    points = trade_off(answerable, unanswerable, [floor, *candidates])
+    feasible = [p for p in points if p.answered_rate >= min_answered] or points[:1]
     if min_abstained is not None:
         both = [p for p in feasible if p.abstention_recall >= min_abstained]
         if both:

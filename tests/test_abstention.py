@@ -60,6 +60,16 @@ def test_choose_threshold_is_the_highest_keeping_the_answered_rate(seed: int) ->
     assert all(np.mean(np.asarray(answerable) >= c) < 0.9 for c in higher)
 
 
+def test_choose_threshold_never_trades_the_requirement_gate_for_answered_rate() -> None:
+    # A fifth of the must-answer questions fail a requirement (signal = cosine - ASPECT_PENALTY): answering
+    # 0.95 of them would need a threshold under -1, which would answer every gated question too.
+    answerable = [0.5] * 80 + [0.4 - ASPECT_PENALTY] * 20
+    unanswerable = [0.3 - ASPECT_PENALTY] * 10
+    t = choose_threshold(answerable, unanswerable, 0.95, 0.9)
+    assert t == pytest.approx(1.0 - ASPECT_PENALTY)
+    assert all(s < t for s in unanswerable)
+
+
 def test_shipped_calibration_is_from_the_dev_split() -> None:
     data = json.loads(ABSTENTION_PATH.read_text(encoding="utf-8"))
     model = AbstentionModel.load()

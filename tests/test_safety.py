@@ -1675,3 +1675,210 @@ def _write_rules(tmp_path: Path, macros: dict, patterns: list[str]) -> Path:
     path = tmp_path / "rules.json"
     path.write_text(json.dumps({"macros": macros, "rules": [{"id": "r", "route": "crisis", "any": patterns}]}))
     return path
+
+
+# --- round 3: logistics, medication comparisons, side-effect reports, idioms, absences with a reason ----------
+
+#: Someone else driving / taking me home: transport logistics, never medical advice.
+RIDE_HOME = [
+    "can my husband drive me home after the infusion?",
+    "can my wife drive me to and from my session?",
+    "could a friend drive me home after treatment?",
+    "can someone drive me home after ketamine?",
+    "does someone need to drive me home after my infusion?",
+    "should my partner drive us home after the appointment?",
+    "can my mom pick me up and drive me home after my session?",
+]
+
+#: Driving (or someone's treatment) decided by the patient: still medical advice.
+RIDE_DECISIONS = [
+    "can I drive home after the infusion?",
+    "can I drive myself home after my session?",
+    "can i drive my husband home after my infusion?",
+    "is it safe to drive after ketamine?",
+    "can my husband drive after his infusion?",
+    "can my husband drive me home after the infusion, and can I drink wine that night?",
+]
+
+#: Own medication history with an informational comparison question about ketamine: not medical advice.
+MEDICATION_COMPARISONS = [
+    "I've been on SSRIs for years, how is ketamine different?",
+    "I'm on an SSRI, how does ketamine compare?",
+    "I've taken antidepressants for a decade, what makes ketamine different?",
+    "i've been on lexapro since college. how is ketamine different from ssris?",
+    "I was on prozac for years; how does ketamine differ from it?",
+    "I take zoloft, what's the difference between it and ketamine?",
+]
+
+#: The same openings with a decision about one's own medication or treatment: still medical advice.
+MEDICATION_COMPARISON_DECISIONS = [
+    "I'm on SSRIs, can I do ketamine?",
+    "I'm on sertraline, should I stop it before ketamine?",
+    "I've been on SSRIs for years, can I switch to ketamine?",
+    "I've been on lexapro for years, how is ketamine different and should I stop it?",
+    "I'm on prozac, how does ketamine compare, and is it safe with my prozac?",
+    "I'm on zoloft",
+    "I take lithium, how is ketamine different? can I take both?",
+]
+
+#: A first-person report that a side effect is too strong during one's own treatment: medical advice (decided in
+#: round 3: it usually means the dose or setting needs the care team, whose referral message fits; general
+#: quotes still follow). Never the crisis-line note: "too much" is not an overdose.
+SIDE_EFFECT_REPORTS = [
+    "I feel too much dissociation during my sessions",
+    "I get way too much nausea after my infusions",
+    "the dissociation is too intense for me during treatment",
+    "I'm having really bad anxiety during my infusions",
+    "my dissociation is overwhelming during sessions",
+]
+
+#: Side effects asked about in general, and "too much" that is not a substance: not medical advice, no crisis note.
+SIDE_EFFECT_QUESTIONS = [
+    ("how much dissociation is normal during an infusion?", ("none", "risk_info")),
+    ("can you get too much dissociation from ketamine?", ("none", "risk_info")),
+    ("is too much dissociation during sessions dangerous?", ("risk_info",)),
+    ("what are the side effects of ketamine?", ("risk_info",)),
+    ("is it too much to ask for an evening appointment?", ("none",)),
+    ("does it cost too much without insurance?", ("none",)),
+]
+
+#: Taking too much of a substance stays a crisis-topic question (or a crisis when it happened).
+TOO_MUCH_SUBSTANCE = [
+    ("what happens if you take too much ketamine?", "safety_info"),
+    ("can too much ketamine kill you?", "safety_info"),
+    ("what if someone gets too much of the medication?", "safety_info"),
+    ("I took too much ketamine", "crisis"),
+    ("i think i took too many of my pills", "crisis"),
+]
+
+#: "killing myself laughing" and the like: an idiom, not a crisis.
+IDIOMS = [
+    "I'm killing myself laughing at this",
+    "lol I'm killing myself laughing",
+    "I nearly killed myself laughing at the nurse's joke",
+    "I kill myself laughing every time I read the consent form",
+]
+
+#: The same words without the idiom, or with it beside a real signal: crisis.
+IDIOM_CRISES = [
+    "i'm killing myself slowly with these pills",
+    "I'm killing myself",
+    "i am killing myself tonight",
+    "I'm killing myself laughing at this but honestly I want to die",
+    "I'm killing myself laughing at this. I'm going to kill myself tonight",
+    "killing myself laughing, also I have pills saved up",
+    "I'm killing myself, laughing is just a mask",
+    "i'm killing myself laughing while everyone thinks im fine",
+    "I kill myself laughing at how worthless I am",
+]
+
+#: Not being here on a near date with an ordinary reason (exams, work, a trip, a wedding, a move): scheduling.
+ABSENCE_REASONS = [
+    "I won't be here next week, I have exams",
+    "I won't be here next week because of my finals",
+    "I won't be around next week, I'm on a work trip",
+    "I won't be here next week, I'm at a conference",
+    "I won't be here next weekend, it's my sister's wedding",
+    "I won't be here next month, we're moving house",
+    "I won't be here tomorrow, I have an exam",
+    "I'm going to be gone next week for work",
+    "I won't be here next week, it's my final exam",
+    "I won't be here next week, I'm coming back from the conference on monday",
+]
+
+#: Not being here on a near date with no reason, or with resolve: crisis, whatever reason sits beside it.
+ABSENCE_CRISES = [
+    "I won't be here next week",
+    "I won't be here next week, I've made up my mind",
+    "I won't be here next week, my mind is made up",
+    "I won't be here next week for my exams, I've made up my mind",
+    "I won't be here next week, I'm moving on",
+    "I won't be here next week. goodbye",
+    "I won't be here next month, it's for good",
+    "I won't be here tomorrow, I'm moving to a better place",
+    "I won't be here next week, I'm taking a trip I won't come back from",
+    "I won't be here next week, relocating to heaven",
+]
+
+#: Waiting times between clinic steps (consultation, approval, the first infusion): scheduling, not advice.
+WAITING_TIMES = [
+    "how long do i have to wait between the consultation and my first infusion",
+    "how long should I wait for my first appointment?",
+    "how long do I have to wait for insurance approval?",
+    "do I have to wait long to get an appointment?",
+    "how long will I wait between the intake assessment and treatment?",
+]
+
+#: Waiting as part of one's own treatment (before eating, driving, a next dose, between infusions): medical advice.
+WAITING_DECISIONS = [
+    "how long should I wait after my infusion before driving?",
+    "how long do I have to wait before my infusion to eat?",
+    "how long should I wait between infusions?",
+    "should I wait to take my lexapro until after my session?",
+    "how long do I need to wait after my first infusion to take my meds?",
+]
+
+
+#: "if it doesn't work for me" in a refund / billing / next-steps question: not a request for a prognosis.
+IF_IT_FAILS = [
+    "whats ur refund policy if it doesnt work for me",
+    "what happens if ketamine doesn't work for me?",
+    "do I get my money back if the treatment fails to work for me?",
+]
+
+#: A personal prognosis, or the same conditional with despair: still gated.
+WILL_IT_WORK = [
+    ("Will ketamine work for me?", "medical_advice"),
+    ("is ketamine going to work for me?", "medical_advice"),
+    ("if it doesn't work for me I'm done", "crisis"),
+    ("whats ur refund policy if it doesnt work for me, not that it matters, I won't be here much longer", "crisis"),
+]
+
+
+@pytest.mark.parametrize(("message", "route"), WILL_IT_WORK)
+def test_will_it_work_for_me_keeps_its_route(gate: SafetyGate, message: str, route: str) -> None:
+    assert gate.check(message).route == route
+
+
+@pytest.mark.parametrize("message", RIDE_HOME + MEDICATION_COMPARISONS + WAITING_TIMES + IF_IT_FAILS)
+def test_logistics_and_comparisons_are_not_medical_advice(gate: SafetyGate, message: str) -> None:
+    assert gate.check(message).route not in ("medical_advice", "crisis", "safety_info")
+
+
+@pytest.mark.parametrize(
+    "message", RIDE_DECISIONS + MEDICATION_COMPARISON_DECISIONS + WAITING_DECISIONS + SIDE_EFFECT_REPORTS
+)
+def test_personal_decisions_beside_them_are_medical_advice(gate: SafetyGate, message: str) -> None:
+    assert gate.check(message).route == "medical_advice"
+
+
+@pytest.mark.parametrize(("message", "routes"), SIDE_EFFECT_QUESTIONS)
+def test_side_effect_questions_and_other_too_much_get_no_crisis_note(
+    gate: SafetyGate, message: str, routes: tuple[str, ...]
+) -> None:
+    assert gate.check(message).route in routes
+
+
+@pytest.mark.parametrize(("message", "route"), TOO_MUCH_SUBSTANCE)
+def test_too_much_of_a_substance_keeps_its_route(gate: SafetyGate, message: str, route: str) -> None:
+    assert gate.check(message).route == route
+
+
+@pytest.mark.parametrize("message", IDIOMS + ABSENCE_REASONS)
+def test_idioms_and_absences_with_a_reason_are_not_crisis(gate: SafetyGate, message: str) -> None:
+    assert gate.check(message).route not in ("crisis", "safety_info")
+
+
+@pytest.mark.parametrize("message", IDIOM_CRISES + ABSENCE_CRISES)
+def test_the_same_words_as_a_crisis_are_crisis(gate: SafetyGate, message: str) -> None:
+    assert gate.check(message).route == "crisis"
+
+
+@pytest.mark.parametrize(
+    "message", IDIOMS + ABSENCE_REASONS + RIDE_HOME + WAITING_TIMES + MEDICATION_COMPARISONS + IF_IT_FAILS
+)
+@pytest.mark.parametrize("signal", ["I want to die", "nobody would miss me", "i took all my pills", "kms"])
+def test_round_3_exceptions_never_hide_a_crisis(gate: SafetyGate, message: str, signal: str) -> None:
+    """Each exception vetoes only its own pattern: a crisis signal anywhere in the message still wins."""
+    assert gate.check(f"{message} {signal}").route == "crisis"
+    assert gate.check(f"{signal}. {message}").route == "crisis"
