@@ -95,8 +95,9 @@ class Settings:
 #: Named configurations for ``qa eval --compare``: Settings overrides by name ("production" = the
 #: defaults). The retrieval ones isolate one idea each (issue 6): the plain rankers, plain hybrid,
 #: hybrid plus one refinement, the production configuration without one of its refinements
-#: (``production-no…``), the production configuration with other passage cuts, and two measured and
-#: not kept (``production+unwrap``, ``production+title``; README "Retrieval quality").
+#: (``production-no…``), the production configuration with other passage cuts, and three measured and
+#: not kept (``production+unwrap``, ``production+title`` = title and heading in front,
+#: ``production+title-noheading`` = the title alone in front; README "Retrieval quality").
 _PLAIN = {"rerank": "none", "synonyms": None, "spelling": False, "passage_context": "none", "balance_passages": False}
 CONFIGURATIONS: dict[str, dict[str, object]] = {
     "production": {},
@@ -117,6 +118,7 @@ CONFIGURATIONS: dict[str, dict[str, object]] = {
     "production-overlap1": {"overlap_sentences": 1},
     "production+unwrap": {"unwrap_lines": True},
     "production+title": {"passage_context": "title+heading"},
+    "production+title-noheading": {"passage_context": "title"},
 }
 
 _ENV = {

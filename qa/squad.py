@@ -7,10 +7,17 @@ an id become ``doc-<id>-1.txt``, ``doc-<id>-2.txt``, ... The file is the project
 front-matter block, then the context exactly as given::
 
     ---
-    title: <the article's title, else "Document <id>">
+    title: <the article's title, else the context's title line, else "Document <id>">
     source: <the SQuAD file name>
     ---
     <context>
+
+The context's title line serves sets without article titles (COVID-QA: each context is a whole paper
+whose first line is its title), so the ``title`` passage context has something to say. It is the first
+non-blank line of the context when that looks like a title: at most 200 characters, with a letter, not
+ending in ``.`` or ``:`` (a sentence or a lead-in) and not starting with "Abstract"/"Background"; a line
+ending in ``-`` goes on with the next line (a hard-wrapped title), and a final ``,`` or ``;`` is dropped.
+Only the front matter uses it: the context is written unchanged, and the split below does not use it.
 
 Questions are ``answerable`` with their unique answer texts (first-seen order), or ``unanswerable`` when
 ``is_impossible`` is true or they have no non-empty answer text. ``path`` is the question's document file.
@@ -51,6 +58,8 @@ _SQUAD_SHAPE = (
 )
 _UNSAFE_NAME_CHARS = re.compile(r"[^A-Za-z0-9._-]+")
 _GENERATED_NAME = re.compile(r"doc-.+\.txt")
+_MAX_TITLE_CHARS = 200
+_NOT_A_TITLE_START = re.compile(r"(abstract|background)\b", re.IGNORECASE)
 
 
 @dataclass
@@ -218,8 +227,28 @@ def _assign_filenames(docs: list[_SquadDoc]) -> None:
         doc.filename = candidate
 
 
+def _title_line(context: str) -> str:
+    """The context's first non-blank line, one-spaced, if it looks like a title (module docstring), else ""."""
+    lines = [line.strip() for line in context.splitlines()] + [""]
+    first = next((n for n, line in enumerate(lines) if line), None)
+    if first is None:
+        return ""
+    title = lines[first]
+    if title.endswith("-"):  # "... the impact of non-" / "pharmaceutical interventions ..." (or "" at a break)
+        title += lines[first + 1]
+    title = " ".join(title.split()).rstrip(",;").rstrip()
+    if (
+        len(title) > _MAX_TITLE_CHARS
+        or title.endswith((".", ":"))
+        or _NOT_A_TITLE_START.match(title)
+        or not any(c.isalpha() for c in title)
+    ):
+        return ""
+    return title
+
+
 def _document_bytes(doc: _SquadDoc, source: str) -> bytes:
-    title = doc.title or f"Document {' '.join(doc.doc_id.split())}"
+    title = doc.title or _title_line(doc.context) or f"Document {' '.join(doc.doc_id.split())}"
     header = f"---\ntitle: {title}\nsource: {' '.join(source.split())}\n---\n"
     return (header + doc.context).encode("utf-8")
 

@@ -114,6 +114,46 @@ def test_squad_corpus_files_and_front_matter(tmp_path: Path) -> None:
     assert (doc.title, doc.source, doc.body) == ("Ketamine Basics", "tiny-squad.json", CONTEXT_1)
 
 
+def test_squad_title_from_the_context_title_line(tmp_path: Path) -> None:
+    """Without an article title, a title-like first line of the context is the title; the context stays as given."""
+    contexts = {
+        "title": "  Obesity and risk of respiratory tract infections: a cohort study  \n\nAbstract: We followed…",
+        "wrapped": "Estimating the impact of non-\npharmaceutical interventions on COVID-19,\n\nBody text.",
+        "sentence": "Ketamine is an NMDA receptor antagonist.\nIt acts within hours.",
+        "long": "A" + " very" * 45 + " long opening line without a final full stop\nMore text.",
+        "lead-in": "Background:\nKetamine has been studied for decades.",
+        "abstract": "Abstract Ketamine has been studied for decades\nMore text.",
+        "given": "Ketamine Basics Revisited\nKetamine is an NMDA receptor antagonist.",
+    }
+    articles = [
+        {"title": "Ketamine Basics" if key == "given" else None, "paragraphs": [{"document_id": key, "context": text}]}
+        for key, text in contexts.items()
+    ]
+    qas = [{"id": "q", "question": "What is it?", "answers": []}]
+    articles[0]["paragraphs"][0]["qas"] = qas
+    for article in articles[1:]:
+        article["paragraphs"][0]["qas"] = []
+    es = load_eval_set(_write_json(tmp_path / "titles.json", {"data": articles}), tmp_path / "work")
+
+    docs = {}
+    for key, text in contexts.items():
+        raw = (es.corpus_dir / f"doc-{key}.txt").read_text(encoding="utf-8")
+        docs[key] = parse_document(f"doc-{key}.txt", raw)
+        assert docs[key].body == text, key  # the context is written byte for byte
+    assert len(contexts["long"].splitlines()[0]) > 200
+    assert {key: doc.title for key, doc in docs.items()} == {
+        "title": "Obesity and risk of respiratory tract infections: a cohort study",
+        "wrapped": "Estimating the impact of non-pharmaceutical interventions on COVID-19",  # joined; "," dropped
+        "sentence": "Document sentence",  # ends in a full stop: a sentence, not a title
+        "long": "Document long",
+        "lead-in": "Document lead-in",
+        "abstract": "Document abstract",
+        "given": "Ketamine Basics",  # the article's own title wins
+    }
+    # The derived title does not move documents between folds: the split key is still the document_id.
+    assert es.questions[0].split == split_for_key("document_id:title")
+
+
 def test_squad_questions(tmp_path: Path) -> None:
     es = load_eval_set(_write_json(tmp_path / "tiny-squad.json", SQUAD), tmp_path / "work")
     qs = _by_id(es)
@@ -331,13 +371,23 @@ def test_covid_qa_dev_smoke(tmp_path: Path) -> None:
     assert all(len(s) == 1 for s in splits_of_doc.values())  # no document in both splits
     dev, test = split_questions(es.questions, "dev"), split_questions(es.questions, "test")
     assert dev and test and len(dev) + len(test) == 633
+    assert len(dev) == 227  # the fold is keyed by document_id (not by a title taken from the context)
     dev_docs = sum(1 for s in splits_of_doc.values() if s == {"dev"})
     assert 10 <= dev_docs <= 39  # roughly half of 49
 
-    # Title falls back to "Document <document_id>"; the body is the context exactly.
+    # No article titles: the paper's title line is the title ("Document <document_id>" when the first line
+    # ends in a full stop); the body is the context exactly.
     data = json.loads(COVID_QA_DEV.read_text(encoding="utf-8"))
-    para = data["data"][0]["paragraphs"][0]
-    doc = parse_document(f"doc-{para['document_id']}.txt", texts[f"doc-{para['document_id']}.txt"])
-    assert doc.title == f"Document {para['document_id']}"
-    assert doc.source == "covid-qa-dev.json"
-    assert doc.body == para["context"]
+    titles = {}
+    for article in data["data"]:
+        for para in article["paragraphs"]:
+            name = f"doc-{para['document_id']}.txt"
+            doc = parse_document(name, texts[name])
+            assert doc.source == "covid-qa-dev.json"
+            assert doc.body == para["context"]
+            titles[para["document_id"]] = doc.title
+    assert titles[630] == (
+        "Functional Genetic Variants in DC-SIGNR Are Associated with Mother-to-Child Transmission of HIV-1"
+    )
+    assert titles[1589] == "Document 1589"  # "… of ovine Eimeria spp." ends in a full stop
+    assert sum(title.startswith("Document ") for title in titles.values()) == 1
