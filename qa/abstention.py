@@ -79,6 +79,7 @@ __all__ = [
     "FORCED_ABSTENTION",
     "Requirement",
     "answerability",
+    "assess",
     "calibrated_settings",
     "choose_threshold",
     "default_lexicon",
@@ -199,25 +200,7 @@ def answerability(
     :func:`sentence_cosine`): "costly" in a sentence about something else does not answer a question on
     cost. A requirement no answering sentence meets: :func:`sentence_cosine` minus :data:`ASPECT_PENALTY`.
     """
-    best = sentence_cosine(passages, scores)
-    asked = (lexicon or default_lexicon()).requirements(question) if question else []
-    if not asked:
-        return best
-    per_requirement = dict.fromkeys((r.name for r in asked), -np.inf)
-    for passage, sentence_scores in zip(passages, scores, strict=True):
-        if not len(sentence_scores):
-            continue
-        for text, score in zip(SentenceIndex.texts(passage), answering(passage, sentence_scores), strict=True):
-            if np.isfinite(score):
-                normalised = normal(text)
-                for requirement in asked:
-                    if requirement.mentioned(normalised):
-                        per_requirement[requirement.name] = max(per_requirement[requirement.name], float(score))
-    missing = [name for name, score in per_requirement.items() if not np.isfinite(score)]
-    if missing:
-        logger.debug("Requirements met by no quoted sentence: %s", ", ".join(missing))
-        return best - ASPECT_PENALTY
-    return min(best, *per_requirement.values())
+    return assess(passages, scores, question, lexicon)[0]
 
 
 def prefer_requirements(
@@ -230,18 +213,42 @@ def prefer_requirements(
     ``question`` ("how long" → a duration, "cost" → a price, ...), the sentences that do not are lowered
     by :data:`ASPECT_PENALTY`, so the highlight falls on the sentence that answers ("about 1-2 hours"),
     not on a closer-worded one that does not. Passages with no such sentence keep their scores."""
+    return assess(passages, scores, question, lexicon)[1]
+
+
+def assess(
+    passages: Sequence[Passage],
+    scores: Sequence[np.ndarray],
+    question: str | None = None,
+    lexicon: AspectLexicon | None = None,
+) -> tuple[float, list[np.ndarray]]:
+    """(:func:`answerability`, :func:`prefer_requirements`) of the same quotes, from one reading of the
+    question's requirements and of which quoted sentence meets which."""
+    best = sentence_cosine(passages, scores)
     asked = (lexicon or default_lexicon()).requirements(question) if question else []
     if not asked:
-        return list(scores)
-    out = []
+        return best, list(scores)
+    per_requirement = dict.fromkeys((r.name for r in asked), -np.inf)
+    preferred = []
     for passage, sentence_scores in zip(passages, scores, strict=True):
         texts = [normal(text) for text in SentenceIndex.texts(passage)]
-        meets = np.array([all(r.mentioned(text) for r in asked) for text in texts], dtype=bool)
-        usable = np.isfinite(answering(passage, sentence_scores)) if len(sentence_scores) else meets
-        if len(meets) == len(sentence_scores) and (meets & usable).any():
-            sentence_scores = np.where(meets, sentence_scores, sentence_scores - ASPECT_PENALTY)
-        out.append(sentence_scores)
-    return out
+        meets = np.array([[r.mentioned(text) for r in asked] for text in texts], dtype=bool).reshape(-1, len(asked))
+        every = meets.all(axis=1)
+        if len(sentence_scores):
+            answers = answering(passage, sentence_scores)
+            for score, met_row in zip(answers, meets, strict=True):
+                if np.isfinite(score):
+                    for requirement, met in zip(asked, met_row, strict=True):
+                        if met:
+                            per_requirement[requirement.name] = max(per_requirement[requirement.name], float(score))
+            if (every & np.isfinite(answers)).any():
+                sentence_scores = np.where(every, sentence_scores, sentence_scores - ASPECT_PENALTY)
+        preferred.append(sentence_scores)
+    missing = [name for name, score in per_requirement.items() if not np.isfinite(score)]
+    if missing:
+        logger.debug("Requirements met by no quoted sentence: %s", ", ".join(missing))
+        return best - ASPECT_PENALTY, preferred
+    return min(best, *per_requirement.values()), preferred
 
 
 @dataclass(frozen=True)

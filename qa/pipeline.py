@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import unicodedata
 
-from .abstention import AbstentionModel, answerability, prefer_requirements
+from .abstention import AbstentionModel, assess
 from .answer import NO_ANSWER_MESSAGE, Answer, Citation, compose
 from .confidence import SignalReader
 from .config import Settings, load_settings
@@ -98,10 +98,12 @@ class Pipeline:
         cleaned = clean_question(question, self.settings.max_question_chars)
         searched = self.retriever.correct(cleaned)  # misspellings fixed (Settings.spelling), else as is
         vector = self._get_embedder().encode([searched])[0]  # once: retrieval and sentence scores share it
-        hits = self.retriever.search(searched, max(top_k, self.settings.candidates), vector=vector)
+        hits = self.retriever.search_corrected(searched, max(top_k, self.settings.candidates), vector=vector)
         chosen = [hits[i] for i in distinct([h.passage for h in hits], top_k)]
-        scores = self.sentences.scores([h.passage for h in chosen], vector)
-        signal = answerability([h.passage for h in chosen], scores, searched) if chosen else None
+        passages = [h.passage for h in chosen]
+        scores = self.sentences.scores(passages, vector)
+        # One reading of the question's requirements: the abstention signal and the highlight scores.
+        signal, highlight_scores = assess(passages, scores, searched) if chosen else (None, scores)
         signals = self.signals.read(searched, chosen, scores, signal) if signal is not None else None
         confidence = None if signals is None else self.abstention.score(signals)  # = signal unless logistic
         answers = confidence is not None and self.abstention.answers(confidence, self.settings.min_score)
@@ -113,7 +115,7 @@ class Pipeline:
             status = "no_answer"
             message = "\n\n".join(m for m in (NO_ANSWER_MESSAGE, decision.message) if m)
         if not answers:
-            chosen, scores = [], []
+            chosen, highlight_scores = [], []
         logger.info(
             "Answer: status=%s route=%s rules=%s quotes=%d answerability=%s",
             status, decision.route, ",".join(decision.matched) or "-", len(chosen),
@@ -122,7 +124,7 @@ class Pipeline:
         return compose(
             cleaned,
             chosen,
-            prefer_requirements([h.passage for h in chosen], scores, searched),
+            highlight_scores,
             status=status,
             message=message,
             route=decision.route,

@@ -151,13 +151,16 @@ class Retriever:
         return [(int(rows[i]), float(scores[i])) for i in order]
 
     # -- the one entry point ---------------------------------------------------------------------
-    def search(self, question: str, k: int, *, vector: np.ndarray | None = None) -> list[Hit]:
-        """The ``k`` best passages for ``question``, best first (``vector``: the embedding of
-        :meth:`correct` (``question``), if known)."""
+    def search(self, question: str, k: int) -> list[Hit]:
+        """The ``k`` best passages for ``question``, best first (spelling corrected first)."""
+        return self.search_corrected(self.correct(question), k)
+
+    def search_corrected(self, question: str, k: int, *, vector: np.ndarray | None = None) -> list[Hit]:
+        """:meth:`search` for a question :meth:`correct` has already seen (``vector``: its embedding, if
+        known), so a caller that needs the corrected text itself does not correct it twice."""
         if k < 1 or not len(self.index):
             return []
-        corrected = self.correct(question)
-        query = self.prepare(corrected, vector if corrected == question else None)
+        query = self.prepare(question, vector)
         rerank = self.settings.rerank == "maxsim"
         ranked = self.rank(query, max(k, self.settings.fusion_depth) if rerank else k)
         if rerank:

@@ -137,7 +137,7 @@ def test_spelling_searches_the_corrected_question_for_bm25_and_dense(built_setti
     assert plain.correct(typed) == typed and fixed.correct(typed) == meant
     expected = [(h.passage.id, h.score, h.rank_score) for h in plain.search(meant, 10)]
     got = [(h.passage.id, h.score, h.rank_score) for h in fixed.search(typed, 10)]  # its own vector
-    given = fixed.search(meant, 10, vector=embedder.encode([meant])[0])  # the caller's vector of the corrected text
+    given = fixed.search_corrected(meant, 10, vector=embedder.encode([meant])[0])  # the caller's vector, corrected text
     assert [g[0] for g in got] == [e[0] for e in expected] == [h.passage.id for h in given]
     np.testing.assert_allclose([g[1:] for g in got], [e[1:] for e in expected], atol=1e-5)
     assert [h.passage.id for h in plain.search(typed, 10)] != [e[0] for e in expected]  # the typo mattered
