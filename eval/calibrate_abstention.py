@@ -232,7 +232,7 @@ def main(argv: list[str] | None = None) -> int:
     scored_rows = [r for r in rows if r["kind"] in kinds]
     settings = load_settings()
     with _calibration(None):
-        probe = Pipeline(replace(settings, min_score=float("-inf")))
+        probe = Pipeline(replace(settings, min_score=float("-inf")), read_signals=True)
     records = _signals(probe, scored_rows)
     dev_signals, dev_labels = _labelled(records, "dev")
     test_signals, test_labels = _labelled(records, "test")

@@ -44,13 +44,22 @@ class Pipeline:
     """Settings + verified index + retriever + answer composition.
 
     The index is opened at construction (built first if missing, stale or corrupt, unless
-    ``rebuild=False``), and the model loaded once.
+    ``rebuild=False``), and the model loaded once. The abstention signals of
+    :mod:`qa.confidence` (``Answer.signals``) are read only when the shipped decision needs them (the
+    logistic rule) or ``read_signals`` asks for them (the calibration script): the threshold rule reads
+    the requirement-gated cosine alone, and the rest would be per-question work for nothing.
     """
 
     def __init__(
-        self, settings: Settings | None = None, *, rebuild: bool = True, embedder: Embedder | None = None
+        self,
+        settings: Settings | None = None,
+        *,
+        rebuild: bool = True,
+        embedder: Embedder | None = None,
+        read_signals: bool = False,
     ) -> None:
         self.settings = settings or load_settings()
+        self.read_signals = read_signals
         self._embedder = embedder
         self.index: IndexData = open_index(self.settings, self._get_embedder, rebuild=rebuild)
         self.retriever = make_retriever(self.settings, self.index, self._get_embedder())
@@ -104,8 +113,10 @@ class Pipeline:
         scores = self.sentences.scores(passages, vector)
         # One reading of the question's requirements: the abstention signal and the highlight scores.
         signal, highlight_scores = assess(passages, scores, searched) if chosen else (None, scores)
-        signals = self.signals.read(searched, chosen, scores, signal) if signal is not None else None
-        confidence = None if signals is None else self.abstention.score(signals)  # = signal unless logistic
+        signals = None
+        if signal is not None and (self.read_signals or self.abstention.logistic is not None):
+            signals = self.signals.read(searched, chosen, scores, signal)
+        confidence = signal if signals is None else self.abstention.score(signals)  # = signal unless logistic
         answers = confidence is not None and self.abstention.answers(confidence, self.settings.min_score)
         if decision.route == "medical_advice":
             status, message = "medical_advice", decision.message

@@ -170,7 +170,22 @@ def test_shipped_calibration_records_its_cross_validation_and_obeys_it() -> None
         assert set(model.logistic.features) <= set(FEATURES) and data["logistic"]["features"]
 
 
-def test_signals_read_at_ask_time_follow_their_definitions(pipeline) -> None:
+@pytest.fixture(scope="module")
+def reading(built_settings, embedder):
+    """A pipeline that reads every abstention signal (as the calibration script does)."""
+    from qa.pipeline import Pipeline
+
+    return Pipeline(built_settings, rebuild=False, embedder=embedder, read_signals=True)
+
+
+def test_signals_are_read_only_when_the_decision_or_the_caller_needs_them(pipeline, reading) -> None:
+    question = "how does ketamine work in the brain?"
+    assert reading.ask(question).signals is not None
+    assert (pipeline.ask(question).signals is None) == (pipeline.abstention.logistic is None)
+
+
+def test_signals_read_at_ask_time_follow_their_definitions(reading) -> None:
+    pipeline = reading
     on_topic = pipeline.ask("how does ketamine work in the brain?")
     off_topic = pipeline.ask("whats the wifi password in the lobby")
     for answer in (on_topic, off_topic):
@@ -189,9 +204,10 @@ def test_signals_read_at_ask_time_follow_their_definitions(pipeline) -> None:
     assert on_topic.signals.passage == pytest.approx(max(q.score for q in on_topic.quotes), abs=1e-4)
 
 
-def test_confidence_is_what_the_threshold_was_applied_to(pipeline, built_settings, embedder) -> None:
+def test_confidence_is_what_the_threshold_was_applied_to(reading, built_settings, embedder) -> None:
     from qa.pipeline import Pipeline
 
+    pipeline = reading
     for question in ("how does ketamine work in the brain?", "tell me a joke", "Is there parking near the clinic?"):
         answer = pipeline.ask(question)
         data = answer.to_dict()
