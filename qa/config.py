@@ -57,8 +57,8 @@ class Settings:
     # "Retrieval quality" and eval/reports/retrieval-*.md hold the held-out numbers --
     #: Hybrid fusion: "convex" (weighted normalised scores) or "rrf" (reciprocal-rank fusion).
     fusion: str = "convex"
-    #: Weight of the dense score in convex fusion (1 - weight goes to BM25).
-    fusion_weight: float = 0.5
+    #: Weight of the dense score in convex fusion (1 - weight goes to BM25); 0.5 until sentence coverage.
+    fusion_weight: float = 0.7
     rrf_k: int = 60
     #: Candidates each ranker contributes before fusion and reranking.
     fusion_depth: int = 50
@@ -71,6 +71,8 @@ class Settings:
     #: Second stage: "none" or "maxsim" (best sentence's cosine added with ``rerank_weight``).
     rerank: str = "maxsim"
     rerank_weight: float = 1.0
+    #: Second stage, also: this × the best sentence's share of the question's idf-weighted terms (0: off).
+    coverage_weight: float = 0.5
     batch_size: int = 32
     #: Embedding backend, "onnx" (onnxruntime, no torch import) or "torch" (sentence-transformers);
     #: an index records the backend that built it and is rebuilt when this changes (see qa.embedding).
@@ -98,7 +100,15 @@ class Settings:
 #: (``production-no…``), the production configuration with other passage cuts, and three measured and
 #: not kept (``production+unwrap``, ``production+title`` = title and heading in front,
 #: ``production+title-noheading`` = the title alone in front; README "Retrieval quality").
-_PLAIN = {"rerank": "none", "synonyms": None, "spelling": False, "passage_context": "none", "balance_passages": False}
+_PLAIN = {
+    "rerank": "none",
+    "coverage_weight": 0.0,
+    "fusion_weight": 0.5,
+    "synonyms": None,
+    "spelling": False,
+    "passage_context": "none",
+    "balance_passages": False,
+}
 CONFIGURATIONS: dict[str, dict[str, object]] = {
     "production": {},
     "dense": {"retriever": "dense", **_PLAIN},
@@ -110,6 +120,9 @@ CONFIGURATIONS: dict[str, dict[str, object]] = {
     "hybrid+synonyms": {"retriever": "hybrid", **_PLAIN, "synonyms": SYNONYMS_FILE},
     "hybrid+heading": {"retriever": "hybrid", **_PLAIN, "passage_context": "heading"},
     "hybrid+spelling": {"retriever": "hybrid", **_PLAIN, "spelling": True},
+    "hybrid+coverage": {"retriever": "hybrid", **_PLAIN, "coverage_weight": 0.5},
+    "production-nocoverage": {"coverage_weight": 0.0},
+    "production-before-coverage": {"coverage_weight": 0.0, "fusion_weight": 0.5},
     "production-noheading": {"passage_context": "none"},
     "production-nospelling": {"spelling": False},
     "production-unbalanced": {"balance_passages": False},

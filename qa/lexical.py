@@ -131,6 +131,19 @@ class LexicalIndex:
         """Vocabulary ids of the query's terms (unknown terms dropped; a repeated term counts twice)."""
         return np.fromiter((self._vocab[t] for t in query_terms if t and t in self._vocab), dtype=np.int32)
 
+    def idf(self, query_terms: list[str]) -> dict[str, float]:
+        """Lucene's BM25 idf, ``ln(1 + (N - n + 0.5) / (n + 0.5))``, of each distinct query term the index
+        knows (``n``: rows holding the term); unknown terms are left out."""
+        indptr = self._bm25.scores["indptr"]  # type: ignore[attr-defined]  # CSC: one column per vocabulary term
+        rows = float(self.size)
+        weights: dict[str, float] = {}
+        for term in dict.fromkeys(query_terms):
+            column = self._vocab.get(term) if term else None
+            if column is not None:
+                n = float(indptr[column + 1] - indptr[column])
+                weights[term] = float(np.log1p((rows - n + 0.5) / (n + 0.5)))
+        return weights
+
     def scores(self, query_terms: list[str]) -> np.ndarray:
         """BM25 score of every row for ``query_terms`` (float32, length :attr:`size`)."""
         ids = self.query_ids(query_terms)

@@ -52,6 +52,18 @@ def test_bm25_scores_match_the_lucene_formula_by_hand():
     assert index.scores(query)[3] == 0.0 and np.argmax(index.scores(query)) in (1, 2)
 
 
+def test_idf_is_lucenes_over_the_rows_holding_each_distinct_term():
+    index = LexicalIndex.build(TEXTS)
+    docs = [set(terms(t)) for t in TEXTS]
+    query = terms("depression depression side effects zebra")
+    weights = index.idf(query)
+    assert set(weights) == {t for t in query if any(t in d for d in docs)}  # unknown "zebra" left out
+    for term, weight in weights.items():
+        df = sum(term in d for d in docs)
+        assert weight == pytest.approx(math.log(1 + (len(docs) - df + 0.5) / (df + 0.5)))
+    assert index.idf([]) == {} and index.idf([""]) == {}  # the row of a text without terms is no term
+
+
 def test_unknown_or_empty_queries_score_zero_everywhere():
     index = LexicalIndex.build(TEXTS)
     assert not index.scores(terms("zebra quasar")).any()

@@ -24,6 +24,9 @@ QUESTIONS = [
     "is ketamine the same as the anesthetic used in surgery",
 ]
 
+#: No second stage: neither the maxsim sentence cosine nor sentence coverage.
+PLAIN = {"rerank": "none", "coverage_weight": 0.0}
+
 
 @pytest.fixture(scope="module")
 def index(built_settings: Settings):
@@ -56,7 +59,7 @@ def test_hits_are_ranked_distinct_and_scored_by_cosine(built_settings, index, em
 
 
 def test_dense_order_is_faiss_order(built_settings, index, embedder):
-    r = retriever(built_settings, index, embedder, retriever="dense", rerank="none")
+    r = retriever(built_settings, index, embedder, retriever="dense", **PLAIN)
     q = embedder.encode(["How fast does ketamine work?"])
     _, rows = index.vectors.search(q, 5)
     assert [h.passage.id for h in r.search("How fast does ketamine work?", 5)] == [
@@ -65,21 +68,19 @@ def test_dense_order_is_faiss_order(built_settings, index, embedder):
 
 
 def test_bm25_finds_the_only_passage_with_a_rare_word(built_settings, index, embedder):
-    hits = retriever(built_settings, index, embedder, retriever="bm25", rerank="none").search("synaptogenesis?", 3)
+    hits = retriever(built_settings, index, embedder, retriever="bm25", **PLAIN).search("synaptogenesis?", 3)
     assert "synaptogenesis" in hits[0].passage.text.lower()
     assert all(h.rank_score > 0 for h in hits)  # BM25 never pads with passages sharing no term
 
 
 @pytest.mark.parametrize("question", QUESTIONS)
 def test_convex_fusion_weight_1_is_dense_and_0_is_bm25(built_settings, index, embedder, question):
-    base = dict(retriever="hybrid", rerank="none", synonyms=None, fusion_depth=len(index))
+    base = dict(retriever="hybrid", **PLAIN, synonyms=None, fusion_depth=len(index))
     hybrid_dense = retriever(built_settings, index, embedder, **base, fusion_weight=1.0).search(question, 5)
-    dense = retriever(built_settings, index, embedder, retriever="dense", rerank="none").search(question, 5)
+    dense = retriever(built_settings, index, embedder, retriever="dense", **PLAIN).search(question, 5)
     assert [h.passage.id for h in hybrid_dense] == [h.passage.id for h in dense]
     hybrid_lexical = retriever(built_settings, index, embedder, **base, fusion_weight=0.0).search(question, 3)
-    lexical = retriever(built_settings, index, embedder, retriever="bm25", rerank="none", synonyms=None).search(
-        question, 3
-    )
+    lexical = retriever(built_settings, index, embedder, retriever="bm25", **PLAIN, synonyms=None).search(question, 3)
     assert [round(h.rank_score, 5) for h in hybrid_lexical if h.rank_score > 0] == [
         round(h.rank_score / lexical[0].rank_score, 5) for h in lexical
     ]
@@ -99,7 +100,9 @@ def test_rrf_scores_are_reciprocal_rank_sums(built_settings, index, embedder):
 
 
 def test_maxsim_adds_the_best_sentence_cosine(built_settings, index, embedder):
-    r = retriever(built_settings, index, embedder, retriever="hybrid", rerank="maxsim", rerank_weight=0.5)
+    r = retriever(
+        built_settings, index, embedder, retriever="hybrid", rerank="maxsim", rerank_weight=0.5, coverage_weight=0.0
+    )
     query = r.prepare("What are the side effects?")
     ranked = r.rank(query, 10)
     for row, score in r.rerank(query, ranked):
@@ -107,8 +110,46 @@ def test_maxsim_adds_the_best_sentence_cosine(built_settings, index, embedder):
         sentences = [p.text[s - p.start : e - p.start] for s, e in p.sentences]
         best = float(np.max(embedder.encode(sentences) @ query.vector))
         assert score == pytest.approx(dict(ranked)[row] + 0.5 * best, abs=2e-3)
-    zero = retriever(built_settings, index, embedder, retriever="hybrid", rerank="maxsim", rerank_weight=0.0)
+    zero = retriever(
+        built_settings, index, embedder, retriever="hybrid", rerank="maxsim", rerank_weight=0.0, coverage_weight=0.0
+    )
     assert [row for row, _ in zero.rerank(query, ranked)] == [row for row, _ in ranked]
+
+
+def test_coverage_is_the_best_sentences_share_of_the_question_idf(built_settings, index, embedder):
+    r = retriever(built_settings, index, embedder)
+    query = r.prepare("What are the side effects of ketamine, like dizziness or nausea?")
+    weights = index.lexical.idf(query.terms)
+    rows = np.arange(len(index))
+    coverage = r.coverage(query, rows)
+    for row in rows:
+        p = index.passages[row]
+        units = [set(terms(p.text[s - p.start : e - p.start])) for s, e in p.sentences]
+        best = max((sum(w for t, w in weights.items() if t in u) for u in units), default=0.0)
+        assert coverage[row] == pytest.approx(best / sum(weights.values()))
+    assert 0 <= coverage.min() and coverage.max() <= 1 + 1e-9
+    # the sentence naming the side effects holds more of the question than any other
+    best_row = int(np.argmax(coverage))
+    assert "dizziness" in index.passages[best_row].text and "nausea" in index.passages[best_row].text
+    assert not r.coverage(r.prepare("zebra quasar"), rows).any()  # no known term: no coverage
+
+
+def test_rerank_adds_coverage_weight_times_coverage(built_settings, index, embedder):
+    question = "What are the side effects?"
+    plain = retriever(built_settings, index, embedder, rerank="maxsim", coverage_weight=0.0)
+    covered = retriever(built_settings, index, embedder, rerank="maxsim", coverage_weight=0.5)
+    query = covered.prepare(question)
+    ranked = covered.rank(query, 10)
+    before = dict(plain.rerank(query, ranked))
+    after = covered.rerank(query, ranked)
+    coverage = dict(zip((row for row, _ in ranked), covered.coverage(query, np.array([row for row, _ in ranked]))))
+    for row, score in after:
+        assert score == pytest.approx(before[row] + 0.5 * coverage[row])
+    assert [s for _, s in after] == sorted((s for _, s in after), reverse=True)
+    # coverage alone (no maxsim) still reranks: search uses the rerank stage when either is on
+    only = retriever(built_settings, index, embedder, rerank="none", coverage_weight=0.5)
+    hits = only.search(question, 5)
+    assert [h.rank_score for h in hits] == sorted((h.rank_score for h in hits), reverse=True)
 
 
 def test_synonyms_reach_passages_without_the_question_word(built_settings, index, embedder):
