@@ -148,7 +148,7 @@ def build_app(
             result = pipeline.ask(question, k)
         except QAError as exc:
             raise gr.Error(str(exc), print_exception=False) from None
-        if result.status == "no_answer":
+        if result.status == "no_answer" and result.intent == "question":  # small talk is not a content gap
             _quietly("log an unanswered question", feedback.log_unanswered, result.question, result.status)
         return result
 

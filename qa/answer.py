@@ -10,12 +10,16 @@ JSON contract (stable; later versions only add fields or status values)::
      "disclaimer": str,         # on every answer, whatever the status
      "route": str,              # safety gate route: "crisis" | "medical_advice" | "safety_info" | "risk_info" | "none"
      "answerability": float | null,   # requirement-gated best question↔quoted-sentence cosine (null: not retrieved)
-     "confidence": float | null}      # what the abstention threshold was applied to (null when not retrieved)
+     "confidence": float | null,      # what the abstention threshold was applied to (null when not retrieved)
+     "intent": str}             # "question", or the kind of small talk (qa.conversation.REPLIES)
 
 ``confidence`` (added with issue 4) equals ``answerability`` when the shipped abstention rule is the cosine
 threshold, and is the logistic model's probability that the quotes answer (``-1`` when a requirement of
 the question is unmet) when ``qa/abstention.json`` ships ``"model": "logistic"`` (see ``qa.abstention``);
 ``answerability`` keeps its meaning either way.
+
+``intent`` (added after issue 4): small talk (``qa.conversation``) is answered with status ``no_answer``, no
+quotes and a fixed friendly ``message``; everything else is ``"question"``.
 
 ``path`` is relative to the corpus directory and ``text == file[start:end]``; quotes are best first
 and never repeat each other; each highlight is a sentence inside ``[start, end]`` (file offsets).
@@ -79,6 +83,8 @@ class Answer:
     answerability: float | None = None
     #: The score the abstention threshold applied to (``answerability``, or the logistic probability).
     confidence: float | None = None
+    #: "question", or the kind of small talk the message was (qa.conversation.REPLIES).
+    intent: str = "question"
     #: Every signal read for the abstention decision (not serialised; for calibration and debugging).
     signals: Signals | None = field(default=None, repr=False, compare=False)
 
@@ -92,6 +98,7 @@ class Answer:
             "route": self.route,
             "answerability": self.answerability,
             "confidence": self.confidence,
+            "intent": self.intent,
         }
 
 

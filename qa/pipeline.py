@@ -9,6 +9,7 @@ from .abstention import AbstentionModel, assess
 from .answer import NO_ANSWER_MESSAGE, Answer, Citation, compose
 from .confidence import SignalReader
 from .config import Settings, load_settings
+from .conversation import small_talk
 from .corpus import load_corpus
 from .embedding import Embedder
 from .errors import CorpusError, InvalidQuestion
@@ -86,6 +87,8 @@ class Pipeline:
 
         1. The safety gate reads the question first: a crisis gets help and nothing else (no retrieval,
            no quotes); a personal medical question gets the referral message first.
+        1b. A message that is only small talk ("hi", "thanks!", "are you a bot?"; ``qa.conversation``) and
+           that the gate routed nowhere gets a fixed friendly reply: status ``no_answer``, no quotes.
         2. Retrieval, then the best ``k`` distinct passages (overlapping or near-identical ones dropped).
         3. Abstention: when no quoted sentence is close enough to the question (``qa.abstention``), the
            answer is ``no_answer`` with no quotes; otherwise each quote carries its highlighted sentence(s)
@@ -105,6 +108,10 @@ class Pipeline:
             logger.info("Answer: status=crisis rules=%s", ",".join(decision.matched))
             return Answer(question=gated, status="crisis", message=decision.message, route="crisis")
         cleaned = clean_question(question, self.settings.max_question_chars)
+        chat = small_talk(cleaned) if decision.route == "none" else None
+        if chat is not None:
+            logger.info("Answer: status=no_answer route=none intent=%s", chat.kind)
+            return Answer(question=cleaned, status="no_answer", message=chat.reply, route="none", intent=chat.kind)
         searched = self.retriever.correct(cleaned)  # misspellings fixed (Settings.spelling), else as is
         vector = self._get_embedder().encode([searched])[0]  # once: retrieval and sentence scores share it
         hits = self.retriever.search_corrected(searched, max(top_k, self.settings.candidates), vector=vector)

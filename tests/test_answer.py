@@ -43,7 +43,8 @@ def test_to_dict_keeps_the_contract_and_only_adds_fields() -> None:
         citations={"a.txt": Citation("Dr. A", "Clinic blog")},
     )  # fmt: skip
     data = json.loads(json.dumps(answer.to_dict()))
-    assert CONTRACT <= set(data) and {"route", "answerability"} <= set(data)
+    assert CONTRACT <= set(data) and {"route", "answerability", "confidence", "intent"} <= set(data)
+    assert data["intent"] == "question"
     quote = data["quotes"][0]
     assert QUOTE_CONTRACT <= set(quote) and {"author", "source"} <= set(quote)
     assert quote["highlights"] == [[10, 20]]

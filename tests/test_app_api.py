@@ -170,6 +170,13 @@ def test_unanswerable_question_abstains_and_is_logged_for_staff(server: Server) 
     assert UNANSWERABLE in FeedbackStore(server.db).unanswered()
 
 
+def test_small_talk_gets_a_friendly_reply_and_is_not_logged_as_unanswered(server: Server) -> None:
+    result = server.client.predict("thanks!!", api_name="/ask")
+    assert (result["status"], result["intent"], result["quotes"]) == ("no_answer", "thanks", [])
+    assert "welcome" in result["message"] and result["disclaimer"]
+    assert "thanks!!" not in FeedbackStore(server.db).unanswered()
+
+
 def test_huge_question_gets_a_clear_error_and_the_server_carries_on(server: Server) -> None:
     with pytest.raises(AppError, match=r"^The question is 100,000 characters long; the maximum is 1,000$"):
         server.client.predict("why " * 25_000, api_name="/ask")
