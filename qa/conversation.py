@@ -39,39 +39,75 @@ REPLIES: dict[str, str] = {
     ),
 }
 
-_BOT = r"(?:a |an )?(?:real |actual )?(?:person|human|bot|robot|chatbot|ai|machine|computer)"
+_BOT = (
+    r"(?:a |an )?(?:real |actual |live )?"
+    r"(?:person|human|human being|bot|robot|chatbot|ai|machine|computer|chatgpt|gpt|virtual assistant)"
+)
+_YOU = r"(?:you|u|ya)"
+_KIND = r"(?:kinds? of |sorts? of )?(?:stuff |things |questions )?"
 #: Phrases per kind, matched on the normalised message (see :func:`_normalise`). The reply is that of
 #: the first kind in :data:`REPLIES` order among the message's phrases ("ok thanks" → thanks).
 _PHRASES: dict[str, str] = {
     "about": (
-        rf"(?:are|r) (?:you|u) {_BOT}(?: or {_BOT})?|is this {_BOT}(?: or {_BOT})?"
-        r"|who are you|what are you|who am i (?:talking|speaking|chatting) (?:to|with)"
-        r"|what (?:kind of |sort of )?(?:stuff |things |questions )?can (?:you|u) (?:help (?:me )?with|do|answer)"
-        r"|what do you do|(?:can|could) (?:you|u) help(?: me)?(?: please)?|are you there"
+        rf"(?:are|r) {_YOU} {_BOT}(?: or {_BOT})?|is this {_BOT}(?: or {_BOT})?"
+        rf"|am i (?:talking|speaking|chatting) (?:to|with) {_BOT}(?: or {_BOT})?"
+        rf"|like {_BOT}|who are you|what are you|who am i (?:talking|speaking|chatting) (?:to|with)"
+        rf"|what {_KIND}(?:can|could) {_YOU} (?:help (?:me )?with|do|answer)"
+        rf"|what {_KIND}(?:are|r) {_YOU} able to (?:help (?:me )?with|do|answer)"
+        rf"|what {_KIND}{_YOU} (?:are|r) able to (?:help (?:me )?with|do|answer)"
+        rf"|what {_KIND}(?:can|could|should) i ask(?: you| u)?(?: about)?"
+        rf"|what do {_YOU} do|(?:can|could) {_YOU} help(?: me)?(?: please)?"
+        rf"|(?:are {_YOU}|(?:is )?(?:any|some)(?:one|body)) (?:still )?there"
+        r"|how does this (?:chat|chatbot|chat bot|bot|assistant|chat thing|thing|service) work"
     ),
     "thanks": (
-        r"(?:thanks|thank you|thank u|thankyou|thx|ty|tysm|cheers|many thanks)"
-        r"(?: (?:so|very) much| a lot| a bunch| again| for (?:the|your) help| for helping)?"
+        r"(?:thanks|thank you|thank u|thankyou|thanx|thnx|thx|ty|tysm|ta|cheers|many thanks"
+        r"|much appreciated|appreciated)"
+        r"(?: (?:so|very) much| sm| a lot| a bunch| a million| heaps| kindly| again"
+        r"| for (?:the|your) (?:quick |fast |kind )?(?:help|reply|response|answers?|assistance|patience|time)"
+        r"| for helping)?"
         r"|(?:i )?(?:really )?appreciate (?:it|that|this|you|the help)"
-        r"|(?:that|this) (?:helps|helped|was helpful|is helpful)"
+        r"|(?:that|this) (?:helps|helped)|(?:that|this|thats) (?:was |is )?(?:very |really |so |super )?helpful"
+        r"|(?:youve|you have) been (?:very |really |so )?(?:great|helpful|a (?:great|big) help)"
+        rf"|{_YOU}(?:re| are|r) (?:so |very |pretty |really )?(?:smart|helpful|great|amazing|awesome|kind|clever)"
+        rf"(?: for {_BOT})?"
         r"|(?:thats|that is|that was) (?:all|everything|what) i needed"
     ),
     "goodbye": (
-        r"(?:bye|goodbye|bye bye|good bye|see (?:you|ya|u)(?: later| tomorrow| soon)?|good night|goodnight"
-        r"|take care|talk (?:to you )?(?:soon|later)|have a (?:good|nice|great) (?:day|night|one|weekend))"
+        r"(?:bye|goodbye|bye bye|good bye|byee|cya|see (?:you|ya|u)|good night|goodnight|night night|nite"
+        r"|take care|talk (?:to you )?(?:soon|later)|ttyl|catch you later|until next time"
+        r"|have a (?:good|nice|great|lovely) (?:day|night|one|weekend|evening)"
+        r"|(?:i )?(?:gotta|got to|have to|need to) (?:go|run))(?: for now| later| tomorrow| soon)?"
     ),
     "greeting": (
-        r"(?:hi|hello|hey|hiya|howdy|heya|greetings|good (?:morning|afternoon|evening|day))"
-        r"(?: there| again| everyone| all)?"
-        r"|how are (?:you|u)(?: doing)?(?: today)?|how(?:s| is) it going|whats up|sup"
+        r"(?:hi|hello|helo|hallo|hullo|hey|hiya|howdy|heya|yo|greetings|good (?:morning|afternoon|evening|day)"
+        r"|morning|afternoon|evening)(?: there| again| everyone| all)?"
+        rf"|how (?:are|r) {_YOU}(?: doing)?(?: today)?|how(?:s| is) it going|whats up|sup|hows your day(?: going)?"
+        rf"|(?:are )?{_YOU} doing (?:ok|okay|alright|all right|well|good)(?: today)?|how have you been"
+        r"|(?:nice|pleased|good|lovely) to meet you"
+        rf"|(?:i )?hope {_YOU}(?:re| are|r)? (?:having )?(?:a )?(?:good|great|lovely|nice) (?:day|morning|evening|one)"
+        rf"|(?:i )?hope {_YOU}(?:re| are|r) (?:well|doing well|ok|okay)|(?:i )?hope all is well"
+        r"|good day to you|dear sir or madam"
     ),
     "acknowledgement": (
-        r"(?:ok|okay|okey|k|kk|alright|all right|cool|great|nice|awesome|perfect|got it|understood|i see"
-        r"|sure|yes|yeah|yep|no|nope|lol|haha|hmm|good|fine|test|testing)"
+        r"(?:ok|okay|okey|okie|k|kk|alright|all right|cool|great|nice|awesome|perfect|got it|understood|i see"
+        r"|sure|yes|yeah|yep|no|nope|lol|haha|hehe|hmm|good|fine|test|testing|sounds good|makes sense"
+        r"|fair enough|noted|no worries|no problem|np|all good|good to know|thats (?:great|good|nice|helpful)"
+        r"|wow|interesting|right|gotcha|okie dokie|okey dokey|never mind|nevermind|nvm|sorry|oops|my bad"
+        r"|(?:please )?ignore (?:that|this|me)|wrong button|sent (?:that )?by mistake"
+        r"|(?:just )?testing(?: to see if (?:this|it) works)?)"
+    ),
+    # Words that only soften a phrase ("oh nice", "cheers mate"): allowed around small talk, never alone.
+    "filler": (
+        r"oh|ah|ahh|um|uh|well|so|mate|buddy|pal|friend|dear|guys|folks|again|then|now|for now|just|really"
+        r"|exactly|actually|please|kindly|and"
     ),
 }
 _APOSTROPHES = re.compile(r"['’`]")
 _NOT_WORD = re.compile(r"[^a-z0-9 ]+")
+#: Only emoji (pictographs, their modifiers and joiners) and spaces.
+_EMOJI_ONLY = re.compile(r"[\s\u200d\ufe0f\U0001f000-\U0001faff\u2600-\u27bf\U0001f3fb-\U0001f3ff]+")
+_ELONGATED = re.compile(r"([a-z])\1{2,}")
 #: Longest message read as small talk, in characters after normalising (longer: always a question).
 MAX_CHARS = 80
 
@@ -85,39 +121,42 @@ class SmallTalk:
 
 
 def small_talk(message: str) -> SmallTalk | None:
-    """The message's small talk, or None when it is (or contains) anything else."""
+    """The message's small talk, or None when it is (or contains) anything else.
+
+    The message must split, at spaces, into phrases each of which is one whole phrase of
+    :data:`_PHRASES` (any split will do: "what are you able to help me with" is one phrase, not "what
+    are you" and a leftover), and at least one of them must be more than a filler word.
+    """
     text = _normalise(message)
+    if not text and _EMOJI_ONLY.fullmatch(message.strip()):  # "👍", "😊🙏"
+        return SmallTalk("acknowledgement", REPLIES["acknowledgement"])
     if not text or len(text) > MAX_CHARS:
         return None
-    kinds: set[str] = set()
-    position = 0
-    while position < len(text):
-        match = _longest(text, position)
-        if match is None:
-            return None
-        kind, end = match
-        kinds.add(kind)
-        position = end + 1  # past the separating space
-    kind = next(k for k in REPLIES if k in kinds)
-    return SmallTalk(kind, REPLIES[kind])
-
-
-def _longest(text: str, position: int) -> tuple[str, int] | None:
-    """The kind and end of the longest phrase starting at ``position`` and ending at a word boundary."""
-    best: tuple[str, int] | None = None
-    for kind, pattern in _COMPILED.items():
-        match = pattern.match(text, position)
-        if match and (best is None or match.end() > best[1]):
-            best = (kind, match.end())
-    return best
+    ends = [i for i, c in enumerate(text) if c == " "] + [len(text)]
+    # kinds[i]: the kinds of small talk on the ways to parse text[:i] whole (absent: no way)
+    kinds: dict[int, frozenset[str]] = {0: frozenset()}
+    for start in [0] + [end + 1 for end in ends[:-1]]:
+        if start not in kinds:
+            continue
+        for end in ends:
+            if end <= start:
+                continue
+            for kind, pattern in _COMPILED.items():
+                if pattern.fullmatch(text, start, end):
+                    after = min(end + 1, len(text))
+                    kinds[after] = kinds.get(after, frozenset()) | kinds[start] | {kind}
+    found = kinds.get(len(text), frozenset())
+    kind = next((k for k in REPLIES if k in found), None)  # None: no parse, or filler words alone ("oh")
+    return SmallTalk(kind, REPLIES[kind]) if kind else None
 
 
 def _normalise(message: str) -> str:
-    """Lower case, apostrophes dropped ("that's" → "thats"), other punctuation and emoji as spaces."""
-    text = _APOSTROPHES.sub("", message.lower())
+    """Lower case, apostrophes dropped ("that's" → "thats"), other punctuation and emoji as spaces, a letter
+    repeated three times or more written once ("heyyy" → "hey", "thanksss" → "thanks")."""
+    text = _ELONGATED.sub(r"\1", _APOSTROPHES.sub("", message.lower()))
     return " ".join(_NOT_WORD.sub(" ", text).split())
 
 
-# One anchored pattern per kind, each required to end at a space or the end of the message, so "no"
-# never matches the start of "nothing" and "hi" never the start of "high".
-_COMPILED = {kind: re.compile(f"(?:{pattern})(?= |$)") for kind, pattern in _PHRASES.items()}
+# One pattern per kind, matched against whole words only (``fullmatch`` between spaces), so "no" never
+# matches the start of "nothing" and "hi" never the start of "high".
+_COMPILED = {kind: re.compile(f"(?:{pattern})") for kind, pattern in _PHRASES.items()}
