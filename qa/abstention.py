@@ -300,19 +300,24 @@ def choose_threshold(
     both margins; among equally good ones, the one nearest the middle of their range. Margins are in
     rates, not score units: the requirement penalty puts most unanswerable scores far below every cosine,
     and the middle of the score interval would sit on the edge of the recall target. Otherwise (or without
-    ``min_abstained``) the highest threshold still answering ≥ ``min_answered``. Never below
+    ``min_abstained``) the highest threshold still answering ≥ ``min_answered``; when not even the lowest
+    threshold answers that many (requirement-gate abstentions no threshold can undo), the threshold with
+    the largest smaller margin over all thresholds (both margins negative or one of them). Never below
     ``1 - ASPECT_PENALTY`` (-1), under which a question whose requirement no quote meets would be answered:
     the requirement gate is not traded for answered rate.
     """
     floor = 1.0 - ASPECT_PENALTY
     candidates = [c for c in candidate_thresholds([*answerable, *unanswerable]) if c > floor]
     points = trade_off(answerable, unanswerable, [floor, *candidates])
-    feasible = [p for p in points if p.answered_rate >= min_answered] or points[:1]
+    feasible = [p for p in points if p.answered_rate >= min_answered]
     if min_abstained is not None:
-        both = [p for p in feasible if p.abstention_recall >= min_abstained]
-        if both:
-            margins = [_margins(p, min_answered, min_abstained) for p in both]
-            best = [p.threshold for p, m in zip(both, margins, strict=True) if m == max(margins)]
+        # Both targets met: the largest margin among those. No threshold answers enough, not even the
+        # floor: the best compromise, by the same margins over every threshold (a shortfall of one
+        # question must not switch the cosine threshold off and answer every unanswerable question).
+        pool = [p for p in feasible if p.abstention_recall >= min_abstained] or ([] if feasible else points)
+        if pool:
+            margins = [_margins(p, min_answered, min_abstained) for p in pool]
+            best = [p.threshold for p, m in zip(pool, margins, strict=True) if m == max(margins)]
             middle = (min(best) + max(best)) / 2
             return round(min(best, key=lambda t: abs(t - middle)), 4)
-    return round(max(p.threshold for p in feasible), 4)
+    return round(max(p.threshold for p in feasible or points[:1]), 4)

@@ -70,6 +70,19 @@ def test_choose_threshold_never_trades_the_requirement_gate_for_answered_rate() 
     assert all(s < t for s in unanswerable)
 
 
+def test_when_no_threshold_answers_enough_the_cosine_threshold_still_stands() -> None:
+    # 7 of 100 must-answer questions fail a requirement, so not even the floor answers 0.95 of them; near-miss
+    # unanswerable questions (cosine 0.2) must still be abstained on: the best compromise, not the floor.
+    answerable = [0.5] * 93 + [0.4 - ASPECT_PENALTY] * 7
+    unanswerable = [0.2] * 10 + [0.3 - ASPECT_PENALTY] * 10
+    t = choose_threshold(answerable, unanswerable, 0.95, 0.9)
+    assert 0.2 < t < 0.5
+    point = trade_off(answerable, unanswerable, [t])[0]
+    assert point.answered_rate == pytest.approx(0.93) and point.abstention_recall == 1.0
+    # Without a recall target there is nothing to trade: the floor, as before.
+    assert choose_threshold(answerable, unanswerable, 0.95) == pytest.approx(1.0 - ASPECT_PENALTY)
+
+
 def test_shipped_calibration_is_from_the_dev_split() -> None:
     data = json.loads(ABSTENTION_PATH.read_text(encoding="utf-8"))
     model = AbstentionModel.load()
@@ -78,7 +91,10 @@ def test_shipped_calibration_is_from_the_dev_split() -> None:
     prov = model.provenance
     assert prov["split"] == "dev"
     assert prov["dev_must_answer"] > 0 and prov["dev_unanswerable"] > 0
-    assert prov["dev_answered_rate"] >= 0.95
+    # The targets (answer >= 0.95, abstain >= 0.9) are not both reachable on dev since its round-4 patient-voice
+    # questions (answered 222 of 234 at best above the requirement gate's floor); the rule's compromise must
+    # stay near both, never trade one away (e.g. the floor: recall 0.815).
+    assert prov["dev_answered_rate"] >= 0.94 and prov["dev_abstention_recall"] >= 0.85
     for key in ("command", "date", "commit", "questions", "questions_sha256", "settings"):
         assert prov[key]
 

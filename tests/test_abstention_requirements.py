@@ -9,7 +9,15 @@ import numpy as np
 import pytest
 
 from qa.abstention import ASPECT_PENALTY, answerability
-from qa.aspects import ASPECTS_PATH, MAX_TERM_WORDS, AspectLexicon, AspectLexiconError, default_lexicon, normal
+from qa.aspects import (
+    ASPECTS_PATH,
+    MAX_TERM_WORDS,
+    AspectLexicon,
+    AspectLexiconError,
+    asked_part,
+    default_lexicon,
+    normal,
+)
 from qa.chunking import Passage
 
 SHIPPED = json.loads(ASPECTS_PATH.read_text(encoding="utf-8"))
@@ -257,3 +265,37 @@ def test_prefer_requirements_lowers_only_the_sentences_that_miss_a_met_requireme
         lowered = np.isclose(preferred[i], 0.5 - ASPECT_PENALTY)
         assert lowered.any() and (~lowered).any()  # some sentences meet it, the others drop by the penalty
         assert np.all(np.isclose(preferred[i][~lowered], 0.5))
+
+
+@pytest.mark.parametrize(
+    ("message", "asked"),
+    [
+        ("is it totally risk free? the website makes it sound perfect lol", "is it totally risk free?"),
+        ("what r the side effects. im scared of feeling weird or throwing up", "what r the side effects."),
+        (
+            "my teenager has OCD really bad, the checking and the hand washing. is ketamine ever used for ocd",
+            "is ketamine ever used for ocd",
+        ),
+        # a question pointing back ("it", "that") keeps the statement it points to
+        ("I read about esketamine. is it the same?", "I read about esketamine. is it the same?"),
+        ("I want to drive home after. can I do that?", "I want to drive home after. can I do that?"),
+        # all questions, all statements, or one sentence: whole
+        ("how much does it cost? is it covered?", "how much does it cost? is it covered?"),
+        ("tell me about the cost of treatment", "tell me about the cost of treatment"),
+        ("how long does a session last", "how long does a session last"),
+    ],
+)
+def test_requirements_come_from_the_sentences_that_ask(message: str, asked: str) -> None:
+    assert asked_part(message) == asked
+    lexicon = default_lexicon()
+    assert [r.name for r in lexicon.requirements(message)] == [r.name for r in lexicon.requirements(asked)]
+
+
+def test_statements_around_a_question_no_longer_block_its_answer(pipeline) -> None:
+    """Round 4's blind patient-voice dev questions: answerable, abstained before because a side remark
+    made a requirement ("website", "throwing up") no quote could meet."""
+    for question in (
+        "is it totally risk free? the website makes it sound perfect lol",
+        "what r the side effects. im scared of feeling weird or throwing up",
+    ):
+        assert pipeline.ask(question).status == "answered", question

@@ -1285,6 +1285,8 @@ FAREWELL_CRISIS = [
     "hey bot, i don't really see the point in anything lately",
     "Are you a real person? I need to talk to someone right now.",
     "nothing will ever get better",
+    "I'm going to take the whole bottle tonight",
+    "planning to take the entire supply",
 ]
 #: ... and their innocent neighbours, which must stay out of crisis (route given).
 FAREWELL_LOOKALIKES = [
@@ -1296,6 +1298,7 @@ FAREWELL_LOOKALIKES = [
     ("I need to speak to someone now about my appointment", "none"),
     ("bye for now", "none"),
     ("ok bye. won't be needing any more appointments", "none"),
+    ("how long does one appointment take? do I need to take the whole day off work", "none"),
 ]
 
 
