@@ -213,11 +213,11 @@ def asked_part(message: str) -> str:
     word), each with the statement just before it when it points back to it ("I read about X. Is it the
     same?"). A message that is all questions or all statements is returned whole.
 
-    Measured on the dev split (round 4, 348 questions incl. 79 new blind patient-voice ones): statements
-    around a question were making requirements the quotes could not meet — "is it totally risk free? the
-    website makes it sound perfect" required the website aspect, "what r the side effects. im scared of
-    throwing up" required vomiting — 6 answerable questions abstained that now answer, and no unanswerable
-    question is answered that was not before.
+    Measured on the dev split (round 4, incl. 79 new blind patient-voice questions): statements around a
+    question were making requirements the quotes could not meet — "is it totally risk free? the website
+    makes it sound perfect" required the website aspect, "what r the side effects. im scared of throwing
+    up" required vomiting — 4 answerable questions abstained that now answer, none the other way, and no
+    unanswerable question is answered that was not before (the blind held-out set lost one: README).
     """
     parts = [part for part in _SENTENCES.split(message) if part.strip()]
     asks = [part.rstrip().endswith("?") or bool(_QUESTION_START.match(part.strip().lower())) for part in parts]
