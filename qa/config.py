@@ -100,6 +100,8 @@ class Settings:
 #: (``production-no…``), the production configuration with other passage cuts, and three measured and
 #: not kept (``production+unwrap``, ``production+title`` = title and heading in front,
 #: ``production+title-noheading`` = the title alone in front; README "Retrieval quality").
+#: ``production-before-coverage`` is the production configuration before sentence coverage (dense weight
+#: 0.5, no coverage), ``production-nocoverage`` the dense weight 0.7 without it.
 _PLAIN = {
     "rerank": "none",
     "coverage_weight": 0.0,

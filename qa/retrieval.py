@@ -13,11 +13,12 @@ One code path serves ``qa ask``, the app and ``qa eval``: :meth:`Retriever.searc
 3. **rerank** — the best ``fusion_depth`` candidates re-scored: ``rerank_weight`` × their best
    sentence's similarity to the question (``Settings.rerank = "maxsim"``; sentence vectors saved in the
    index) plus ``coverage_weight`` × their best sentence's *coverage*: the share of the question's
-   term weight (BM25 idf of each distinct question term) found in that one sentence. Coverage is what
-   lets the model lead (``fusion_weight`` 0.7) without losing the scientific questions whose rare terms
-   BM25 had caught: on the dev splits it carried COVID-QA from MRR@10 0.645 back to 0.709 at that
-   weight (0.688 with the earlier 0.5 and no coverage) and patients' questions from 0.747 to 0.762
-   (README "Retrieval quality").
+   term weight (BM25 idf of each distinct question term, synonyms not counted) found in that one
+   sentence. Coverage is what lets the model lead (``fusion_weight`` 0.7) without losing the scientific
+   questions whose rare terms BM25 had caught: on COVID-QA's dev fold it carried MRR@10 from 0.645 back
+   to 0.709 at that weight (0.688 with the earlier 0.5 and no coverage; 0.621 vs 0.594 on the held-out
+   fold); on patients' questions it is a wash (dev 0.739 both ways, held-out slightly worse; README
+   "Retrieval quality").
 
 Near-duplicate and overlapping passages are dropped by the answer layer (``qa.highlight.distinct``).
 
