@@ -261,8 +261,8 @@ def main(argv: list[str] | None = None) -> int:
             f"{RULE_NAMES[kind]}; among the dev thresholds answering >= {args.min_answered} of the "
             f"answerable+safety_info questions and abstaining on >= {args.min_abstained} of the unanswerable ones, "
             "the largest margin to the nearer target in rates (then the largest sum of both margins, then the "
-            f"middle of the ties); if none, the highest answering >= {args.min_answered}; if no threshold "
-            f"answers that many, the largest smaller margin over all thresholds"
+            f"middle of the ties); if none meets both, the same order among the thresholds answering >= "
+            f"{args.min_answered} (best recall, then most answered), or among all if none answers that many"
         ),
         **({"logistic": {**model.logistic.to_dict(), "l2": L2}} if model.logistic is not None else {}),
         "cross_validation": {

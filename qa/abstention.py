@@ -299,10 +299,12 @@ def choose_threshold(
     (max over thresholds of min(answered − min_answered, recall − min_abstained)), then the largest sum of
     both margins; among equally good ones, the one nearest the middle of their range. Margins are in
     rates, not score units: the requirement penalty puts most unanswerable scores far below every cosine,
-    and the middle of the score interval would sit on the edge of the recall target. Otherwise (or without
-    ``min_abstained``) the highest threshold still answering ≥ ``min_answered``; when not even the lowest
-    threshold answers that many (requirement-gate abstentions no threshold can undo), the threshold with
-    the largest smaller margin over all thresholds (both margins negative or one of them). Never below
+    and the middle of the score interval would sit on the edge of the recall target. When no threshold
+    meets both, the same order (largest smaller margin, largest sum, middle) among the thresholds still
+    answering ≥ ``min_answered`` — i.e. the best recall they allow, then the most answered — or, when
+    not even the lowest threshold answers that many (requirement-gate abstentions no threshold can undo),
+    among all thresholds. Without ``min_abstained``: the highest threshold answering ≥ ``min_answered``.
+    Never below
     ``1 - ASPECT_PENALTY`` (-1), under which a question whose requirement no quote meets would be answered:
     the requirement gate is not traded for answered rate.
     """
@@ -311,10 +313,12 @@ def choose_threshold(
     points = trade_off(answerable, unanswerable, [floor, *candidates])
     feasible = [p for p in points if p.answered_rate >= min_answered]
     if min_abstained is not None:
-        # Both targets met: the largest margin among those. No threshold answers enough, not even the
-        # floor: the best compromise, by the same margins over every threshold (a shortfall of one
-        # question must not switch the cosine threshold off and answer every unanswerable question).
-        pool = [p for p in feasible if p.abstention_recall >= min_abstained] or ([] if feasible else points)
+        # Both targets met: the largest margin among those. Else the same margins among the thresholds
+        # answering enough (the best abstention they allow, then the most answered: not simply the highest
+        # threshold, which can refuse more must-answer questions for no abstention gained); if not even the
+        # floor answers enough, among all thresholds (a shortfall of one question must not switch the
+        # cosine threshold off and answer every unanswerable question).
+        pool = [p for p in feasible if p.abstention_recall >= min_abstained] or feasible or points
         if pool:
             margins = [_margins(p, min_answered, min_abstained) for p in pool]
             best = [p.threshold for p, m in zip(pool, margins, strict=True) if m == max(margins)]

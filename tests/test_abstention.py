@@ -228,8 +228,20 @@ def test_choose_threshold_keeps_the_largest_margin_to_both_targets_in_rates() ->
     # Feasible (answer >= 4 of 5, abstain on >= 3 of 4): candidates 0.15, 0.25 and 0.4, with margins
     # min(0.2, 0.0), min(0.2, 0.25) and min(0.0, 0.25): 0.25, not the middle of the score interval (0.275).
     assert choose_threshold(answerable, unanswerable, 0.8, 0.75) == pytest.approx(0.25)
-    # Unreachable recall: back to the highest threshold still answering enough.
+    # Targets 1.0 / 1.0: only 0.25 answers all five and abstains on all four.
     assert choose_threshold(answerable, unanswerable, 1.0, 1.0) == pytest.approx(0.25)
+
+
+def test_when_recall_is_out_of_reach_the_threshold_buys_recall_not_refusals() -> None:
+    # Answering >= 0.9 allows thresholds up to 0.15; recall 0.9 is out of reach (a near miss at 0.9). At 0.05
+    # and 0.15 recall is the same 0.75: the one answering more (0.05), not the highest, which would refuse a
+    # must-answer question for no abstention gained.
+    answerable = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95]
+    unanswerable = [-1.5, -1.4, 0.0, 0.9]
+    t = choose_threshold(answerable, unanswerable, 0.9, 0.9)
+    point = trade_off(answerable, unanswerable, [t])[0]
+    assert point.abstention_recall == 0.75 and point.answered_rate == 1.0
+    assert t == pytest.approx(0.05)
 
 
 @pytest.mark.parametrize("seed", range(5))

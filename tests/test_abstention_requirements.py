@@ -299,3 +299,21 @@ def test_statements_around_a_question_no_longer_block_its_answer(pipeline) -> No
         "what r the side effects. im scared of feeling weird or throwing up",
     ):
         assert pipeline.ask(question).status == "answered", question
+
+
+@pytest.mark.parametrize(
+    ("question", "requirements"),
+    [
+        # "ppl" / "people" are not a term being defined
+        ("brain 'rewiring'... what do ppl mean by that", []),
+        # the slang "horse tranquilizer" is not a question about benzodiazepines
+        ("wait isnt ketamine a horse tranquilizer lol. what is it actually", []),
+        ("can I take my benzos the night before?", ["named:benzo"]),
+        # hours and sessions-until are durations, not counts; spelling slips count
+        ("how many hrs does the whole thing take", ["answer:duration"]),
+        ("how many sessions untill people usually start feeling less anxious", ["answer:duration"]),
+        ("how many sessions will I need in total?", ["answer:count"]),
+    ],
+)
+def test_round_4_lexicon_fixes(question: str, requirements: list[str]) -> None:
+    assert [r.name for r in default_lexicon().requirements(question)] == requirements
