@@ -105,8 +105,11 @@ _PHRASES: dict[str, str] = {
 }
 _APOSTROPHES = re.compile(r"['’`]")
 _NOT_WORD = re.compile(r"[^a-z0-9 ]+")
-#: Only emoji (pictographs, their modifiers and joiners) and spaces.
-_EMOJI_ONLY = re.compile(r"[\s\u200d\ufe0f\U0001f000-\U0001faff\u2600-\u27bf\U0001f3fb-\U0001f3ff]+")
+#: Only friendly emoji (thumbs up, ok, thanks hands, smiles, wave, heart, clapping), their skin-tone and
+#: variation modifiers and spaces; any other emoji ("💊💊💊", "😢", "🔪") is not small talk.
+_FRIENDLY = re.compile("[👍👌🙏😊🙂😀😃😄😁☺❤👋✅💯🙌👏🤗😉\u200d\ufe0f\U0001f3fb-\U0001f3ff]")
+_OTHER_EMOJI = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf]")
+_EMOJI_ONLY = re.compile(f"(?:\\s|{_FRIENDLY.pattern})+")
 _ELONGATED = re.compile(r"([a-z])\1{2,}")
 #: Longest message read as small talk, in characters after normalising (longer: always a question).
 MAX_CHARS = 80
@@ -127,6 +130,8 @@ def small_talk(message: str) -> SmallTalk | None:
     :data:`_PHRASES` (any split will do: "what are you able to help me with" is one phrase, not "what
     are you" and a leftover), and at least one of them must be more than a filler word.
     """
+    if _OTHER_EMOJI.search(_FRIENDLY.sub("", message)):  # "bye 💊💊💊" is not a goodbye to wave off
+        return None
     text = _normalise(message)
     if not text and _EMOJI_ONLY.fullmatch(message.strip()):  # "👍", "😊🙏"
         return SmallTalk("acknowledgement", REPLIES["acknowledgement"])

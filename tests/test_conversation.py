@@ -65,6 +65,11 @@ QUESTIONS = [
     "",
     "?!",
     "👍 what time is my appointment",
+    "💊💊💊",  # any emoji but a friendly one keeps the message out of small talk
+    "bye 💊💊💊",
+    "😢",
+    "ok 😢",
+    "🔪",
 ]
 
 
