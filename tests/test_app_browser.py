@@ -21,6 +21,7 @@ from helpers import HeldPipeline
 
 from qa.answer import DISCLAIMER
 from qa.config import PROJECT_ROOT
+from qa.conversation import REPLIES
 from qa.feedback import FeedbackStore
 from qa.render import citation, copy_text, quote_citation
 
@@ -163,6 +164,13 @@ def test_crisis_message_shows_the_help_card_first(page, pipeline) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "chat-crisis-phone-375.png"))
+
+
+def test_small_talk_gets_the_friendly_reply_without_quotes(page) -> None:
+    card = ask(page, "hi there!")
+    assert squash(card.locator(".qa-abstain").inner_text()) == squash(REPLIES["greeting"])
+    assert card.locator(".qa-quote").count() == 0
+    assert squash(card.locator(".qa-disclaimer").inner_text()) == squash(DISCLAIMER)
 
 
 def test_thumbs_down_is_stored_with_question_and_quote_ids(page, app_server: AppServer, pipeline) -> None:
