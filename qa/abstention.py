@@ -319,9 +319,8 @@ def choose_threshold(
         # floor answers enough, among all thresholds (a shortfall of one question must not switch the
         # cosine threshold off and answer every unanswerable question).
         pool = [p for p in feasible if p.abstention_recall >= min_abstained] or feasible or points
-        if pool:
-            margins = [_margins(p, min_answered, min_abstained) for p in pool]
-            best = [p.threshold for p, m in zip(pool, margins, strict=True) if m == max(margins)]
-            middle = (min(best) + max(best)) / 2
-            return round(min(best, key=lambda t: abs(t - middle)), 4)
-    return round(max(p.threshold for p in feasible or points[:1]), 4)
+        margins = [_margins(p, min_answered, min_abstained) for p in pool]
+        best = [p.threshold for p, m in zip(pool, margins, strict=True) if m == max(margins)]
+        middle = (min(best) + max(best)) / 2
+        return round(min(best, key=lambda t: abs(t - middle)), 4)
+    return round(max(p.threshold for p in feasible or points[:1]), 4)  # points[0]: the floor, always there
