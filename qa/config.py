@@ -73,6 +73,9 @@ class Settings:
     rerank_weight: float = 1.0
     #: Second stage, also: this × the best sentence's share of the question's idf-weighted terms (0: off).
     coverage_weight: float = 0.5
+    #: Coverage's total counts the question's terms no passage uses, each at an unseen term's idf (False:
+    #: left out, as in the fourth round).
+    coverage_unknown_terms: bool = True
     batch_size: int = 32
     #: Embedding backend, "onnx" (onnxruntime, no torch import) or "torch" (sentence-transformers);
     #: an index records the backend that built it and is rebuilt when this changes (see qa.embedding).
@@ -125,6 +128,7 @@ CONFIGURATIONS: dict[str, dict[str, object]] = {
     "hybrid+coverage": {"retriever": "hybrid", **_PLAIN, "coverage_weight": 0.5},
     "production-nocoverage": {"coverage_weight": 0.0},
     "production-before-coverage": {"coverage_weight": 0.0, "fusion_weight": 0.5},
+    "production-coverage-known-terms": {"coverage_unknown_terms": False},
     "production-noheading": {"passage_context": "none"},
     "production-nospelling": {"spelling": False},
     "production-unbalanced": {"balance_passages": False},

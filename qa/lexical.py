@@ -144,6 +144,11 @@ class LexicalIndex:
                 weights[term] = float(np.log1p((rows - n + 0.5) / (n + 0.5)))
         return weights
 
+    def unseen_idf(self) -> float:
+        """:meth:`idf` of a term no row holds (``n = 0``): the highest idf this index can give."""
+        rows = float(self.size)
+        return float(np.log1p((rows + 0.5) / 0.5))
+
     def scores(self, query_terms: list[str]) -> np.ndarray:
         """BM25 score of every row for ``query_terms`` (float32, length :attr:`size`)."""
         ids = self.query_ids(query_terms)

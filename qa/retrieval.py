@@ -14,7 +14,8 @@ One code path serves ``qa ask``, the app and ``qa eval``: :meth:`Retriever.searc
    sentence's similarity to the question (``Settings.rerank = "maxsim"``; sentence vectors saved in the
    index) plus ``coverage_weight`` × their best sentence's *coverage*: the share of the question's
    term weight (BM25 idf of each distinct question term, synonyms not counted) found in that one
-   sentence. Coverage is what lets the model lead (``fusion_weight`` 0.7) without losing the scientific
+   sentence (a question term no passage uses counts at the highest idf). Coverage is what lets the
+   model lead (``fusion_weight`` 0.7) without losing the scientific
    questions whose rare terms BM25 had caught: on COVID-QA's dev fold it carried MRR@10 from 0.645 back
    to 0.709 at that weight (0.688 with the earlier 0.5 and no coverage; 0.621 vs 0.594 on the held-out
    fold); on patients' questions it is a wash (dev 0.739 both ways, held-out slightly worse; README
@@ -170,12 +171,22 @@ class Retriever:
 
     def coverage(self, query: Query, rows: np.ndarray) -> np.ndarray:
         """Each row's best sentence coverage: the idf-weighted share of the question's distinct terms that
-        one sentence holds (0..1; 0 without a lexical index or a question term the index knows)."""
-        weights = self.index.lexical.idf(query.terms) if self.index.lexical is not None else {}
-        total = sum(weights.values())
+        one sentence holds (0..1; 0 without a lexical index or a question term the index knows).
+
+        A question term no passage uses weighs what an unseen term's idf is, the highest there is
+        (``Settings.coverage_unknown_terms``; before, such terms were left out of the total): no sentence
+        can hold it, so a question asked mostly in words the articles never use ("is it a miracle cure
+        that works for everybody") gets less of its ranking from the one or two words they do use.
+        """
+        lexical = self.index.lexical
+        weights = lexical.idf(query.terms) if lexical is not None else {}
         best = np.zeros(len(rows), dtype=np.float64)
-        if total <= 0:
+        if not weights:
             return best
+        total = sum(weights.values())
+        if self.settings.coverage_unknown_terms:
+            unknown = len({t for t in query.terms if t} - weights.keys())
+            total += unknown * lexical.unseen_idf()
         for i, row in enumerate(rows):
             units = self._terms_of_sentences(int(row))
             best[i] = max((sum(w for t, w in weights.items() if t in unit) for unit in units), default=0.0)

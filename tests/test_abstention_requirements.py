@@ -173,11 +173,6 @@ def test_near_misses_are_abstained_on_end_to_end(pipeline, question: str) -> Non
     assert data["answerability"] < -1.0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known miss since the dev split grew (threshold 0.1262): a sample-size table row meets 'how many' "
-    "and its cosine (~0.15) clears the threshold, so this near-miss is answered with a weak quote",
-)
 def test_a_count_met_only_by_an_unrelated_figure_is_still_abstained_on(pipeline) -> None:
     """A table row's sample size meets "how many" (so the requirement holds), but the sentence is about
     something else: its cosine stays under the calibrated threshold."""

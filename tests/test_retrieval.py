@@ -134,6 +134,27 @@ def test_coverage_is_the_best_sentences_share_of_the_question_idf(built_settings
     assert not r.coverage(r.prepare("zebra quasar"), rows).any()  # no known term: no coverage
 
 
+def test_coverage_counts_question_terms_no_passage_uses_at_the_unseen_idf(built_settings, index, embedder):
+    """A question term the articles never use weighs the highest idf in the total: no sentence can hold it."""
+    question = "is ketamine a miracle cure that works for everybody"
+    known_only = retriever(built_settings, index, embedder, coverage_unknown_terms=False)
+    counted = retriever(built_settings, index, embedder)
+    query = counted.prepare(question)
+    weights = index.lexical.idf(query.terms)
+    unknown = set(query.terms) - set(weights)
+    assert unknown and weights  # e.g. "miracl": in no passage
+    unseen = index.lexical.unseen_idf()
+    assert unseen == pytest.approx(np.log(1 + (len(index) + 0.5) / 0.5)) and unseen > max(weights.values())
+    rows = np.arange(len(index))
+    before, after = known_only.coverage(query, rows), counted.coverage(query, rows)
+    total = sum(weights.values())
+    np.testing.assert_allclose(after, before * total / (total + len(unknown) * unseen))
+    assert after.max() > 0
+    # a question whose terms the index all knows is scored the same either way
+    plain = counted.prepare("What are the side effects of ketamine?")
+    np.testing.assert_allclose(counted.coverage(plain, rows), known_only.coverage(plain, rows))
+
+
 def test_rerank_adds_coverage_weight_times_coverage(built_settings, index, embedder):
     question = "What are the side effects?"
     plain = retriever(built_settings, index, embedder, rerank="maxsim", coverage_weight=0.0)
