@@ -1786,6 +1786,8 @@ IDIOMS = [
     "lol I'm killing myself laughing",
     "I nearly killed myself laughing at the nurse's joke",
     "I kill myself laughing every time I read the consent form",
+    "I'm killing myself laughing at how pathetic I am at bowling",
+    "killing myself laughing at how useless I am with computers",
 ]
 
 #: The same words without the idiom, or with it beside a real signal: crisis.
@@ -1799,6 +1801,8 @@ IDIOM_CRISES = [
     "I'm killing myself, laughing is just a mask",
     "i'm killing myself laughing while everyone thinks im fine",
     "I kill myself laughing at how worthless I am",
+    "killing myself laughing at how pathetic my life is",
+    "lol just laughing at how useless i am",
 ]
 
 #: Not being here on a near date with an ordinary reason (exams, work, a trip, a wedding, a move): scheduling.
