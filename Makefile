@@ -34,7 +34,7 @@ lint: setup
 COVID_QA ?= ../shared/data/covid-qa/covid-qa-dev.json
 eval: setup
 	$(VENV)/bin/qa eval --questions eval/questions.jsonl --split test --compare --report eval/reports/ours.md
-	$(VENV)/bin/qa eval --questions eval/holdout.jsonl --split test --compare production,production-before-coverage,dense,bm25,hybrid --report eval/reports/holdout.md
+	$(VENV)/bin/qa eval --questions eval/holdout.jsonl --split test --compare production,production-before-coverage,production-coverage-known-terms,production-nocoverage,dense,bm25,hybrid --report eval/reports/holdout.md
 	$(VENV)/bin/qa eval --questions $(COVID_QA) --split test --compare --report eval/reports/covid-qa-dev.md
 
 bench: setup
