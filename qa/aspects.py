@@ -15,6 +15,9 @@ the bot abstains.
   "how many" or "how fast". The first type whose cue is in the question applies (specific cues first).
   A comparison ("is A better than B?", ``with_named``) needs one sentence naming the named aspects A and
   B together with comparative wording: a sentence listing both forms of treatment does not compare them.
+* **Figurative idioms** (``figurative``): phrases blanked out of the question before the rest is read,
+  so an aspect's word used figuratively ("keep an eye on me", "sick to my stomach", "paying attention")
+  makes no requirement; the word used literally ("is it bad for my eyes?") still does.
 * **Defined term** (``definitions``): "what is X?", "what does X mean?", "define X" — every content word
   of X (at most :data:`MAX_TERM_WORDS`; X a plain noun phrase, no word of ``not_in_term`` such as "the",
   "for", "used") must be in a sentence, inflections allowed: a page that never uses the word
@@ -122,7 +125,9 @@ class AspectLexicon:
         definition_cues: Sequence[re.Pattern[str]] = (),
         stopwords: frozenset[str] = frozenset(),
         not_in_term: frozenset[str] = frozenset(),
+        figurative: re.Pattern[str] | None = None,
     ) -> None:
+        self.figurative = figurative
         self.aspects = tuple(aspects)
         self.answer_types = tuple(answer_types)
         self.definition_cues = tuple(definition_cues)
@@ -150,7 +155,8 @@ class AspectLexicon:
             if "term" not in cue.groupindex:
                 raise ValueError(f"definition pattern {cue.pattern!r} has no (?P<term>...) group")
         stopwords, not_in_term = (frozenset(definitions.get(key, [])) for key in ("stopwords", "not_in_term"))
-        return cls(aspects, answer_types, cues, stopwords, not_in_term)
+        idioms = data.get("figurative", {}).get("phrases", [])
+        return cls(aspects, answer_types, cues, stopwords, not_in_term, _terms(idioms) if idioms else None)
 
     @classmethod
     def load(cls, path: Path | None = None) -> AspectLexicon:
@@ -183,8 +189,9 @@ class AspectLexicon:
 
     def requirements(self, question: str) -> list[Requirement]:
         """Everything an answer to ``question`` must contain: its aspects, answer type and defined term —
-        read from its question sentences (:func:`asked_part`), not from the statements around them."""
-        question = asked_part(question)
+        read from its question sentences (:func:`asked_part`), not from the statements around them, with
+        the ``figurative`` idioms blanked out ("keep an eye on me" asks about no eyes)."""
+        question = self.literal(asked_part(question))
         found = list(self.mentioned(question))
         kind = self.answer_type(question)
         if kind is not None:
@@ -193,6 +200,11 @@ class AspectLexicon:
             stem = word[: max(4, len(word) - 3)] if len(word) > 6 else word
             found.append(Requirement(f"term:{word}", re.compile(_pattern(stem + "*"))))
         return found
+
+    def literal(self, question: str) -> str:
+        """``question`` (:func:`normal`) with each figurative idiom of the lexicon replaced by a space."""
+        q = normal(question)
+        return self.figurative.sub(" ", q) if self.figurative is not None else q
 
     def uncovered(self, question: str, quotes: Sequence[str]) -> list[str]:
         """Names of the requirements of ``question`` that no text of ``quotes`` meets."""

@@ -312,3 +312,38 @@ def test_statements_around_a_question_no_longer_block_its_answer(pipeline) -> No
 )
 def test_round_4_lexicon_fixes(question: str, requirements: list[str]) -> None:
     assert [r.name for r in default_lexicon().requirements(question)] == requirements
+
+
+@pytest.mark.parametrize(
+    ("question", "requirements"),
+    [
+        # an aspect's word in an idiom makes no requirement ...
+        ("will someone keep an eye on me during the session?", []),
+        ("if i get dizzy or sick to my stomach from it, does that go away after", ["named:dizz"]),
+        ("my heart is broken and i feel so low, can ketamine help with depression?", []),
+        ("will I be able to pay attention at my desk afterwards?", []),
+        ("my insomnia is driving me crazy, does ketamine help with sleep?", ["named:insomnia"]),
+        # ... the word said literally still does
+        ("is ketamine bad for my eyes?", ["organs and body systems"]),
+        ("does it hurt your stomach?", ["organs and body systems"]),
+        ("does ketamine raise your heart rate?", ["organs and body systems"]),
+        ("is paying for it out of pocket allowed?", ["cost"]),
+        ("can I drive myself home?", ["driving"]),
+    ],
+)
+def test_figurative_idioms_make_no_requirement(question: str, requirements: list[str]) -> None:
+    assert [r.name for r in default_lexicon().requirements(question)] == requirements
+
+
+def test_figurative_idioms_are_blanked_only_where_the_lexicon_lists_them() -> None:
+    lexicon = default_lexicon()
+    assert "eye" not in lexicon.literal("Will they keep an eye on me?") and "me" in lexicon.literal("keep an eye on me")
+    bare = AspectLexicon.from_dict({"aspects": SHIPPED["aspects"]})  # no "figurative" entry: every word counts
+    assert bare.literal("keep an eye on me") == "keep an eye on me"
+    assert [r.name for r in bare.requirements("will someone keep an eye on me?")] == ["organs and body systems"]
+
+
+def test_a_patient_asking_to_be_watched_is_answered_end_to_end(pipeline) -> None:
+    """Before the idioms, "keep an eye on me" required a sentence about eyes and the bot abstained."""
+    data = pipeline.ask("will someone keep an eye on me during the session?").to_dict()
+    assert data["status"] == "answered" and data["answerability"] > 0
