@@ -347,3 +347,27 @@ def test_a_patient_asking_to_be_watched_is_answered_end_to_end(pipeline) -> None
     """Before the idioms, "keep an eye on me" required a sentence about eyes and the bot abstained."""
     data = pipeline.ask("will someone keep an eye on me during the session?").to_dict()
     assert data["status"] == "answered" and data["answerability"] > 0
+
+
+def _idiom_sets() -> list[dict]:
+    path = ASPECTS_PATH.parents[1] / "eval" / "idioms.jsonl"
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def test_dev_idioms_make_no_general_aspect_and_literal_words_still_do() -> None:
+    """eval/idioms.jsonl, dev set (blind-written; the idiom list was extended from it): a figurative
+    message may name a symptom, drug or condition outright (a ``named:`` requirement), never a general
+    aspect (organs, food, cost, work, driving ...) through its idiom; literal messages keep theirs."""
+    rows = [r for r in _idiom_sets() if r["split"] == "dev"]
+    lexicon = default_lexicon()
+
+    def general(message: str) -> list[str]:
+        names = [r.name for r in lexicon.requirements(message)]
+        return [n for n in names if not n.startswith(("answer:", "term:", "named:"))]
+
+    figurative = [r["message"] for r in rows if r["label"] == "figurative"]
+    literal = [r["message"] for r in rows if r["label"] == "literal"]
+    assert len(figurative) == 45 and len(literal) == 25
+    assert [m for m in figurative if general(m)] == []
+    missed = [m for m in literal if not general(m)]
+    assert len(missed) <= 1, missed  # "can I go straight in to work after" is the one left
