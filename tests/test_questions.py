@@ -1,11 +1,13 @@
-"""Checks on the evaluation question sets eval/questions.jsonl and eval/holdout.jsonl (stdlib only, no model).
+"""Checks on the evaluation question sets eval/questions.jsonl, eval/holdout.jsonl and eval/holdout2.jsonl
+(stdlib only, no model).
 
 Every line is one question: {"id", "kind", "split", "question", "answers", "path"}. ``answers`` are
 verbatim substrings of an article's text (front matter excluded); ``path`` names the main answering
 article for answerable and safety_info questions and is "" otherwise.
 
 eval/holdout.jsonl is a blind test-only set written from the articles alone (ids ``h-<kind>-001``); it must
-not repeat any question of eval/questions.jsonl.
+not repeat any question of eval/questions.jsonl. eval/holdout2.jsonl (round 5, ids ``h2-<kind>-001``) is a
+second one, answerable and unanswerable questions only, each answerable one listing every article's answer.
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ class QuestionSet:
     splits: frozenset[str]  # the splits it must use, each covering every kind and article
     min_counts: tuple[tuple[str, int], ...]
     min_answerable_per_article: int
+    kinds: frozenset[str] = frozenset(KINDS)  # the kinds each split must cover
 
 
 QUESTIONS = QuestionSet(
@@ -64,7 +67,16 @@ HOLDOUT = QuestionSet(
     min_counts=(("answerable", 40), ("unanswerable", 15), ("crisis", 10), ("medical_advice", 8), ("safety_info", 7)),
     min_answerable_per_article=6,
 )
-SETS = pytest.mark.parametrize("qset", [QUESTIONS, HOLDOUT], ids=lambda qset: qset.name)
+HOLDOUT2 = QuestionSet(
+    name="holdout2",
+    path=ROOT / "eval" / "holdout2.jsonl",
+    id_prefix="h2-",
+    splits=frozenset({"test"}),
+    min_counts=(("answerable", 100), ("unanswerable", 25)),
+    min_answerable_per_article=10,
+    kinds=frozenset({"answerable", "unanswerable"}),
+)
+SETS = pytest.mark.parametrize("qset", [QUESTIONS, HOLDOUT, HOLDOUT2], ids=lambda qset: qset.name)
 
 
 def article_body(text: str) -> str:
@@ -219,14 +231,17 @@ def test_each_split_covers_every_kind_and_article(qset: QuestionSet):
     by_split = {split: [row for row in rows(qset) if row["split"] == split] for split in qset.splits}
     for split, items in by_split.items():
         kinds = {row["kind"] for row in items}
-        assert kinds == set(KINDS), f"split {split!r} lacks kinds {sorted(set(KINDS) - kinds)}"
+        assert kinds == set(qset.kinds), f"split {split!r} lacks kinds {sorted(set(qset.kinds) - kinds)}"
         articles = {row["path"] for row in items if row["kind"] == "answerable"}
         assert articles == set(bodies()), f"split {split!r} lacks answerable questions for {set(bodies()) - articles}"
 
 
-def test_holdout_is_disjoint_from_questions():
-    """The blind set must not reuse ids or questions of the tuned set (only holdout ids are named)."""
-    ids = {row["id"] for row in rows(QUESTIONS)}
-    questions = {question_key(row["question"]) for row in rows(QUESTIONS)}
-    reused = [row["id"] for row in rows(HOLDOUT) if row["id"] in ids or question_key(row["question"]) in questions]
-    assert not reused, f"holdout questions that repeat eval/questions.jsonl: {reused}"
+@pytest.mark.parametrize("blind", [HOLDOUT, HOLDOUT2], ids=lambda qset: qset.name)
+def test_holdout_is_disjoint_from_questions(blind: QuestionSet):
+    """A blind set must not reuse ids or questions of the tuned set or of an earlier blind set (only its
+    own ids are named)."""
+    earlier = [QUESTIONS] + ([HOLDOUT] if blind is HOLDOUT2 else [])
+    ids = {row["id"] for qset in earlier for row in rows(qset)}
+    questions = {question_key(row["question"]) for qset in earlier for row in rows(qset)}
+    reused = [row["id"] for row in rows(blind) if row["id"] in ids or question_key(row["question"]) in questions]
+    assert not reused, f"{blind.name} questions that repeat eval/questions.jsonl: {reused}"
