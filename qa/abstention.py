@@ -221,11 +221,15 @@ def assess(
     scores: Sequence[np.ndarray],
     question: str | None = None,
     lexicon: AspectLexicon | None = None,
+    *,
+    asked: Sequence[Requirement] | None = None,
 ) -> tuple[float, list[np.ndarray]]:
     """(:func:`answerability`, :func:`prefer_requirements`) of the same quotes, from one reading of the
-    question's requirements and of which quoted sentence meets which."""
+    question's requirements (``asked``, when the caller has read them already) and of which quoted
+    sentence meets which."""
     best = sentence_cosine(passages, scores)
-    asked = (lexicon or default_lexicon()).requirements(question) if question else []
+    if asked is None:
+        asked = (lexicon or default_lexicon()).requirements(question) if question else []
     if not asked:
         return best, list(scores)
     per_requirement = dict.fromkeys((r.name for r in asked), -np.inf)

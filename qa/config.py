@@ -76,6 +76,11 @@ class Settings:
     #: Coverage's total counts the question's terms no passage uses, each at an unseen term's idf (False:
     #: left out, as in the fourth round).
     coverage_unknown_terms: bool = True
+    #: Second stage, also: this × the share of the question's requirements (qa.aspects: a price for "how much
+    #: does it cost", a duration for "how long", a named drug, ...) some sentence of the passage meets (0: off).
+    #: Off: +0.012 MRR@10 on ours dev at 0.2, but it surfaces requirement-meeting passages for near-miss
+    #: unanswerable questions too, and dev abstention loses (README "Retrieval quality", round 5).
+    requirement_weight: float = 0.0
     batch_size: int = 32
     #: Embedding backend, "onnx" (onnxruntime, no torch import) or "torch" (sentence-transformers);
     #: an index records the backend that built it and is rebuilt when this changes (see qa.embedding).
@@ -100,9 +105,10 @@ class Settings:
 #: Named configurations for ``qa eval --compare``: Settings overrides by name ("production" = the
 #: defaults). The retrieval ones isolate one idea each (issue 6): the plain rankers, plain hybrid,
 #: hybrid plus one refinement, the production configuration without one of its refinements
-#: (``production-no…``), the production configuration with other passage cuts, and three measured and
+#: (``production-no…``), the production configuration with other passage cuts, and four measured and
 #: not kept (``production+unwrap``, ``production+title`` = title and heading in front,
-#: ``production+title-noheading`` = the title alone in front; README "Retrieval quality").
+#: ``production+title-noheading`` = the title alone in front, ``production+requirements`` = the
+#: requirement bonus in the second stage; README "Retrieval quality").
 #: ``production-before-coverage`` is the production configuration before sentence coverage (dense weight
 #: 0.5, no coverage), ``production-nocoverage`` the dense weight 0.7 without it.
 _PLAIN = {
@@ -129,6 +135,7 @@ CONFIGURATIONS: dict[str, dict[str, object]] = {
     "production-nocoverage": {"coverage_weight": 0.0},
     "production-before-coverage": {"coverage_weight": 0.0, "fusion_weight": 0.5},
     "production-coverage-known-terms": {"coverage_unknown_terms": False},
+    "production+requirements": {"requirement_weight": 0.2},
     "production-noheading": {"passage_context": "none"},
     "production-nospelling": {"spelling": False},
     "production-unbalanced": {"balance_passages": False},

@@ -7,6 +7,7 @@ import unicodedata
 
 from .abstention import AbstentionModel, assess
 from .answer import NO_ANSWER_MESSAGE, Answer, Citation, compose
+from .aspects import default_lexicon
 from .confidence import SignalReader
 from .config import Settings, load_settings
 from .conversation import small_talk
@@ -114,12 +115,15 @@ class Pipeline:
             return Answer(question=cleaned, status="no_answer", message=chat.reply, route="none", intent=chat.kind)
         searched = self.retriever.correct(cleaned)  # misspellings fixed (Settings.spelling), else as is
         vector = self._get_embedder().encode([searched])[0]  # once: retrieval and sentence scores share it
-        hits = self.retriever.search_corrected(searched, max(top_k, self.settings.candidates), vector=vector)
+        asked = default_lexicon().requirements(searched)  # once: ranking, abstention and highlights share it
+        hits = self.retriever.search_corrected(
+            searched, max(top_k, self.settings.candidates), vector=vector, requirements=asked
+        )
         chosen = [hits[i] for i in distinct([h.passage for h in hits], top_k)]
         passages = [h.passage for h in chosen]
         scores = self.sentences.scores(passages, vector)
         # One reading of the question's requirements: the abstention signal and the highlight scores.
-        signal, highlight_scores = assess(passages, scores, searched) if chosen else (None, scores)
+        signal, highlight_scores = assess(passages, scores, searched, asked=asked) if chosen else (None, scores)
         signals = None
         if signal is not None and (self.read_signals or self.abstention.logistic is not None):
             signals = self.signals.read(searched, chosen, scores, signal)

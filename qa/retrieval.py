@@ -30,10 +30,12 @@ Every :class:`Hit` carries the question↔passage cosine similarity as ``score``
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
+from .aspects import Requirement, default_lexicon, normal
 from .chunking import Passage
 from .config import Settings
 from .lexical import Expansion, Synonyms, terms
@@ -62,6 +64,8 @@ class Query:
     terms: list[str]
     expansion: Expansion
     vector: np.ndarray
+    #: What an answering sentence must contain (``qa.aspects``): read only when ``requirement_weight`` is on.
+    requirements: tuple[Requirement, ...] = ()
 
 
 class Retriever:
@@ -78,6 +82,7 @@ class Retriever:
         self._embeddings = np.load(cache, mmap_mode="r", allow_pickle=False) if cache.is_file() else None
         self.speller = Speller.from_texts(p.index_text for p in index.passages) if settings.spelling else None
         self._sentence_terms: dict[int, tuple[frozenset[str], ...]] = {}  # row -> terms of each sentence
+        self._sentence_texts: dict[int, tuple[str, ...]] = {}  # row -> each sentence, qa.aspects.normal
 
     # -- stage 0 ---------------------------------------------------------------------------------
     def correct(self, question: str) -> str:
@@ -90,13 +95,23 @@ class Retriever:
         return correction.text
 
     # -- stage 1 ---------------------------------------------------------------------------------
-    def prepare(self, question: str, vector: np.ndarray | None = None) -> Query:
-        """Terms and vector of ``question``; ``vector`` is its embedding when the caller already has it."""
+    def prepare(
+        self,
+        question: str,
+        vector: np.ndarray | None = None,
+        requirements: Sequence[Requirement] | None = None,
+    ) -> Query:
+        """Terms, vector and requirements of ``question``; ``vector`` / ``requirements`` are its embedding and
+        :meth:`qa.aspects.AspectLexicon.requirements` when the caller already has them."""
         words = terms(question)
         expansion = self.synonyms.expand(words) if self.synonyms else Expansion()
         if vector is None:
             vector = self.embedder.encode([question])[0]
-        return Query(question, words, expansion, vector)
+        if not self.settings.requirement_weight:
+            requirements = ()
+        elif requirements is None:
+            requirements = default_lexicon().requirements(question)
+        return Query(question, words, expansion, vector, tuple(requirements))
 
     # -- stage 2 ---------------------------------------------------------------------------------
     def rank(self, query: Query, depth: int) -> list[tuple[int, float]]:
@@ -150,6 +165,8 @@ class Retriever:
             scores += self.settings.rerank_weight * self.maxsim(query, rows)
         if self.settings.coverage_weight:
             scores += self.settings.coverage_weight * self.coverage(query, rows)
+        if self.settings.requirement_weight and query.requirements:
+            scores += self.settings.requirement_weight * self.requirements_met(query, rows)
         order = np.argsort(-scores, kind="stable")
         return [(int(rows[i]), float(scores[i])) for i in order]
 
@@ -192,6 +209,30 @@ class Retriever:
             best[i] = max((sum(w for t, w in weights.items() if t in unit) for unit in units), default=0.0)
         return best / total
 
+    def requirements_met(self, query: Query, rows: np.ndarray) -> np.ndarray:
+        """Each row's share of the question's requirements (``qa.aspects``: a price for "how much does it
+        cost", a duration for "how long", a named drug, ...) that some sentence of the passage meets — the
+        same test abstention applies to the quotes shown (0 for every row when the question has none)."""
+        met = np.zeros(len(rows), dtype=np.float64)
+        if not query.requirements:
+            return met
+        for i, row in enumerate(rows):
+            texts = self._texts_of_sentences(int(row))
+            met[i] = sum(any(r.mentioned(t) for t in texts) for r in query.requirements)
+        return met / len(query.requirements)
+
+    def _texts_of_sentences(self, row: int) -> tuple[str, ...]:
+        """Each sentence of passage ``row`` as :func:`qa.aspects.normal` text (headings excluded), kept once read."""
+        cached = self._sentence_texts.get(row)
+        if cached is None:
+            if len(self._sentence_texts) >= _SENTENCE_CACHE_ROWS:
+                self._sentence_texts.clear()
+            passage = self.index.passages[row]
+            offset = passage.start
+            cached = tuple(normal(passage.text[s - offset : e - offset]) for s, e in passage.sentences)
+            self._sentence_texts[row] = cached
+        return cached
+
     def _terms_of_sentences(self, row: int) -> tuple[frozenset[str], ...]:
         """The terms of each sentence of passage ``row`` (headings excluded), kept once read."""
         cached = self._sentence_terms.get(row)
@@ -209,14 +250,23 @@ class Retriever:
         """The ``k`` best passages for ``question``, best first (spelling corrected first)."""
         return self.search_corrected(self.correct(question), k)
 
-    def search_corrected(self, question: str, k: int, *, vector: np.ndarray | None = None) -> list[Hit]:
-        """:meth:`search` for a question :meth:`correct` has already seen (``vector``: its embedding, if
-        known), so a caller that needs the corrected text itself does not correct it twice."""
+    def search_corrected(
+        self,
+        question: str,
+        k: int,
+        *,
+        vector: np.ndarray | None = None,
+        requirements: Sequence[Requirement] | None = None,
+    ) -> list[Hit]:
+        """:meth:`search` for a question :meth:`correct` has already seen (``vector``: its embedding,
+        ``requirements``: its requirements, if known), so a caller that needs the corrected text itself
+        does not correct it twice."""
         if k < 1 or not len(self.index):
             return []
-        query = self.prepare(question, vector)
-        rerank = self.settings.rerank == "maxsim" or bool(self.settings.coverage_weight)
-        ranked = self.rank(query, max(k, self.settings.fusion_depth) if rerank else k)
+        query = self.prepare(question, vector, requirements)
+        settings = self.settings
+        rerank = settings.rerank == "maxsim" or bool(settings.coverage_weight or settings.requirement_weight)
+        ranked = self.rank(query, max(k, settings.fusion_depth) if rerank else k)
         if rerank:
             ranked = self.rerank(query, ranked)
         ranked = ranked[:k]

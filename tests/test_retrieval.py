@@ -278,3 +278,30 @@ def test_balancing_never_loses_or_repeats_a_sentence(built_settings):
             balanced = chunk_document(doc, max_chars=max_chars, balance=True)
             assert [s for p in balanced for s in p.sentences] == [s for p in greedy for s in p.sentences]
             assert len(balanced) == len(greedy)
+
+
+def test_requirements_met_is_the_share_of_the_questions_requirements_a_passage_meets(built_settings, index, embedder):
+    """The measured-and-not-kept requirement bonus (configuration production+requirements): a passage
+    with a sentence giving a duration meets "how long"; off by default, when the question is not read."""
+    from qa.aspects import default_lexicon, normal
+
+    question = "how long does a ketamine session take?"
+    off = retriever(built_settings, index, embedder)
+    assert off.settings.requirement_weight == 0 and off.prepare(question).requirements == ()
+    on = retriever(built_settings, index, embedder, requirement_weight=0.2)
+    query = on.prepare(question)
+    assert [r.name for r in query.requirements] == [r.name for r in default_lexicon().requirements(question)]
+    rows = np.arange(len(index))
+    met = on.requirements_met(query, rows)
+    for row in rows:
+        p = index.passages[row]
+        texts = [normal(p.text[s - p.start : e - p.start]) for s, e in p.sentences]
+        share = np.mean([any(r.mentioned(t) for t in texts) for r in query.requirements])
+        assert met[row] == pytest.approx(share)
+    assert 0 < met.sum() < len(rows)  # some passages give a duration, most do not
+    ranked = on.rank(query, 10)
+    before = dict(off.rerank(query, ranked))
+    for row, score in on.rerank(query, ranked):
+        assert score == pytest.approx(before[row] + 0.2 * met[row])
+    plain = on.prepare("does ketamine help with depression?")
+    assert plain.requirements == () and not on.requirements_met(plain, rows).any()  # no requirement: no bonus
