@@ -19,7 +19,8 @@ One code path serves ``qa ask``, the app and ``qa eval``: :meth:`Retriever.searc
    questions whose rare terms BM25 had caught: on COVID-QA's dev fold it carried MRR@10 from 0.645 back
    to 0.709 at that weight (0.688 with the earlier 0.5 and no coverage; 0.621 vs 0.594 on the held-out
    fold); on patients' questions it is about a wash (dev 0.781 vs 0.771 before coverage, held-out
-   slightly worse; README "Retrieval quality").
+   slightly worse; README "Retrieval quality"). Off by default, ``requirement_weight`` × the share of
+   the question's ``qa.aspects`` requirements a passage meets (measured, not kept: it cost abstention).
 
 Near-duplicate and overlapping passages are dropped by the answer layer (``qa.highlight.distinct``).
 
