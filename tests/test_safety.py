@@ -536,6 +536,12 @@ CRISIS_MORE = [
     "Im gonna jump off a building",
     "i'm thinking of hanging myself",
     "I tied a noose",
+    "i have a noose ready",
+    "theres a noose in my closet, i made it last week",
+    "I put the noose around my neck",
+    "i have a noose.",
+    "I bought a noose yesterday",
+    "i keep looking at the noose",
     "got a rope in my closet",
     "I bought a gun today",
     "ive been stockpiling my meds",
@@ -1790,6 +1796,18 @@ IDIOMS = [
     "killing myself laughing at how useless I am with computers",
 ]
 
+#: A nose is not a noose (the gate collapses repeated letters, so the two words read alike).
+NOSES = [
+    "I hate needles. Can it be given as a nose spray, or is it only through an IV?",
+    "can I get ketamine as a nose spray?",
+    "does the nose spray burn your nose",
+    "i got a nose bleed after the spray, is that normal",
+    "my nose is stuffy, can I still do the nasal spray",
+    "is esketamine the one you take up your nose?",
+    "I have a nose ring, do I need to take it out for the infusion?",
+    "I keep looking at my nose in the mirror after sessions, is that dissociation?",
+]
+
 #: The same words without the idiom, or with it beside a real signal: crisis.
 IDIOM_CRISES = [
     "i'm killing myself slowly with these pills",
@@ -1900,6 +1918,11 @@ def test_too_much_of_a_substance_keeps_its_route(gate: SafetyGate, message: str,
 @pytest.mark.parametrize("message", IDIOMS + ABSENCE_REASONS)
 def test_idioms_and_absences_with_a_reason_are_not_crisis(gate: SafetyGate, message: str) -> None:
     assert gate.check(message).route not in ("crisis", "safety_info")
+
+
+@pytest.mark.parametrize("message", NOSES)
+def test_a_nose_is_not_a_noose(gate: SafetyGate, message: str) -> None:
+    assert gate.check(message).route != "crisis"
 
 
 @pytest.mark.parametrize("message", IDIOM_CRISES + ABSENCE_CRISES)
