@@ -1808,6 +1808,22 @@ NOSES = [
     "I keep looking at my nose in the mirror after sessions, is that dissociation?",
 ]
 
+#: "of myself" is not "off myself" (repeated letters collapse, so the two read alike).
+OF_MYSELF = [
+    "I am so proud of myself for starting ketamine",
+    "im taking care of myself better since therapy",
+    "i think of myself as pretty calm, will ketamine make me anxious?",
+    "I was a bit scared of myself during the dissociation, is that normal?",
+    "he takes care of himself now that the depression lifted",
+]
+OFF_MYSELF = [
+    "I want to off myself",
+    "im gonna off myself tonight",
+    "i might just off myself",
+    "my brother said he will off himself",
+    "thinking about offing myself",
+]
+
 #: The same words without the idiom, or with it beside a real signal: crisis.
 IDIOM_CRISES = [
     "i'm killing myself slowly with these pills",
@@ -1918,6 +1934,16 @@ def test_too_much_of_a_substance_keeps_its_route(gate: SafetyGate, message: str,
 @pytest.mark.parametrize("message", IDIOMS + ABSENCE_REASONS)
 def test_idioms_and_absences_with_a_reason_are_not_crisis(gate: SafetyGate, message: str) -> None:
     assert gate.check(message).route not in ("crisis", "safety_info")
+
+
+@pytest.mark.parametrize("message", OF_MYSELF)
+def test_of_myself_is_not_off_myself(gate: SafetyGate, message: str) -> None:
+    assert gate.check(message).route != "crisis"
+
+
+@pytest.mark.parametrize("message", OFF_MYSELF)
+def test_off_myself_is_a_crisis(gate: SafetyGate, message: str) -> None:
+    assert gate.check(message).route == "crisis"
 
 
 @pytest.mark.parametrize("message", NOSES)
