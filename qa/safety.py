@@ -19,7 +19,7 @@ sentence), ``^`` / ``$`` (sentence start / end), ``#`` (a number of 2+ digits), 
 followed by the word or group ``x``: "hits me ~up"). Text and pattern words are normalised alike
 (:func:`normalize_text`: HTML tags dropped, entities decoded, NFKC, case-folded, accents, zero-width characters,
 apostrophes and ``*`` removed, sentence ends . ! ? ; become a "." word, other punctuation and emoji spaces, repeated
-letters collapsed: "diiiie" -> "die", "kill" -> "kil"). Then each word of the text goes through ``replacements``;
+letters collapsed: "diiiie" -> "die", "kill" -> "kil"; not in the few words of ``KEEP_DOUBLES``: "odd" is not "od"). Then each word of the text goes through ``replacements``;
 letters mixed with digits, @, $ or ! are read as leetspeak when that gives a known word ("k1ll", "k!ll"; else "a!b"
 is two words); and a word of ``min_length``+ letters that is not a pattern word nor in ``never`` becomes the nearest
 ``keywords`` entry within ``max_distance`` edits (insert, delete, substitute, swap): "myslef" -> "myself". An
@@ -69,9 +69,18 @@ class SafetyDecision:
     matched: tuple[str, ...]  #: ids of the rules that fired for this route (never the user's text)
 
 
+#: Words whose double letter is the word: collapsed, they would read as another word a crisis pattern
+#: uses — "odd" as the slang "od" (overdose: "I felt odd after the infusion" was a crisis), "of" as
+#: "off" ("proud of myself" as "off myself"), "nose" as "noose", "none" as "noone" ("none really helped
+#: me" as "no one really ... me"), "yet" as "yeet", "shot" as "shoot" ("got the flu shot myself"). Kept
+#: whole in the text and in the patterns alike; elongated spellings ("ooodd") still collapse.
+KEEP_DOUBLES = frozenset({"odd", "off", "noose", "noone", "yeet", "shoot"})
+
+
 def collapse_repeats(word: str) -> str:
-    """``word`` with every run of one repeated letter shortened to one: "diiiie" -> "die" (digits stay)."""
-    return _REPEAT.sub(r"\1", word)
+    """``word`` with every run of one repeated letter shortened to one: "diiiie" -> "die" (digits stay),
+    except the words of :data:`KEEP_DOUBLES`."""
+    return word if word in KEEP_DOUBLES else _REPEAT.sub(r"\1", word)
 
 
 def normalize_text(text: str) -> str:

@@ -1808,20 +1808,36 @@ NOSES = [
     "I keep looking at my nose in the mirror after sessions, is that dissociation?",
 ]
 
-#: "of myself" is not "off myself" (repeated letters collapse, so the two read alike).
-OF_MYSELF = [
+#: Words that collapsed (repeated letters) into a crisis word: "of" / "off", "odd" / "od", "none" / "noone",
+#: "yet" / "yeet", "shot" / "shoot" (qa.safety.KEEP_DOUBLES). Not crisis:
+COLLAPSE_LOOKALIKES = [
     "I am so proud of myself for starting ketamine",
     "im taking care of myself better since therapy",
     "i think of myself as pretty calm, will ketamine make me anxious?",
     "I was a bit scared of myself during the dissociation, is that normal?",
     "he takes care of himself now that the depression lifted",
+    "I felt odd after the infusion, is that normal?",
+    "my head felt odd",
+    "I tried 5 antidepressants and none really helped me",
+    "I havent tried ketamine yet myself but my friend did",
+    "I got the flu shot myself last week, can I still have an infusion?",
 ]
-OFF_MYSELF = [
+#: ... while the crisis words themselves still are.
+COLLAPSE_CRISES = [
     "I want to off myself",
     "im gonna off myself tonight",
     "i might just off myself",
     "my brother said he will off himself",
     "thinking about offing myself",
+    "i od last night",
+    "im going to od",
+    "noone would miss me",
+    "no one would even notice if i was gone",
+    "gonna yeet myself off a bridge",
+    "I'm going to shoot myself",
+    "i shot myself",
+    "he is going to shoot himself",
+    "im about to shoot myself",
 ]
 
 #: The same words without the idiom, or with it beside a real signal: crisis.
@@ -1936,13 +1952,13 @@ def test_idioms_and_absences_with_a_reason_are_not_crisis(gate: SafetyGate, mess
     assert gate.check(message).route not in ("crisis", "safety_info")
 
 
-@pytest.mark.parametrize("message", OF_MYSELF)
-def test_of_myself_is_not_off_myself(gate: SafetyGate, message: str) -> None:
+@pytest.mark.parametrize("message", COLLAPSE_LOOKALIKES)
+def test_words_that_collapse_into_a_crisis_word_are_not_crisis(gate: SafetyGate, message: str) -> None:
     assert gate.check(message).route != "crisis"
 
 
-@pytest.mark.parametrize("message", OFF_MYSELF)
-def test_off_myself_is_a_crisis(gate: SafetyGate, message: str) -> None:
+@pytest.mark.parametrize("message", COLLAPSE_CRISES)
+def test_the_crisis_words_they_looked_like_still_are(gate: SafetyGate, message: str) -> None:
     assert gate.check(message).route == "crisis"
 
 
