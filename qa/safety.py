@@ -21,9 +21,10 @@ followed by the word or group ``x``: "hits me ~up"). Text and pattern words are 
 apostrophes and ``*`` removed, sentence ends . ! ? ; become a "." word, other punctuation and emoji spaces, repeated
 letters collapsed: "diiiie" -> "die", "kill" -> "kil", except in the few words of ``KEEP_DOUBLES``: "odd" is
 not "od"). Then each word of the text goes through ``replacements``; letters mixed with digits, @, $ or ! are
-read as leetspeak when that gives a known word ("k1ll", "k!ll"; else "a!b" is two words); and a word of ``min_length``+ letters that is not a pattern word nor in ``never`` becomes the nearest
-``keywords`` entry within ``max_distance`` edits (insert, delete, substitute, swap): "myslef" -> "myself". An
-``unless`` vetoes its whole rule, so give a pattern that needs its own exceptions a rule of its own, or use ``~``.
+read as leetspeak when that gives a known word ("k1ll", "k!ll"; else "a!b" is two words); and a word of
+``min_length``+ letters that is not a pattern word nor in ``never`` becomes the nearest ``keywords`` entry within
+``max_distance`` edits (insert, delete, substitute, swap): "myslef" -> "myself". An ``unless`` vetoes its whole
+rule, so give a pattern that needs its own exceptions a rule of its own, or use ``~``.
 :mod:`qa.rules` parses the patterns and compiles them to regexes over one character per word.
 """
 
