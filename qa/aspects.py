@@ -218,12 +218,22 @@ _QUESTION_START = re.compile(
     r"|has|have|may|might)\b"
 )
 _ANAPHOR = re.compile(r"\b(?:it|its|that|this|these|those|they|them|there)\b")
+#: A quantity asked for inside a sentence that neither opens with a question word nor ends in "?":
+#: "once someone finishes the first sessions how often do they come back for boosters.."
+_QUANTITY_ASKED = re.compile(r"\bhow (?:often|long|many|much|soon|fast|quickly|frequently)\b")
+
+
+def _asks(part: str) -> bool:
+    """Whether one sentence of a message asks: it ends in "?", opens with a question word or asks for a quantity."""
+    text = part.strip().lower()
+    return text.endswith("?") or bool(_QUESTION_START.match(text) or _QUANTITY_ASKED.search(text))
 
 
 def asked_part(message: str) -> str:
-    """The part of a message that asks: its question sentences (ending in "?" or opening with a question
-    word), each with the statement just before it when it points back to it ("I read about X. Is it the
-    same?"). A message that is all questions or all statements is returned whole.
+    """The part of a message that asks: its question sentences (ending in "?", opening with a question
+    word or asking "how often / long / many / much / soon" inside), each with the statement just before
+    it when it points back to it ("I read about X. Is it the same?"). A message that is all questions or
+    all statements is returned whole.
 
     Measured on the dev split (round 4, incl. 79 new blind patient-voice questions): statements around a
     question were making requirements the quotes could not meet — "is it totally risk free? the website
@@ -232,7 +242,7 @@ def asked_part(message: str) -> str:
     unanswerable question is answered that was not before (the blind held-out set lost one: README).
     """
     parts = [part for part in _SENTENCES.split(message) if part.strip()]
-    asks = [part.rstrip().endswith("?") or bool(_QUESTION_START.match(part.strip().lower())) for part in parts]
+    asks = [_asks(part) for part in parts]
     if len(parts) < 2 or all(asks) or not any(asks):
         return message
     kept = []

@@ -371,3 +371,24 @@ def test_dev_idioms_make_no_general_aspect_and_literal_words_still_do() -> None:
     assert [m for m in figurative if general(m)] == []
     missed = [m for m in literal if not general(m)]
     assert len(missed) <= 1, missed  # "can I go straight in to work after" is the one left
+
+
+@pytest.mark.parametrize(
+    ("question", "requirements"),
+    [
+        # round 5, from blind dev near-misses: things the articles never name
+        ("do people build up a tolerance to ketamine so it stops working?", ["named:tolerance"]),
+        ("If I stop going to sessions, will I get withdrawal symptoms?", ["named:withdrawal"]),
+        ("do they give you anything for nausea before the infusion, like zofran?", ["named:nause", "named:zofran"]),
+        ("Does ketamine also grow new connections in the hippocampus?", ["named:hippocamp"]),
+        ("would it show up as a lower CRP on my blood test?", ["named:crp"]),
+        ("which one works better, the nasal spray or the IV?", ["named:nasal spray", "answer:comparison"]),
+        # a quantity asked inside a sentence without "?" or a question word in front
+        ("after the first sessions how often do they come back for boosters.. like monthly?", ["answer:frequency"]),
+        # people described, not asked about: no requirement
+        ("my husband is a veteran with ptsd. can ketamine help?", []),
+        ("who is actually giving the ketamine, like a nurse, a psychiatrist, who??", []),
+    ],
+)
+def test_round_5_lexicon_additions(question: str, requirements: list[str]) -> None:
+    assert [r.name for r in default_lexicon().requirements(question)] == requirements
