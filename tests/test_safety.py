@@ -1980,3 +1980,81 @@ def test_round_3_exceptions_never_hide_a_crisis(gate: SafetyGate, message: str, 
     """Each exception vetoes only its own pattern: a crisis signal anywhere in the message still wins."""
     assert gate.check(f"{message} {signal}").route == "crisis"
     assert gate.check(f"{signal}. {message}").route == "crisis"
+
+
+#: Crisis-pattern words that, with repeated letters collapsed, read like another common English word —
+#: each reviewed and harmless in the patterns that use it (function words, or a lookalike a patient is
+#: unlikely to type next to the rest of the pattern). A new pair fails the test below: decide whether the
+#: lookalike would raise a false crisis (then add the word to qa.safety.KEEP_DOUBLES, as for odd/off/nose/
+#: none/yet/shot) or add it here.
+ACCEPTED_LOOKALIKES = {
+    "all": {"al"},
+    "as": {"ass"},
+    "be": {"bee"},
+    "been": {"ben"},
+    "bleed": {"bled"},
+    "call": {"cal"},
+    "carer": {"career"},
+    "cares": {"caress"},
+    "carry": {"cary"},
+    "de": {"dee"},
+    "er": {"err"},
+    "feel": {"fell"},
+    "finish": {"finnish"},
+    "go": {"goo"},
+    "hell": {"heel"},
+    "her": {"herr"},
+    "hoping": {"hopping"},
+    "il": {"ill"},
+    "in": {"inn"},
+    "lose": {"loose"},
+    "lot": {"loot"},
+    "need": {"ned"},
+    "pool": {"poll"},
+    "popped": {"pooped"},
+    "raping": {"rapping"},
+    "room": {"rom"},
+    "scared": {"scarred"},
+    "see": {"se"},
+    "smother": {"smoother"},
+    "staring": {"starring"},
+    "step": {"steep"},
+    "stop": {"stoop"},
+    "super": {"supper"},
+    "teen": {"ten"},
+    "the": {"thee"},
+    "we": {"wee"},
+    "weed": {"wed"},
+}
+
+
+def test_no_new_crisis_word_reads_like_a_common_word_once_letters_collapse() -> None:
+    """ "noose" read as "nose", "od" as "odd", "off" as "of": every such pair among the crisis patterns'
+    words and common English words (pyspellchecker's list, frequency >= 1000) is reviewed."""
+    from spellchecker import SpellChecker
+
+    data = json.loads(DEFAULT_RULES_PATH.read_text(encoding="utf-8"))
+    macros = data.get("macros", {})
+    words: set[str] = set()
+
+    def add(pattern: str) -> None:
+        for name in re.findall(r"\{([A-Z_]+)\}", pattern):
+            if name in macros:
+                add(macros[name])
+        words.update(re.findall(r"[a-z]+", re.sub(r"\{[A-Z_]+\}", " ", pattern.lower())))
+
+    for rule in data["rules"]:
+        if rule["route"] == "crisis":
+            for pattern in [*rule.get("any", []), *itertools.chain.from_iterable(rule.get("all", []))]:
+                add(pattern)
+    common: dict[str, set[str]] = {}
+    for word, count in SpellChecker().word_frequency.items():
+        if count >= 1000 and word.isalpha():
+            common.setdefault(collapse_repeats(word), set()).add(word)
+    found = {w: {e for e in common.get(collapse_repeats(w), ()) if e not in words and e != w} for w in words}
+    new = {
+        w: sorted(e - ACCEPTED_LOOKALIKES.get(w, set()))
+        for w, e in found.items()
+        if e - ACCEPTED_LOOKALIKES.get(w, set())
+    }
+    assert new == {}
