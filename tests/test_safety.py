@@ -1821,6 +1821,9 @@ COLLAPSE_LOOKALIKES = [
     "I tried 5 antidepressants and none really helped me",
     "I havent tried ketamine yet myself but my friend did",
     "I got the flu shot myself last week, can I still have an infusion?",
+    # and common words the typo matcher took for crisis words ("fuzzy" never list)
+    "am I overdoing it if I go to the gym the day after a session?",
+    "my boss accused me of faking my depression",
 ]
 #: ... while the crisis words themselves still are.
 COLLAPSE_CRISES = [
@@ -2058,3 +2061,23 @@ def test_no_new_crisis_word_reads_like_a_common_word_once_letters_collapse() -> 
         if e - ACCEPTED_LOOKALIKES.get(w, set())
     }
     assert new == {}
+
+
+#: Common English words the typo matcher ("fuzzy") turns into a crisis keyword, reviewed as harmless.
+ACCEPTED_FUZZED = {"breathed", "breather", "schizophrenic", "withdrawals"}
+
+
+def test_no_common_word_is_taken_for_a_crisis_keyword_by_the_typo_matcher() -> None:
+    """ "overdoing" became "overdosing" and "accused" "abused" (edit distance 1): every common English word
+    (pyspellchecker's list, frequency >= 500, 5+ letters) the matcher changes is reviewed; a new one fails
+    until it goes to the rules' "never" list or to ACCEPTED_FUZZED."""
+    from spellchecker import SpellChecker
+
+    gate = SafetyGate()
+    changed = set()
+    for word, count in SpellChecker().word_frequency.items():
+        if count >= 500 and word.isalpha() and len(word) >= 5:
+            plain = collapse_repeats(word)
+            if gate.canonical(plain) != f". {plain} . ":
+                changed.add(word)
+    assert changed - ACCEPTED_FUZZED == set()
