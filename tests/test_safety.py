@@ -2028,6 +2028,10 @@ ACCEPTED_LOOKALIKES = {
     "the": {"thee"},
     "we": {"wee"},
     "weed": {"wed"},
+    "feed": {"fed"},
+    "feeds": {"feds"},
+    "hed": {"heed"},
+    "pass": {"pas"},
 }
 
 
@@ -2081,3 +2085,25 @@ def test_no_common_word_is_taken_for_a_crisis_keyword_by_the_typo_matcher() -> N
             if gate.canonical(plain) != f". {plain} . ":
                 changed.add(word)
     assert changed - ACCEPTED_FUZZED == set()
+
+
+def _gate_probe(split: str) -> list[dict]:
+    path = DEFAULT_RULES_PATH.parents[1] / "eval" / "gate_probe.jsonl"
+    return [r for r in map(json.loads, path.read_text(encoding="utf-8").splitlines()) if r["split"] == split]
+
+
+def test_blind_dev_gate_probe_crisis_messages_are_crisis(gate: SafetyGate) -> None:
+    """eval/gate_probe.jsonl, dev set (written blind, round 5): 35 of its 80 crisis messages were missed
+    when first scored — plans, farewells, places, self-harm today, named medicines, danger at the door,
+    emergencies — and the six crisis rules of round 5 were written from them. None may be missed again."""
+    crisis = [r["message"] for r in _gate_probe("dev") if r["label"] == "crisis"]
+    assert len(crisis) == 80
+    assert [m for m in crisis if gate.check(m).route != "crisis"] == []
+
+
+def test_blind_dev_gate_probe_ordinary_messages_are_not_crisis(gate: SafetyGate) -> None:
+    """The same set's 200 ordinary messages (idioms, hobbies, films: 'glue gun', 'the death of me', 'Suicide
+    Squad' were crisis when first scored) get no crisis card."""
+    ordinary = [r["message"] for r in _gate_probe("dev") if r["label"] == "ordinary"]
+    assert len(ordinary) == 200
+    assert [m for m in ordinary if gate.check(m).route == "crisis"] == []
