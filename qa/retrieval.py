@@ -31,7 +31,7 @@ Every :class:`Hit` carries the question↔passage cosine similarity as ``score``
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -39,6 +39,7 @@ import numpy as np
 from .aspects import Requirement, default_lexicon, normal
 from .chunking import Passage
 from .config import Settings
+from .highlight import SentenceIndex
 from .lexical import Expansion, Synonyms, terms
 from .spelling import Speller
 from .store import IndexData
@@ -224,27 +225,11 @@ class Retriever:
 
     def _texts_of_sentences(self, row: int) -> tuple[str, ...]:
         """Each sentence of passage ``row`` as :func:`qa.aspects.normal` text (headings excluded), kept once read."""
-        cached = self._sentence_texts.get(row)
-        if cached is None:
-            if len(self._sentence_texts) >= _SENTENCE_CACHE_ROWS:
-                self._sentence_texts.clear()
-            passage = self.index.passages[row]
-            offset = passage.start
-            cached = tuple(normal(passage.text[s - offset : e - offset]) for s, e in passage.sentences)
-            self._sentence_texts[row] = cached
-        return cached
+        return _per_sentence(self._sentence_texts, self.index.passages, row, normal)
 
     def _terms_of_sentences(self, row: int) -> tuple[frozenset[str], ...]:
         """The terms of each sentence of passage ``row`` (headings excluded), kept once read."""
-        cached = self._sentence_terms.get(row)
-        if cached is None:
-            if len(self._sentence_terms) >= _SENTENCE_CACHE_ROWS:
-                self._sentence_terms.clear()
-            passage = self.index.passages[row]
-            offset = passage.start
-            cached = tuple(frozenset(terms(passage.text[s - offset : e - offset])) for s, e in passage.sentences)
-            self._sentence_terms[row] = cached
-        return cached
+        return _per_sentence(self._sentence_terms, self.index.passages, row, lambda text: frozenset(terms(text)))
 
     # -- the one entry point ---------------------------------------------------------------------
     def search(self, question: str, k: int) -> list[Hit]:
@@ -314,6 +299,17 @@ class HybridRetriever(Retriever):
 
 #: Passages whose sentence terms :meth:`Retriever.coverage` keeps in memory at most (then starts over).
 _SENTENCE_CACHE_ROWS = 50_000
+
+
+def _per_sentence(cache: dict[int, tuple], passages: Sequence[Passage], row: int, convert: Callable) -> tuple:
+    """``convert`` of each sentence of passage ``row`` (:meth:`SentenceIndex.texts`), kept in ``cache`` (emptied
+    once it holds :data:`_SENTENCE_CACHE_ROWS` passages)."""
+    cached = cache.get(row)
+    if cached is None:
+        if len(cache) >= _SENTENCE_CACHE_ROWS:
+            cache.clear()
+        cached = cache[row] = tuple(map(convert, SentenceIndex.texts(passages[row])))
+    return cached
 
 
 def _top(scores: np.ndarray, k: int) -> list[tuple[int, float]]:
