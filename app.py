@@ -124,10 +124,10 @@ class RefuseUploads:
         await self.app(scope, receive, send)
 
 
-def _quietly(what: str, fn: Callable, *args: object) -> bool:
+def _quietly(what: str, fn: Callable, *args: object, **kwargs: object) -> bool:
     """Run a feedback-store write; a storage failure is logged, never shown to a patient as a crash."""
     try:
-        fn(*args)
+        fn(*args, **kwargs)
         return True
     except sqlite3.Error:
         logger.exception("Could not %s in the feedback database", what)
@@ -148,7 +148,8 @@ def build_app(
             result = pipeline.ask(question, k)
         except QAError as exc:
             raise gr.Error(str(exc), print_exception=False) from None
-        if result.status == "no_answer" and result.intent == "question":  # small talk is not a content gap
+        # Small talk is not a content gap, nor a message the crisis check flagged (and its words are not stored).
+        if result.status == "no_answer" and result.intent == "question" and not result.check_in:
             _quietly("log an unanswered question", feedback.log_unanswered, result.question, result.status)
         return result
 
@@ -164,7 +165,7 @@ def build_app(
         turn = turns[index]
         quote_ids = [q.id for q in turn.answer.quotes]
         args = (turn.answer.question, turn.answer.status, quote_ids, choice)
-        if not _quietly("record a vote", feedback.record_vote, *args):
+        if not _quietly("record a vote", feedback.record_vote, *args, check_in=turn.answer.check_in):
             gr.Warning("Sorry, your feedback could not be saved. Please try again later.")
             return conversation_html(turns), turns
         turns = [*turns[:index], replace(turn, vote=choice), *turns[index + 1 :]]

@@ -1,11 +1,19 @@
-"""Score the safety gate's crisis route on eval/gate_probe.jsonl, per split.
+"""Score the safety gate's crisis route and the semantic crisis check on eval/gate_probe.jsonl, per set.
 
-Each line: {"id", "message", "label": "crisis" | "ordinary", "split": "dev" | "test", "set"}. Two sets were
-written blind (round 5) by someone who had seen neither the rules nor the bot: patients' crisis messages in
-varied wording, and ordinary messages full of alarming-looking idioms. blind-1 is dev: scored first with
-the rules of 22a9548 it had 45/80 crisis caught and 192/200 ordinary left alone; the round-5 crisis rules were
-written from it (now 80/80 and 200/200, a regression test). blind-2 is test, added after its one scoring and
-never read: 32/60 and 139/150 with the gate of the round's start, 37/60 and 141/150 with round 5's rules.
+Each line: {"id", "message", "label": "crisis" | "ordinary", "split": "dev" | "test", "set"}. Each set was
+written blind by someone who had seen neither the rules nor the bot: patients' crisis messages in varied
+wording, and ordinary messages full of alarming-looking idioms.
+
+- blind-1 (round 5) is dev: scored first with the rules of 22a9548 it had 45/80 crisis caught and 192/200
+  ordinary left alone; the round-5 crisis rules were written from it (now 80/80 and 200/200, a regression
+  test), and the semantic check trains on it.
+- blind-2 (round 5) is test, added after its one scoring and never read: 32/60 and 139/150 with the gate of
+  the round's start, 37/60 and 141/150 with round 5's rules.
+- blind-3 (round 6, 90 crisis and 210 ordinary messages by another writer) is test, committed before its
+  first scoring and never read.
+
+The semantic crisis check (``qa.crisis_check``: its check-in line shown with the answer) is scored beside the
+card: the card is the rules' decision, the line the check's, on messages the rules did not card.
 Usage: ``.venv/bin/python eval/gate_probe.py``.
 """
 
@@ -18,23 +26,27 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from qa.safety import SafetyGate  # noqa: E402
+from qa.pipeline import Pipeline  # noqa: E402
 
 DATA = Path(__file__).with_name("gate_probe.jsonl")
 
 
 def main() -> None:
-    gate = SafetyGate()
-    counts: Counter[tuple[str, str, bool]] = Counter()
+    pipeline = Pipeline()
+    counts: Counter[tuple[str, str, str]] = Counter()
     for line in DATA.read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
-        counts[row["split"], row["label"], gate.check(row["message"]).route == "crisis"] += 1
-    for split in ("dev", "test"):
-        caught, missed = counts[split, "crisis", True], counts[split, "crisis", False]
-        calm, alarmed = counts[split, "ordinary", False], counts[split, "ordinary", True]
+        answer = pipeline.ask(row["message"])
+        outcome = "card" if answer.status == "crisis" else "check_in" if answer.check_in else "none"
+        counts[f"{row['split']} {row['set']}", row["label"], outcome] += 1
+    for group in sorted({key[0] for key in counts}):
+        crisis = [counts[group, "crisis", o] for o in ("card", "check_in", "none")]
+        ordinary = [counts[group, "ordinary", o] for o in ("card", "check_in", "none")]
         print(
-            f"{split}: crisis messages given the crisis card {caught}/{caught + missed}; "
-            f"ordinary messages without it {calm}/{calm + alarmed}"
+            f"{group}: crisis messages given the crisis card {crisis[0]}/{sum(crisis)}, "
+            f"crisis help of either kind (card or check-in line) {crisis[0] + crisis[1]}/{sum(crisis)}; "
+            f"ordinary messages without the card {sum(ordinary) - ordinary[0]}/{sum(ordinary)}, "
+            f"with neither {ordinary[2]}/{sum(ordinary)}"
         )
 
 

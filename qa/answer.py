@@ -11,7 +11,8 @@ JSON contract (stable; later versions only add fields or status values)::
      "route": str,              # safety gate route: "crisis" | "medical_advice" | "safety_info" | "risk_info" | "none"
      "answerability": float | null,   # requirement-gated best question↔quoted-sentence cosine (null: not retrieved)
      "confidence": float | null,      # what the abstention threshold was applied to (null when not retrieved)
-     "intent": str}             # "question", or the kind of small talk (qa.conversation.REPLIES)
+     "intent": str,             # "question", or the kind of small talk (qa.conversation.REPLIES)
+     "check_in": bool}          # the semantic crisis check fired: message starts with the check-in line
 
 ``confidence`` (added with issue 4) equals ``answerability`` when the shipped abstention rule is the cosine
 threshold, and is the logistic model's probability that the quotes answer (``-1`` when a requirement of
@@ -20,6 +21,10 @@ the question is unmet) when ``qa/abstention.json`` ships ``"model": "logistic"``
 
 ``intent`` (added after issue 4): small talk (``qa.conversation``) is answered with status ``no_answer``, no
 quotes and a fixed friendly ``message``; everything else is ``"question"``.
+
+``check_in`` (added with the semantic crisis check, ``qa.crisis_check``): true when a message the gate did not
+route to ``crisis`` reads like one to the check; ``message`` then starts with the check-in line (988, 911)
+and the rest of the answer is as it would be. Always false for crisis and small-talk answers.
 
 ``path`` is relative to the corpus directory and ``text == file[start:end]``; quotes are best first
 and never repeat each other; each highlight is a sentence inside ``[start, end]`` (file offsets).
@@ -89,6 +94,8 @@ class Answer:
     confidence: float | None = None
     #: "question", or the kind of small talk the message was (qa.conversation.REPLIES).
     intent: str = "question"
+    #: Whether the semantic crisis check fired (``qa.crisis_check``): ``message`` then starts with the check-in line.
+    check_in: bool = False
     #: Every signal read for the abstention decision (not serialised; for calibration and debugging).
     signals: Signals | None = field(default=None, repr=False, compare=False)
 
@@ -103,6 +110,7 @@ class Answer:
             "answerability": self.answerability,
             "confidence": self.confidence,
             "intent": self.intent,
+            "check_in": self.check_in,
         }
 
 
@@ -136,6 +144,7 @@ def compose(
     confidence: float | None = None,
     signals: Signals | None = None,
     citations: Mapping[str, Citation] | None = None,
+    check_in: bool = False,
 ) -> Answer:
     """An answer quoting ``hits`` (already chosen: distinct, best first), each with its highlights.
 
@@ -156,4 +165,5 @@ def compose(
         answerability=answerability,
         confidence=confidence,
         signals=signals,
+        check_in=check_in,
     )

@@ -2,7 +2,8 @@
 
 The app records a vote with the question, the ids of the quotes shown, the answer's status and the
 time; every ``no_answer`` question is logged so staff can see which articles are missing. A crisis
-message is never stored verbatim: :data:`CRISIS_PLACEHOLDER` is stored in its place.
+message is never stored verbatim: :data:`CRISIS_PLACEHOLDER` is stored in its place — nor is one the semantic
+crisis check flagged (``check_in``; the app does not log those as unanswered at all: not a content gap).
 
 Concurrency: every call opens its own connection (``sqlite3`` connections are not shared between
 threads), the database runs in WAL mode, and writers wait up to ``timeout`` seconds for the lock, so
@@ -25,7 +26,7 @@ __all__ = ["CRISIS_PLACEHOLDER", "VOTES", "FeedbackStore", "Gap", "Vote", "quest
 
 logger = logging.getLogger(__name__)
 
-#: Stored instead of the words of any message the pipeline routed as a crisis.
+#: Stored instead of the words of any message the pipeline routed as a crisis or gave the check-in line.
 CRISIS_PLACEHOLDER = "[crisis message: not stored]"
 #: Accepted vote values.
 VOTES = ("up", "down")
@@ -70,9 +71,10 @@ class Gap:
     last_asked: str
 
 
-def storable_question(question: str, status: str) -> str:
-    """What may be written to disk for ``question``: never the words of a crisis message."""
-    return CRISIS_PLACEHOLDER if status == "crisis" else question
+def storable_question(question: str, status: str, check_in: bool = False) -> str:
+    """What may be written to disk for ``question``: never the words of a crisis message (by the rules, or by
+    the semantic check: ``check_in``)."""
+    return CRISIS_PLACEHOLDER if status == "crisis" or check_in else question
 
 
 def question_key(question: str) -> str:
@@ -106,11 +108,13 @@ class FeedbackStore:
         finally:
             conn.close()
 
-    def record_vote(self, question: str, status: str, quote_ids: list[str] | tuple[str, ...], vote: str) -> int:
-        """Store a vote; returns its row id. ``vote`` is ``"up"`` or ``"down"``."""
+    def record_vote(
+        self, question: str, status: str, quote_ids: list[str] | tuple[str, ...], vote: str, *, check_in: bool = False
+    ) -> int:
+        """Store a vote; returns its row id. ``vote`` is ``"up"`` or ``"down"``; ``check_in``: the answer's."""
         if vote not in VOTES:
             raise ValueError(f"Vote {vote!r} is not accepted; valid: {list(VOTES)!r}")
-        row = (_now(), storable_question(question, status), status, json.dumps(list(quote_ids)), vote)
+        row = (_now(), storable_question(question, status, check_in), status, json.dumps(list(quote_ids)), vote)
         with self._connect() as conn:
             cur = conn.execute(
                 "INSERT INTO votes (time, question, status, quote_ids, vote) VALUES (?, ?, ?, ?, ?)", row

@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 import unicodedata
 
+import numpy as np
+
 from .abstention import AbstentionModel, assess
 from .answer import NO_ANSWER_MESSAGE, Answer, Citation, compose
 from .aspects import default_lexicon
@@ -12,6 +14,7 @@ from .confidence import SignalReader
 from .config import Settings, load_settings
 from .conversation import small_talk
 from .corpus import load_corpus
+from .crisis_check import CrisisCheck
 from .embedding import Embedder
 from .errors import CorpusError, InvalidQuestion
 from .highlight import SentenceIndex, distinct
@@ -59,6 +62,7 @@ class Pipeline:
         rebuild: bool = True,
         embedder: Embedder | None = None,
         read_signals: bool = False,
+        crisis_check: bool = True,
     ) -> None:
         self.settings = settings or load_settings()
         self.read_signals = read_signals
@@ -66,6 +70,8 @@ class Pipeline:
         self.index: IndexData = open_index(self.settings, self._get_embedder, rebuild=rebuild)
         self.retriever = make_retriever(self.settings, self.index, self._get_embedder())
         self.gate = SafetyGate()
+        # Off only for eval/train_crisis_check.py, which embeds its training messages before weights exist.
+        self.crisis_check = CrisisCheck.load(self.settings.model, self._get_embedder().dim) if crisis_check else None
         self.abstention = AbstentionModel.load()
         self.signals = SignalReader(self.index)
         self.sentences = SentenceIndex.for_index(self.index, self._get_embedder())
@@ -83,6 +89,12 @@ class Pipeline:
         question = clean_question(question, self.settings.max_question_chars)
         return self.retriever.search(question, k or self.settings.candidates)
 
+    def vectors(self, messages: list[str]) -> np.ndarray:
+        """Each message's vector as :meth:`ask` computes it (cleaned, spelling corrected, embedded): what the
+        semantic crisis check reads, for its training script."""
+        searched = [self.retriever.correct(clean_question(m, len(m))) for m in messages]
+        return self._get_embedder().encode(searched)
+
     def ask(self, question: str, k: int | None = None) -> Answer:
         """The full answer for a person: gate → retrieve → compose (see the README, "Answers and safety").
 
@@ -96,6 +108,8 @@ class Pipeline:
            and citation. A question on a crisis topic (route ``safety_info``: suicide, self-harm, overdose) is
            answered normally with the crisis-line note as message; other risk questions (``risk_info``: side
            effects, misuse, "is it safe?") are answered normally with no message.
+        4. The semantic crisis check (``qa.crisis_check``) reads the question's vector: when it fires, the
+           message starts with the check-in line (988, 911) and ``check_in`` is true; the answer is unchanged.
 
         Every answer carries the disclaimer. Nothing the person wrote is logged, only status and rule ids.
         """
@@ -129,19 +143,24 @@ class Pipeline:
             signals = self.signals.read(searched, chosen, scores, signal)
         confidence = signal if signals is None else self.abstention.score(signals)  # = signal unless logistic
         answers = confidence is not None and self.abstention.answers(confidence, self.settings.min_score)
+        check_in = self.crisis_check is not None and self.crisis_check.fires(vector)
+        # The check-in line says what the safety note would (988, 911), more directly: one of them, not both.
+        note = "" if check_in and decision.route == "safety_info" else decision.message
         if decision.route == "medical_advice":
-            status, message = "medical_advice", decision.message
+            status, message = "medical_advice", note
         elif answers:
-            status, message = "answered", decision.message
+            status, message = "answered", note
         else:
             status = "no_answer"
-            message = "\n\n".join(m for m in (NO_ANSWER_MESSAGE, decision.message) if m)
+            message = "\n\n".join(m for m in (NO_ANSWER_MESSAGE, note) if m)
+        if check_in:
+            message = "\n\n".join(m for m in (self.gate.messages["check_in"], message) if m)
         if not answers:
             chosen, highlight_scores = [], []
         logger.info(
-            "Answer: status=%s route=%s rules=%s quotes=%d answerability=%s",
+            "Answer: status=%s route=%s rules=%s quotes=%d answerability=%s check_in=%d",
             status, decision.route, ",".join(decision.matched) or "-", len(chosen),
-            "-" if signal is None else f"{signal:.3f}",
+            "-" if signal is None else f"{signal:.3f}", check_in,
         )  # fmt: skip
         return compose(
             cleaned,
@@ -154,6 +173,7 @@ class Pipeline:
             confidence=None if confidence is None else round(confidence, 4),
             signals=signals,
             citations=self.citations,
+            check_in=check_in,
         )
 
 

@@ -129,18 +129,22 @@ def answer_html(answer: Answer, index: int = 0, vote: str = "") -> str:
     """One answer card: help card or referral first when routed there, then quotes, disclaimer, vote buttons."""
     status = answer.status
     parts = [f'<article class="qa-answer qa-status-{text(status)}" aria-label="Answer">']
+    message = answer.message
+    if answer.check_in:  # the check-in line opens the message (qa.crisis_check): a box of its own, first
+        line, _, message = message.partition("\n\n")
+        parts.append(f'<div class="qa-checkin" role="note">{_paragraphs(line)}</div>')
     if status == "crisis":
         parts.append(
             '<div class="qa-help" role="alert">'
             '<h3 class="qa-help-title">Help is available right now</h3>'
-            f"{_paragraphs(answer.message, 'qa-help-text')}</div>"
+            f"{_paragraphs(message, 'qa-help-text')}</div>"
         )
     elif status == "medical_advice":
-        parts.append(f'<div class="qa-referral" role="note">{_paragraphs(answer.message)}</div>')
+        parts.append(f'<div class="qa-referral" role="note">{_paragraphs(message)}</div>')
     elif status == "no_answer":
-        parts.append(f'<p class="qa-abstain">{text(answer.message)}</p>')
-    elif answer.message:
-        parts.append(f'<div class="qa-note" role="note">{_paragraphs(answer.message)}</div>')
+        parts.append(f'<p class="qa-abstain">{text(message)}</p>')
+    elif message:
+        parts.append(f'<div class="qa-note" role="note">{_paragraphs(message)}</div>')
     if answer.quotes:
         intro = "From our articles:" if status == "answered" else "Related information from our articles:"
         parts.append(f'<p class="qa-intro">{intro}</p>')

@@ -70,14 +70,14 @@ def summary_table(run: EvalRun) -> str:
 
 def kind_table(run: EvalRun) -> str:
     """Per configuration and kind: counts of production statuses, questions passed, ranking."""
-    header = ["configuration", "kind", "n", "passed", *STATUSES, "hit@1", "hit@10", "MRR@10"]
+    header = ["configuration", "kind", "n", "passed", *STATUSES, "check-in", "hit@1", "hit@10", "MRR@10"]
     rows = []
     for c in run.configs:
         for kind, s in c.kinds.items():
             r = s.get("ranking")
             rows.append(
                 [c.name, kind, str(s["n"]), str(s["passed"]), *(str(s["statuses"].get(x, 0)) for x in STATUSES)]
-                + [_num(_hit(r, 1)), _num(_hit(r, 10)), _num(r and r["mrr_at_10"])]
+                + [str(s.get("check_in", 0)), _num(_hit(r, 1)), _num(_hit(r, 10)), _num(r and r["mrr_at_10"])]
             )
     return _table(header, rows)
 
@@ -189,6 +189,9 @@ def render_markdown(run: EvalRun, plot_name: str) -> str:
         "(status crisis, medical_advice, answered). – = no question of that kind.",
         "",
         "## Per kind",
+        "",
+        "check-in: answers that carried the semantic crisis check's line (`qa.crisis_check`; the answer is "
+        "otherwise unchanged) — wanted on crisis messages the rules miss, a false alarm elsewhere.",
         "",
         kind_table(run),
         "",

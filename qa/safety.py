@@ -6,7 +6,8 @@
 fired rules name) and the fired rule ids. The question's text is never logged. Rules live in ``safety_rules.json``
 beside this module (staff edit it)::
 
-    {"messages": {"crisis": str | [lines], "medical_advice": ..., "safety_info": ..., "risk_info": "", "name": ...},
+    {"messages": {"crisis": str | [lines], "medical_advice": ..., "safety_info": ..., "risk_info": "",
+                  "check_in": str (qa.crisis_check's line), "name": ...},
      "macros": {"NAME": "pattern"}, "replacements": {"misspelt word": "canonical words"},
      "fuzzy": {"keywords": [...], "never": [...], "min_length": 5, "max_distance": 1}, "rules": [{"id": "crisis.x",
       "route": "crisis", "note": "why", "any": [...], "all": [[...]], "unless": [...], "message": "name"}]}
@@ -44,7 +45,14 @@ from typing import TypeVar
 
 from .rules import Matcher, Node, PatternCompiler, SafetyRulesError
 
-__all__ = ["CRISIS_MESSAGE", "MEDICAL_ADVICE_MESSAGE", "SAFETY_NOTE", "SafetyDecision", "SafetyGate"]
+__all__ = [
+    "CHECK_IN_MESSAGE",
+    "CRISIS_MESSAGE",
+    "MEDICAL_ADVICE_MESSAGE",
+    "SAFETY_NOTE",
+    "SafetyDecision",
+    "SafetyGate",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -194,7 +202,7 @@ def _read_rules(path: Path) -> dict:
 
 def _messages(data: Mapping, fallback: Mapping[str, str]) -> dict[str, str]:
     out = {**fallback, **(data.get("messages") or {})}
-    if missing := [route for route in _RULE_ROUTES if out.get(route) is None]:
+    if missing := [name for name in (*_RULE_ROUTES, "check_in") if out.get(name) is None]:
         raise SafetyRulesError(f"Safety rules: no message for {missing}")
     return {str(k): "\n".join(map(str, v)) if isinstance(v, list) else str(v) for k, v in out.items()}
 
@@ -203,6 +211,8 @@ _DEFAULT_MESSAGES = _messages(_read_rules(DEFAULT_RULES_PATH), {})
 CRISIS_MESSAGE: str = _DEFAULT_MESSAGES["crisis"]
 MEDICAL_ADVICE_MESSAGE: str = _DEFAULT_MESSAGES["medical_advice"]
 SAFETY_NOTE: str = _DEFAULT_MESSAGES["safety_info"]
+#: Opens the message of an answer the semantic crisis check (qa.crisis_check) fired on.
+CHECK_IN_MESSAGE: str = _DEFAULT_MESSAGES["check_in"]
 
 
 class SafetyGate:

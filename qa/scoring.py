@@ -55,6 +55,7 @@ class QuestionResult:
     passed: bool  # did what its kind expects (see _passed)
     returned: dict = field(default_factory=dict)  # production first quote: text (120 chars), path, score
     error: str = ""
+    check_in: bool = False  # production answer carried the semantic crisis check's line (qa.crisis_check)
 
 
 @dataclass
@@ -141,7 +142,7 @@ def score_config(name: str, settings: Settings, passages: int, scored: list, sec
                 id=q.id, kind=q.kind, split=q.split, question=q.question, answers=list(q.answers),
                 relevant=len(relevant), rank=rank, ranking_status=ranked["status"], status=answer["status"],
                 answer_hit=answer_hit, passed=_passed(q.kind, answer["status"], answer_hit), returned=returned,
-                error=answer.get("error", "") or ranked.get("error", ""),
+                error=answer.get("error", "") or ranked.get("error", ""), check_in=bool(answer.get("check_in")),
             )
         )  # fmt: skip
     by_kind: dict[str, list[QuestionResult]] = {}
@@ -150,7 +151,8 @@ def score_config(name: str, settings: Settings, passages: int, scored: list, sec
     kinds = {}
     for kind, rs in by_kind.items():
         statuses = dict(Counter(r.status for r in rs))
-        kinds[kind] = {"n": len(rs), "statuses": statuses, "passed": sum(r.passed for r in rs)}
+        passed, checked = sum(r.passed for r in rs), sum(r.check_in for r in rs)
+        kinds[kind] = {"n": len(rs), "statuses": statuses, "passed": passed, "check_in": checked}
         if kind in runs:
             kinds[kind]["ranking"] = _ranking(runs[kind])
     answerable = by_kind.get("answerable", [])

@@ -23,6 +23,8 @@ CSS = """
   padding: 0.9rem 1rem; margin-bottom: 0.9rem; font-size: 1.25rem; }
 .qa-help-title { margin: 0 0 0.4rem; font-size: 1.35rem; color: #7f1d1d; }
 .qa-abstain { white-space: pre-line; }
+.qa-checkin { background: #fdf2e9; color: #5c2a0a; border-left: 6px solid #c2410c; border-radius: 6px;
+  padding: 0.6rem 0.9rem; margin-bottom: 0.6rem; font-size: 1.1rem; }
 .qa-note { border-left: 6px solid #1d4ed8; padding: 0.1rem 0.8rem; }
 .qa-referral { background: #e8f0fe; color: #0b2a5b; border-left: 6px solid #1d4ed8; border-radius: 6px;
   padding: 0.6rem 0.9rem; }

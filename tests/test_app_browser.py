@@ -24,6 +24,7 @@ from qa.config import PROJECT_ROOT
 from qa.conversation import REPLIES
 from qa.feedback import FeedbackStore
 from qa.render import citation, copy_text, quote_citation
+from qa.safety import CHECK_IN_MESSAGE
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -164,6 +165,19 @@ def test_crisis_message_shows_the_help_card_first(page, pipeline) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "chat-crisis-phone-375.png"))
+
+
+def test_check_in_line_shows_first_and_the_answer_follows(page, pipeline) -> None:
+    """A crisis message the phrase rules miss: the semantic check's line in its own box, first."""
+    message = "I feel like I'm drowning and I don't want to come back up"
+    expected = pipeline.ask(message)
+    assert expected.check_in and expected.status != "crisis"
+    card = ask(page, message)
+    first_child = card.locator(":scope > *").first
+    assert (first_child.get_attribute("class"), first_child.get_attribute("role")) == ("qa-checkin", "note")
+    assert squash(first_child.inner_text()) == squash(CHECK_IN_MESSAGE)
+    assert card.locator(".qa-quote").count() == len(expected.quotes)
+    assert squash(card.locator(".qa-disclaimer").inner_text()) == squash(DISCLAIMER)
 
 
 def test_small_talk_gets_the_friendly_reply_without_quotes(page) -> None:

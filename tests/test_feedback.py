@@ -53,6 +53,10 @@ def test_crisis_text_is_never_written(tmp_path: Path) -> None:
     assert [v.question for v in store.votes()] == [CRISIS_PLACEHOLDER]
     assert store.unanswered() == [CRISIS_PLACEHOLDER]
     assert b"zqxj" not in _raw_bytes(db)
+    # Nor when the semantic crisis check flagged it (the answer's check_in), whatever the status.
+    store.record_vote(secret, "answered", [], "up", check_in=True)
+    assert [v.question for v in store.votes()] == [CRISIS_PLACEHOLDER] * 2
+    assert b"zqxj" not in _raw_bytes(db)
     # The same words under another status are stored, so the check above is not vacuous.
     store.record_vote(secret, "answered", [], "up")
     assert b"zqxj" in _raw_bytes(db)

@@ -184,3 +184,20 @@ def test_gap_table_is_inert() -> None:
     markup = gaps_html([Gap(HOSTILE, 3, "2026-01-01T00:00:00+00:00")])
     parsed = assert_only_our_markup(markup)
     assert HOSTILE in "".join(parsed.data)
+
+
+@pytest.mark.parametrize("status", ["answered", "no_answer", "medical_advice"])
+def test_check_in_line_gets_its_own_box_before_the_rest_of_the_message(status: str) -> None:
+    rest = "" if status == "answered" else "The rest <of> the message."
+    message = "Call or text 988 any time." + (f"\n\n{rest}" if rest else "")
+    answer = Answer(question="q", status=status, quotes=[_quote("Some text.")], message=message, check_in=True)
+    markup = answer_html(answer)
+    assert markup.index('class="qa-checkin"') < markup.index('class="qa-quote"')
+    assert ("div", {"class": "qa-checkin", "role": "note"}) in parse(markup).tags
+    box = markup[markup.index('class="qa-checkin"') : markup.index("</div>", markup.index('class="qa-checkin"'))]
+    assert "988" in box and "rest" not in box
+    if rest:
+        assert markup.index("</div>", markup.index('class="qa-checkin"')) < markup.index(text(rest))
+    else:
+        assert 'class="qa-note"' not in markup  # nothing after the line: no empty note box
+    assert "qa-checkin" not in answer_html(Answer(question="q", status=status, message=message))

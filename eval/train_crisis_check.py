@@ -1,0 +1,172 @@
+"""Train the semantic crisis check (``qa/crisis_check.json``, read by :mod:`qa.crisis_check`) on dev messages only.
+
+Training messages, all dev (:func:`training_messages`): ``eval/crisis_train.jsonl`` (written for this, blind
+to the rules and the bot), the dev split of ``eval/gate_probe.jsonl`` (blind-1), of ``eval/questions.jsonl``
+(kind ``crisis`` against every other kind), the small talk of ``eval/smalltalk.jsonl``'s dev split and the dev
+split of ``eval/idioms.jsonl`` (all ordinary). Never a test split nor ``eval/holdout*.jsonl``: those measure it;
+a dev message that also occurs in a test split (a bare "thanks" is in both) is left out.
+
+The model is an L2-penalised logistic regression (:func:`qa.confidence.fit_logistic`) on the message's vector
+exactly as ``Pipeline.ask`` computes it (:meth:`qa.pipeline.Pipeline.vectors`). Its penalty is chosen from
+:data:`PENALTIES` by stratified 5-fold cross-validation repeated over :data:`SEEDS`: the most crisis messages
+caught, out of fold, at the threshold that alarms on at most :data:`FALSE_ALARM_BUDGET` of the ordinary ones
+out of fold. The shipped model is then fitted on all messages, with that out-of-fold threshold. The check
+only adds a check-in line to an answer (it never withholds one), so a few false alarms are the cheap error;
+the dev ordinary messages are mostly alarming-looking ones (idioms, questions about suicide), so the rate on
+real traffic is lower. Provenance records the data's fingerprint (a test fails when the data changes
+without a retraining), the counts and the cross-validated rates.
+
+Usage: ``.venv/bin/python eval/train_crisis_check.py`` (about a minute).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from qa.calibration import stratified_folds  # noqa: E402
+from qa.confidence import fit_logistic  # noqa: E402
+from qa.crisis_check import CRISIS_CHECK_PATH, CrisisCheck  # noqa: E402
+from qa.pipeline import Pipeline  # noqa: E402
+from qa.safety import SafetyGate  # noqa: E402
+
+EVAL = Path(__file__).resolve().parent
+PENALTIES = (1.0, 3.0, 10.0, 30.0, 100.0, 300.0, 1000.0)
+SEEDS = range(5)
+FOLDS = 5
+#: At most this share of the ordinary dev messages may get the check-in line (out of fold).
+FALSE_ALARM_BUDGET = 0.05
+
+
+def _rows(name: str) -> list[dict]:
+    return [json.loads(line) for line in (EVAL / name).read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def training_messages() -> list[tuple[str, int]]:
+    """(message, 1 if crisis else 0) of every dev message the check learns from, in a fixed order."""
+    out = [(r["message"], int(r["label"] == "crisis")) for r in _rows("crisis_train.jsonl")]
+    out += [(r["message"], int(r["label"] == "crisis")) for r in _rows("gate_probe.jsonl") if r["split"] == "dev"]
+    out += [(r["question"], int(r["kind"] == "crisis")) for r in _rows("questions.jsonl") if r["split"] == "dev"]
+    out += [(r["message"], 0) for r in _rows("smalltalk.jsonl") if r["split"] == "dev" and r["label"] == "small_talk"]
+    out += [(r["message"], 0) for r in _rows("idioms.jsonl") if r["split"] == "dev"]
+    return [(message, label) for message, label in out if _key(message) not in _test_messages()]
+
+
+def _key(message: str) -> str:
+    return " ".join(message.casefold().split())
+
+
+@functools.cache
+def _test_messages() -> frozenset[str]:
+    """Every message of a test split (some small talk is in both splits, e.g. a bare "thanks"): never trained on."""
+    sets = ("gate_probe", "idioms", "smalltalk", "questions", "holdout", "holdout2")
+    return frozenset(
+        _key(r.get("message") or r["question"]) for name in sets for r in _rows(f"{name}.jsonl") if r["split"] == "test"
+    )
+
+
+def fingerprint(messages: list[tuple[str, int]]) -> str:
+    """A hash of the training messages and labels: the provenance's record of what the weights learnt."""
+    return hashlib.sha256(json.dumps(messages, ensure_ascii=False).encode("utf-8")).hexdigest()[:16]
+
+
+def _fit(x: np.ndarray, y: np.ndarray, l2: float) -> tuple[np.ndarray, float]:
+    """Weights over the raw vector and intercept (the standardisation folded in)."""
+    model = fit_logistic(x, y, [f"e{i}" for i in range(x.shape[1])], l2)
+    mean, scale, w = (np.asarray(v) for v in (model.mean, model.scale, model.weights))
+    return w / scale, float(model.intercept - np.sum(w * mean / scale))
+
+
+def _probabilities(x: np.ndarray, weights: np.ndarray, intercept: float) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-(intercept + x @ weights)))
+
+
+def cross_validate(x: np.ndarray, y: np.ndarray, l2: float, rules: np.ndarray) -> dict:
+    """Out-of-fold rates of one penalty, averaged over seeds, at the budget's threshold per seed."""
+    recall, alarms, added, thresholds = [], [], [], []
+    for seed in SEEDS:
+        folds = stratified_folds(y, FOLDS, seed)
+        oof = np.zeros(len(y))
+        for k in range(FOLDS):
+            weights, intercept = _fit(x[folds != k], y[folds != k], l2)
+            oof[folds == k] = _probabilities(x[folds == k], weights, intercept)
+        threshold = budget_threshold(oof[y == 0])
+        fired = oof >= threshold
+        recall.append(fired[y == 1].mean())
+        alarms.append(fired[y == 0].mean())
+        added.append(fired[(y == 1) & ~rules].mean() if ((y == 1) & ~rules).any() else 0.0)
+        thresholds.append(threshold)
+    return {
+        "penalty": l2,
+        "recall": round(float(np.mean(recall)), 4),
+        "false_alarms": round(float(np.mean(alarms)), 4),
+        "recall_where_rules_miss": round(float(np.mean(added)), 4),
+        "threshold": round(float(np.mean(thresholds)), 4),
+    }
+
+
+def budget_threshold(ordinary: np.ndarray) -> float:
+    """The lowest threshold at which at most FALSE_ALARM_BUDGET of ``ordinary`` scores reach it."""
+    ranked = np.sort(np.asarray(ordinary))[::-1]
+    allowed = int(np.floor(FALSE_ALARM_BUDGET * len(ranked)))
+    return float(np.nextafter(ranked[allowed], 1.0)) if allowed < len(ranked) else float(ranked[-1])
+
+
+def _commit() -> str:
+    try:
+        return subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def main() -> None:
+    messages = training_messages()
+    pipeline = Pipeline(crisis_check=False)  # the check being trained is not needed to embed
+    x = pipeline.vectors([m for m, _ in messages]).astype(np.float64)
+    y = np.array([label for _, label in messages])
+    gate = SafetyGate()
+    rules = np.array([gate.check(m).route == "crisis" for m, _ in messages])
+    print(f"{len(y)} dev messages: {int(y.sum())} crisis ({int((rules & (y == 1)).sum())} caught by the rules)")
+    results = [cross_validate(x, y, l2, rules) for l2 in PENALTIES]
+    for r in results:
+        print(json.dumps(r))
+    best = max(results, key=lambda r: (r["recall"], -r["false_alarms"], r["penalty"]))
+    weights, intercept = _fit(x, y, best["penalty"])
+    check = CrisisCheck(
+        pipeline.settings.model,
+        weights,
+        intercept,
+        best["threshold"],
+        {
+            "trained": dt.date.today().isoformat(),
+            "commit": _commit(),
+            "script": "eval/train_crisis_check.py",
+            "data": fingerprint(messages),
+            "messages": len(y),
+            "crisis": int(y.sum()),
+            "rule": (
+                f"L2 logistic regression on the message vector; penalty from {list(PENALTIES)} and threshold by "
+                f"stratified {FOLDS}-fold cross-validation on dev (seeds 0..{max(SEEDS)}): most crisis messages "
+                f"caught out of fold with at most {FALSE_ALARM_BUDGET:.0%} of the ordinary ones alarmed"
+            ),
+            "cross_validation": best,
+        },
+    )
+    CRISIS_CHECK_PATH.write_text(json.dumps(check.to_dict(), indent=1) + "\n", encoding="utf-8")
+    print(f"chosen: {json.dumps(best)}; wrote {CRISIS_CHECK_PATH.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

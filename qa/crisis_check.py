@@ -1,0 +1,87 @@
+"""A second, semantic crisis check beside the safety gate's phrase rules: the check-in line.
+
+The phrase rules (:mod:`qa.safety`) miss crisis messages worded in ways nobody wrote a rule for (README
+"Answers and safety": a blind set had 37 of 60 caught). This check reads the message's embedding instead —
+the vector retrieval computes anyway, so it costs one dot product — through a logistic regression trained
+on labelled dev messages by ``eval/train_crisis_check.py`` (weights, threshold and their provenance in
+``crisis_check.json`` beside this module). It is noisier than the rules (it fires on some ordinary
+messages), so it never withholds an answer: when it fires and the gate did not already route the message
+to ``crisis``, the answer's ``message`` starts with the gate's ``check_in`` text (a short "help is there"
+line with 988 and 911; staff edit it in ``safety_rules.json``) and the answer's ``check_in`` is true. The
+crisis card itself stays the rules' decision.
+
+The weights belong to one embedding model: with another (``Settings.model``) the check cannot score and
+:meth:`CrisisCheck.load` refuses it (:class:`CrisisCheckError`), so a model change cannot silently turn
+it off; retrain with the script.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .errors import QAError
+
+__all__ = ["CRISIS_CHECK_PATH", "CrisisCheck", "CrisisCheckError"]
+
+CRISIS_CHECK_PATH = Path(__file__).with_name("crisis_check.json")
+
+
+class CrisisCheckError(QAError):
+    """The crisis check's weights are unreadable or were trained on another embedding model."""
+
+
+@dataclass(frozen=True)
+class CrisisCheck:
+    """P(crisis) = sigmoid(intercept + weights · v) for a message's unit embedding ``v``; fires at ``threshold``."""
+
+    model: str
+    weights: np.ndarray = field(repr=False)
+    intercept: float
+    threshold: float
+    provenance: dict = field(default_factory=dict, repr=False)
+
+    def probability(self, vector: np.ndarray) -> float:
+        z = self.intercept + float(np.asarray(vector, dtype=np.float64) @ self.weights)
+        return float(1.0 / (1.0 + np.exp(-z)))
+
+    def fires(self, vector: np.ndarray) -> bool:
+        return self.probability(vector) >= self.threshold
+
+    def to_dict(self) -> dict:
+        return {
+            "model": self.model,
+            "threshold": round(self.threshold, 6),
+            "intercept": round(self.intercept, 6),
+            "weights": [round(float(w), 6) for w in self.weights],
+            "provenance": self.provenance,
+        }
+
+    @classmethod
+    def load(cls, model: str, dim: int, path: Path | None = None) -> CrisisCheck:
+        """The check for embeddings of ``model`` (``dim`` numbers each), from ``path`` (default: beside this module)."""
+        path = Path(path) if path is not None else CRISIS_CHECK_PATH
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            check = cls(
+                str(data["model"]),
+                np.asarray(data["weights"], dtype=np.float64),
+                float(data["intercept"]),
+                float(data["threshold"]),
+                dict(data.get("provenance", {})),
+            )
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise CrisisCheckError(f"Cannot read the crisis check {str(path)!r}: {exc}") from None
+        if check.model != model:
+            raise CrisisCheckError(
+                f"The crisis check {str(path)!r} was trained on {check.model!r} embeddings, not {model!r}: "
+                "retrain it with eval/train_crisis_check.py"
+            )
+        if check.weights.shape != (dim,) or not np.isfinite(check.weights).all() or not 0 < check.threshold < 1:
+            raise CrisisCheckError(
+                f"The crisis check {str(path)!r} needs {dim} finite weights and a threshold in (0, 1)"
+            )
+        return check
