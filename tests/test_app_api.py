@@ -164,15 +164,16 @@ def test_crisis_message_gets_help_first_and_is_not_stored(server: Server) -> Non
 
 def test_crisis_the_rules_miss_gets_the_check_in_line_with_the_answer(server: Server) -> None:
     """The semantic crisis check (qa.crisis_check) over HTTP: `check_in` and the line, the answer kept."""
-    result = server.client.predict("I feel like I'm drowning and I don't want to come back up", api_name="/ask")
+    result = server.client.predict("after my husband leaves for work tomorrow i'm going to do it", api_name="/ask")
     assert result["check_in"] is True and result["status"] != "crisis"
     assert result["message"].startswith(CHECK_IN_MESSAGE) and "988" in result["message"]
     assert server.client.predict(NORMAL, api_name="/ask")["check_in"] is False
     # Flagged and unanswered: not logged for staff as a content gap, its words never stored.
-    result = server.client.predict("I don't see myself being alive by Christmas", api_name="/ask")
+    flagged = "Can my sister pick up my records after next week? I'm not planning on being around."
+    result = server.client.predict(flagged, api_name="/ask")
     assert (result["status"], result["check_in"]) == ("no_answer", True)
     stored = b"".join(p.read_bytes() for p in server.db.parent.glob(server.db.name + "*"))
-    assert b"alive by Christmas" not in stored
+    assert b"not planning on being around" not in stored
 
 
 def test_unanswerable_question_abstains_and_is_logged_for_staff(server: Server) -> None:

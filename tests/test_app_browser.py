@@ -169,7 +169,7 @@ def test_crisis_message_shows_the_help_card_first(page, pipeline) -> None:
 
 def test_check_in_line_shows_first_and_the_answer_follows(page, pipeline) -> None:
     """A crisis message the phrase rules miss: the semantic check's line in its own box, first."""
-    message = "I feel like I'm drowning and I don't want to come back up"
+    message = "after my husband leaves for work tomorrow i'm going to do it"
     expected = pipeline.ask(message)
     assert expected.check_in and expected.status != "crisis"
     card = ask(page, message)
