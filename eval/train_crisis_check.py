@@ -1,9 +1,10 @@
 """Train the semantic crisis check (``qa/crisis_check.json``, read by :mod:`qa.crisis_check`) on dev messages only.
 
-Training messages, all dev (:func:`training_messages`): ``eval/crisis_train.jsonl`` (written for this, blind
-to the rules and the bot), the dev split of ``eval/gate_probe.jsonl`` (blind-1), of ``eval/questions.jsonl``
-(kind ``crisis`` against every other kind), the small talk of ``eval/smalltalk.jsonl``'s dev split and the dev
-split of ``eval/idioms.jsonl`` (all ordinary). Never a test split nor ``eval/holdout*.jsonl``: those measure it;
+Training messages, all dev (:func:`training_messages`): ``eval/crisis_train.jsonl`` (written for this by two
+writers, ``set`` writer-1 and writer-2, blind to the rules, the bot and each other), the dev split of
+``eval/gate_probe.jsonl`` (blind-1), of ``eval/questions.jsonl`` (kind ``crisis`` against every other kind),
+the small talk of ``eval/smalltalk.jsonl``'s dev split and the dev split of ``eval/idioms.jsonl`` (all
+ordinary). Never a test split nor ``eval/holdout*.jsonl``: those measure it;
 a dev message that also occurs in a test split (a bare "thanks" is in both) is left out.
 
 The model is an L2-penalised logistic regression (:func:`qa.confidence.fit_logistic`) on the message's vector

@@ -2113,6 +2113,15 @@ def test_blind_dev_gate_probe_ordinary_messages_are_not_crisis(gate: SafetyGate)
 
 #: Round 6: wordings of the crisis.* rules written from eval/crisis_train.jsonl's missed messages, reworded.
 ROUND6_CRISIS = [
+    "I am at the end of my rope with life",
+    "id rather die than go on",
+    "I wrote a goodbye letter",
+    "my pills are lined up ready",
+    "goodbye everyone",
+    "saying my goodbyes to everyone tonight",
+    "i overdosed on vitamin d and pills",
+    "my dad died last year and I want to die too",
+    "I feel like dying",
     "I want to stab my husband",
     "I'm thinking about hurting my kids and it scares me",
     "the voices told me to hurt my mum",
@@ -2135,6 +2144,20 @@ ROUND6_CRISIS = [
 #: take the kids', a delivery banging on the door lol) or like older rules' ("I'm dying of thirst", "gonna jump in
 #: the shower", "overdosed on netflix lol", "my boss will kill me if I'm late"): no crisis card.
 ROUND6_LOOKALIKES = [
+    "I'm at the end of my rope with this insurance company, can the doctor write an appeal?",
+    "I'd rather die than sit through another 45 minute wait at reception",
+    "Dying at work today. Spreadsheets all day.",
+    "Sleeping like the dead since my second infusion",
+    "Bungee jumped off a bridge in New Zealand before my treatment started",
+    "I've got my pills lined up in the weekly organiser now so I stop forgetting them",
+    "My therapist asked me to write a goodbye letter to my depression",
+    "I wrote a letter to my late father as part of integration work",
+    "I'm not suicidal, just really tired of how slow recovery is",
+    "Watched a horror movie last night, so much blood",
+    "Overdose of Netflix this weekend",
+    "I've been saying my goodbyes at work all week because I'm retiring Friday!",
+    "I'm literally dead, had three exams this week",
+    "In Minecraft I keep dying in lava",
     "I'm dying of thirst, can I drink water before?",
     "gonna jump in the shower then head over",
     "I overdosed on Netflix this weekend lol",
@@ -2224,9 +2247,10 @@ ROUND6_LOOKALIKES = [
 
 
 def _crisis_train(label: str) -> list[str]:
+    """Messages of eval/crisis_train.jsonl's first writer (the round-6 rules were written from them)."""
     path = DEFAULT_RULES_PATH.parents[1] / "eval" / "crisis_train.jsonl"
     rows = map(json.loads, path.read_text(encoding="utf-8").splitlines())
-    return [r["message"] for r in rows if r["label"] == label]
+    return [r["message"] for r in rows if r["label"] == label and r["set"] == "writer-1"]
 
 
 #: Dev crisis messages of eval/crisis_train.jsonl that the round-6 rules leave to the semantic check (the
