@@ -2032,6 +2032,7 @@ ACCEPTED_LOOKALIKES = {
     "feeds": {"feds"},
     "hed": {"heed"},
     "pass": {"pas"},
+    "per": {"peer"},  # round 6: only in an exception ("I take 20 lexapro per day")
     "late": {"latte"},  # round 6: only in an exception ("my boss will kill me if I am late")
     "drooping": {"dropping"},  # round 6: "one side of my face drooping" (a stroke sign); "dropping" reads the same
 }
@@ -2113,6 +2114,13 @@ def test_blind_dev_gate_probe_ordinary_messages_are_not_crisis(gate: SafetyGate)
 
 #: Round 6: wordings of the crisis.* rules written from eval/crisis_train.jsonl's missed messages, reworded.
 ROUND6_CRISIS = [
+    "I took all my meds",
+    "i took all my meds as usual and then the rest of the bottle",
+    "I'm saving my pills",
+    "this is my last message",
+    "I don't want to be here",
+    "hes not breathing well",
+    "I took the rest of the pack",
     "I am at the end of my rope with life",
     "id rather die than go on",
     "I wrote a goodbye letter",
@@ -2144,6 +2152,12 @@ ROUND6_CRISIS = [
 #: take the kids', a delivery banging on the door lol) or like older rules' ("I'm dying of thirst", "gonna jump in
 #: the shower", "overdosed on netflix lol", "my boss will kill me if I'm late"): no crisis card.
 ROUND6_LOOKALIKES = [
+    "I took all my meds this morning as usual, can I still have my infusion?",
+    "I'm saving my meds for the trip",
+    "I take 20 lexapro daily",
+    "this is my last message for today, thanks!",
+    "I'm not sure I want to be here for 2 hours, can I bring a book?",
+    "he's not breathing well at night, he snores — sleep apnea?",
     "I'm at the end of my rope with this insurance company, can the doctor write an appeal?",
     "I'd rather die than sit through another 45 minute wait at reception",
     "Dying at work today. Spreadsheets all day.",
