@@ -178,6 +178,11 @@ def test_check_in_line_shows_first_and_the_answer_follows(page, pipeline) -> Non
     assert squash(first_child.inner_text()) == squash(CHECK_IN_MESSAGE)
     assert card.locator(".qa-quote").count() == len(expected.quotes)
     assert squash(card.locator(".qa-disclaimer").inner_text()) == squash(DISCLAIMER)
+    page.set_viewport_size({"width": 375, "height": 812})
+    first_child.scroll_into_view_if_needed()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "chat-checkin-phone-375.png"))
 
 
 def test_small_talk_gets_the_friendly_reply_without_quotes(page) -> None:
