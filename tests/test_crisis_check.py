@@ -137,3 +137,11 @@ def test_check_in_line_opens_the_message_and_leaves_the_answer_alone(pipeline, m
     crisis = pipeline.ask("I want to kill myself")
     assert (crisis.status, crisis.message, crisis.check_in) == ("crisis", CRISIS_MESSAGE, False)
     assert pipeline.ask("thanks!!").check_in is False  # small talk: a fixed reply, never read by the check
+
+
+def test_budget_threshold_alarms_at_most_the_budget() -> None:
+    trainer = _trainer()
+    ordinary = np.linspace(0.0, 0.99, 100)  # distinct scores
+    threshold, allowed = trainer.budget_threshold(ordinary), int(trainer.FALSE_ALARM_BUDGET * 100)
+    assert int((ordinary >= threshold).sum()) == allowed
+    assert threshold > np.sort(ordinary)[-(allowed + 1)]  # the next score down would be one alarm too many
