@@ -29,7 +29,6 @@ import json
 import os
 import pstats
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -41,6 +40,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from qa.config import PROJECT_ROOT, load_settings  # noqa: E402
+from qa.launch import AppStartError, running_app  # noqa: E402
 
 WORK = PROJECT_ROOT / "var" / "bench"
 REPORT = PROJECT_ROOT / "eval" / "reports" / "bench.json"
@@ -310,12 +310,6 @@ def bench_gate(qs: list[str], rounds: int) -> dict:
     return {"runs_s": [round(s, 3) for s in seconds], "median_s": median, "check": stats_ms(checks)}
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def bench_http(corpus: Path, index: Path, qs: list[str], rounds: int, timeout: float = 240) -> dict:
     """Start ``python app.py --port P``; cold start to the first API answer, then latency per question."""
     if not (PROJECT_ROOT / "app.py").is_file():
@@ -323,47 +317,26 @@ def bench_http(corpus: Path, index: Path, qs: list[str], rounds: int, timeout: f
     import httpx
     from gradio_client import Client
 
-    port = free_port()
     env = env_for(corpus, index, QA_FEEDBACK_DB=str(WORK / "feedback.sqlite3"), GRADIO_ANALYTICS_ENABLED="False")
     t0 = time.perf_counter()
-    proc = subprocess.Popen(
-        [PY, str(PROJECT_ROOT / "app.py"), "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        env=env,
-        cwd=PROJECT_ROOT,
-    )
     try:
-        client, first, error = None, None, ""
-        while time.perf_counter() - t0 < timeout and proc.poll() is None:
-            try:
-                client = client or Client(f"http://127.0.0.1:{port}/", verbose=False, download_files=False)
-                client.predict(qs[0], api_name="/ask")
-                first = time.perf_counter() - t0
-                break
-            except Exception as exc:  # not up yet
-                error = f"{type(exc).__name__}: {exc}"[:300]
-                time.sleep(0.25)
-        if first is None:
-            tail = proc.stderr.read().decode()[-600:] if proc.poll() is not None else ""
-            return {"skipped": f"the app gave no API answer within {timeout:.0f} s ({error}) {tail}".strip()}
-        times, raw = [], []
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60) as http:
-            for _ in range(rounds):
-                for q in qs:
-                    t1 = time.perf_counter()
-                    client.predict(q, api_name="/ask")
-                    t2 = time.perf_counter()
-                    raw_ask(http, q)
-                    raw.append(time.perf_counter() - t2)
-                    times.append(t2 - t1)
-        return {"cold_start_s": round(first, 2), "per_question": stats_ms(times), "raw_http": stats_ms(raw)}
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        with running_app(env, timeout=timeout) as app:
+            client = Client(app.url, verbose=False, download_files=False)
+            client.predict(qs[0], api_name="/ask")
+            first = time.perf_counter() - t0  # cold start: process start to the first API answer
+            times, raw = [], []
+            with httpx.Client(base_url=app.url, timeout=60) as http:
+                for _ in range(rounds):
+                    for q in qs:
+                        t1 = time.perf_counter()
+                        client.predict(q, api_name="/ask")
+                        t2 = time.perf_counter()
+                        raw_ask(http, q)
+                        raw.append(time.perf_counter() - t2)
+                        times.append(t2 - t1)
+    except AppStartError as exc:
+        return {"skipped": str(exc)[-600:]}
+    return {"cold_start_s": round(first, 2), "per_question": stats_ms(times), "raw_http": stats_ms(raw)}
 
 
 def raw_ask(http, question: str) -> dict:

@@ -24,12 +24,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
-import queue
 import random
 import resource
-import socket
 import subprocess
 import sys
 import tempfile
@@ -44,45 +43,19 @@ from gradio_client import Client
 from gradio_client.exceptions import AppError
 from gradio_client.utils import QueueError
 
+from qa.launch import AppStartError, running_app
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_server(port: int, args: argparse.Namespace, work: Path) -> subprocess.Popen:
-    env = {
-        **os.environ,
+def server_env(args: argparse.Namespace, work: Path) -> dict[str, str]:
+    """The app's settings for the run: a private feedback file and the server limits under test."""
+    return {
         "QA_FEEDBACK_DB": str(work / "feedback.sqlite3"),
         "QA_CONCURRENCY": str(args.concurrency),
         "QA_QUEUE_SIZE": str(args.queue_size),
         "QA_THREADS": str(args.threads),
-        "PYTHONUNBUFFERED": "1",
     }
-    proc = subprocess.Popen(
-        [sys.executable, str(ROOT / "app.py"), "--port", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    lines: queue.Queue[str] = queue.Queue()
-    threading.Thread(target=lambda: [lines.put(line) for line in proc.stdout], daemon=True).start()  # type: ignore[union-attr]
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"app.py exited with {proc.returncode}")
-        try:
-            if "ready at" in lines.get(timeout=1):
-                return proc
-        except queue.Empty:
-            continue
-    proc.kill()
-    raise SystemExit("app.py did not start within 300 s")
 
 
 def client(url: str, workers: int = 4) -> Client:
@@ -289,32 +262,29 @@ def main() -> int:
     args = parser.parse_args()
 
     questions = [json.loads(line)["question"] for line in (ROOT / "eval" / "questions.jsonl").open(encoding="utf-8")]
-    with tempfile.TemporaryDirectory(prefix="qa-load-") as work:
+    with tempfile.TemporaryDirectory(prefix="qa-load-") as work, contextlib.ExitStack() as stack:
         proc = None
         url = args.url
         if not url:
-            port = free_port()
-            proc = start_server(port, args, Path(work))
-            url = f"http://127.0.0.1:{port}/"
-        try:
-            load_before = os.getloadavg()
-            print(f"Sustained: {args.users} users for {args.seconds:.0f} s against {url} ...", flush=True)
-            cpu_before = _cpu_seconds(proc)
-            run = sustained_http if args.client == "http" else sustained_gradio
-            steady = run(url, questions, args.users, args.seconds, args.think)
-            steady["client"] = args.client
-            cpu_after = _cpu_seconds(proc)
-            steady["cpu_seconds"] = {k: round(cpu_after[k] - cpu_before[k], 1) for k in cpu_before}
-            print(json.dumps(steady, indent=2), flush=True)
-            size = args.burst
-            print(f"Burst: {size} requests at once ...", flush=True)
-            spike = burst(url, questions[0], size)
-            print(json.dumps(spike, indent=2), flush=True)
-            load_after = os.getloadavg()
-        finally:
-            if proc is not None:
-                proc.terminate()
-                proc.wait(timeout=30)
+            try:
+                app = stack.enter_context(running_app(server_env(args, Path(work))))
+            except AppStartError as exc:
+                raise SystemExit(str(exc)) from None
+            proc, url = app.proc, app.url
+        load_before = os.getloadavg()
+        print(f"Sustained: {args.users} users for {args.seconds:.0f} s against {url} ...", flush=True)
+        cpu_before = _cpu_seconds(proc)
+        run = sustained_http if args.client == "http" else sustained_gradio
+        steady = run(url, questions, args.users, args.seconds, args.think)
+        steady["client"] = args.client
+        cpu_after = _cpu_seconds(proc)
+        steady["cpu_seconds"] = {k: round(cpu_after[k] - cpu_before[k], 1) for k in cpu_before}
+        print(json.dumps(steady, indent=2), flush=True)
+        size = args.burst
+        print(f"Burst: {size} requests at once ...", flush=True)
+        spike = burst(url, questions[0], size)
+        print(json.dumps(spike, indent=2), flush=True)
+        load_after = os.getloadavg()
     results = {
         "url": url if args.url else "app.py started by the script",
         "server": {"concurrency": args.concurrency, "queue_size": args.queue_size, "threads": args.threads},

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import queue
-import socket
 import subprocess
 import sys
 import threading
@@ -26,6 +24,7 @@ from helpers import HeldPipeline
 
 from qa.config import PROJECT_ROOT, Settings
 from qa.feedback import FeedbackStore
+from qa.launch import AppStartError, free_port, running_app
 from qa.safety import CHECK_IN_MESSAGE
 
 pytestmark = pytest.mark.slow
@@ -34,12 +33,6 @@ NORMAL = "What are the side effects of ketamine therapy?"
 UNANSWERABLE = "What is the capital of France?"
 CRISIS = "I want to kill myself tonight, I can't go on"
 STARTUP_SECONDS = 240
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def client_for(url: str) -> Client:
@@ -60,50 +53,13 @@ class Server:
 def server(built_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """`python app.py --port P` over the session's corpus copy and index, with a private feedback file."""
     db = tmp_path_factory.mktemp("app-api") / "feedback.sqlite3"
-    port = free_port()
     env = {
-        **os.environ,
         "QA_CORPUS_DIR": str(built_settings.corpus_dir),
         "QA_INDEX_DIR": str(built_settings.index_dir),
         "QA_FEEDBACK_DB": str(db),
-        "PYTHONUNBUFFERED": "1",
     }
-    proc = subprocess.Popen(
-        [sys.executable, str(PROJECT_ROOT / "app.py"), "--port", str(port)],
-        cwd=PROJECT_ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    lines: queue.Queue[str] = queue.Queue()
-    output: list[str] = []
-
-    def drain() -> None:  # keep reading so the server never blocks on a full pipe
-        for line in proc.stdout:  # type: ignore[union-attr]
-            output.append(line)
-            lines.put(line)
-
-    threading.Thread(target=drain, daemon=True).start()
-    deadline = time.monotonic() + STARTUP_SECONDS
-    url = ""
-    try:
-        while not url:
-            if proc.poll() is not None:
-                pytest.fail(f"app.py exited with {proc.returncode}:\n{''.join(output)}")
-            try:
-                line = lines.get(timeout=max(0.1, deadline - time.monotonic()))
-            except queue.Empty:
-                pytest.fail(f"app.py printed no URL within {STARTUP_SECONDS}s:\n{''.join(output)}")
-            if "ready at" in line:
-                url = line.rsplit(" ", 1)[-1].strip()
-        yield Server(url, port, db, output, client_for(url))
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+    with running_app(env, timeout=STARTUP_SECONDS) as app:  # AppStartError (with the app's output) if it fails
+        yield Server(app.url, app.port, db, app.output, client_for(app.url))
 
 
 def _listening_addresses(port: int) -> set[str]:
@@ -364,3 +320,13 @@ def test_gradio_event_wrapper_does_not_import_pyplot_in_the_app() -> None:
     )
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.strip().splitlines()[-1] == "False"
+
+
+def test_launcher_reports_an_app_that_cannot_start(tmp_path: Path) -> None:
+    """qa.launch.running_app (shared with eval/load_test.py and eval/bench.py): a failed start raises with the
+    app's own one-line error, and nothing is left running."""
+    env = {"QA_CORPUS_DIR": str(tmp_path / "no-such-corpus"), "QA_INDEX_DIR": str(tmp_path / "index")}
+    with pytest.raises(AppStartError, match=r"app\.py exited with [1-9]") as failed:
+        with running_app(env, timeout=STARTUP_SECONDS):
+            pytest.fail("the app started without a corpus")
+    assert "no-such-corpus" in str(failed.value)
