@@ -12,7 +12,9 @@ wording, and ordinary messages full of alarming-looking idioms.
 - blind-3 (round 6, 90 crisis and 210 ordinary messages by another writer) is test, committed before its
   first scoring and never read.
 - blind-4 (end of round 6, 99 crisis and 192 ordinary by a third writer) is test, committed after every change
-  of round 6 and scored once: card 64/99, help of either kind 81/99; ordinary carded 14/192, given the line 4.
+  of round 6 and first scored then: card 64/99, help of either kind 81/99; ordinary carded 14/192, given the
+  line 4. After one later dev-only change (junk inputs added to the check's ordinary training messages):
+  80/99 and 3/192.
 
 The semantic crisis check (``qa.crisis_check``: its check-in line shown with the answer) is scored beside the
 card: the card is the rules' decision, the line the check's, on messages the rules did not card.

@@ -1,7 +1,8 @@
 """Train the semantic crisis check (``qa/crisis_check.json``, read by :mod:`qa.crisis_check`) on dev messages only.
 
 Training messages, all dev (:func:`training_messages`): ``eval/crisis_train.jsonl`` (written for this by two
-writers, ``set`` writer-1 and writer-2, blind to the rules, the bot and each other), the dev split of
+writers, ``set`` writer-1 and writer-2, blind to the rules, the bot and each other; ``set`` junk: "???",
+keyboard mashes, "lorem ipsum", markup — the check had fired on such input), the dev split of
 ``eval/gate_probe.jsonl`` (blind-1), of ``eval/questions.jsonl`` (kind ``crisis`` against every other kind),
 the small talk of ``eval/smalltalk.jsonl``'s dev split and the dev split of ``eval/idioms.jsonl`` (all
 ordinary). Never a test split nor ``eval/holdout*.jsonl``: those measure it;

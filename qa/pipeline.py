@@ -111,6 +111,9 @@ class Pipeline:
         4. The semantic crisis check (``qa.crisis_check``) reads the question's vector: when it fires, the
            message starts with the check-in line (988, 911) and ``check_in`` is true; the answer is unchanged.
 
+        A message over the length limit is refused (:class:`InvalidQuestion`) unless the gate routes it to
+        ``crisis``; when the semantic check fires on it, the one-line refusal ends with the check-in line.
+
         Every answer carries the disclaimer. Nothing the person wrote is logged, only status and rule ids.
         """
         top_k = k or self.settings.top_k
@@ -122,7 +125,12 @@ class Pipeline:
         if decision.route == "crisis":
             logger.info("Answer: status=crisis rules=%s", ",".join(decision.matched))
             return Answer(question=gated, status="crisis", message=decision.message, route="crisis")
-        cleaned = clean_question(question, self.settings.max_question_chars)
+        try:
+            cleaned = clean_question(question, self.settings.max_question_chars)
+        except InvalidQuestion as exc:  # too long: refused, but a crisis-like message still gets the line
+            if self.crisis_check is not None and self.crisis_check.fires(self.vectors([gated])[0]):
+                raise InvalidQuestion(f"{exc}. {self.gate.messages['check_in']}") from None
+            raise
         chat = small_talk(cleaned) if decision.route == "none" else None
         if chat is not None:
             logger.info("Answer: status=no_answer route=none intent=%s", chat.kind)

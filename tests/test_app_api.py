@@ -149,7 +149,8 @@ def test_small_talk_gets_a_friendly_reply_and_is_not_logged_as_unanswered(server
 
 
 def test_huge_question_gets_a_clear_error_and_the_server_carries_on(server: Server) -> None:
-    with pytest.raises(AppError, match=r"^The question is 100,000 characters long; the maximum is 1,000$"):
+    # The crisis check reads refused messages too; if it ever fires on this one, the line may follow.
+    with pytest.raises(AppError, match=r"^The question is 100,000 characters long; the maximum is 1,000(\. If .*)?$"):
         server.client.predict("why " * 25_000, api_name="/ask")
     assert server.client.predict(NORMAL, api_name="/ask")["status"] == "answered"
 

@@ -13,6 +13,7 @@ import pytest
 from qa.answer import NO_ANSWER_MESSAGE
 from qa.config import PROJECT_ROOT, Settings
 from qa.crisis_check import CRISIS_CHECK_PATH, CrisisCheck, CrisisCheckError
+from qa.errors import InvalidQuestion
 from qa.safety import CHECK_IN_MESSAGE, CRISIS_MESSAGE, MEDICAL_ADVICE_MESSAGE
 
 MODEL = Settings().model
@@ -145,3 +146,17 @@ def test_budget_threshold_alarms_at_most_the_budget() -> None:
     threshold, allowed = trainer.budget_threshold(ordinary), int(trainer.FALSE_ALARM_BUDGET * 100)
     assert int((ordinary >= threshold).sum()) == allowed
     assert threshold > np.sort(ordinary)[-(allowed + 1)]  # the next score down would be one alarm too many
+
+
+def test_an_over_long_message_the_check_flags_is_refused_with_the_line(pipeline) -> None:
+    """Over the length limit a message is refused with a one-line error; the gate reads it first (a crisis
+    still gets the card), and when only the check fires the refusal ends with the check-in line."""
+    flagged = "after my husband leaves for work tomorrow i'm going to do it. " * 20
+    ordinary = "How long does a ketamine infusion take and what should I bring? " * 20
+    assert len(flagged) > pipeline.settings.max_question_chars and pipeline.gate.check(flagged).route != "crisis"
+    with pytest.raises(InvalidQuestion, match="maximum is 1,000") as refused:
+        pipeline.ask(flagged)
+    assert str(refused.value).endswith(CHECK_IN_MESSAGE) and "\n" not in str(refused.value)
+    with pytest.raises(InvalidQuestion) as refused:
+        pipeline.ask(ordinary)
+    assert CHECK_IN_MESSAGE not in str(refused.value)
