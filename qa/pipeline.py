@@ -128,7 +128,10 @@ class Pipeline:
         try:
             cleaned = clean_question(question, self.settings.max_question_chars)
         except InvalidQuestion as exc:  # too long: refused, but a crisis-like message still gets the line
-            if self.crisis_check is not None and self.crisis_check.fires(self.vectors([gated])[0]):
+            # Its start only: the model reads at most 256 word pieces, and spelling correction of a single
+            # 100,000-letter "word" would take seconds.
+            start = gated[: 2 * self.settings.max_question_chars]
+            if self.crisis_check is not None and self.crisis_check.fires(self.vectors([start])[0]):
                 raise InvalidQuestion(f"{exc}. {self.gate.messages['check_in']}") from None
             raise
         chat = small_talk(cleaned) if decision.route == "none" else None
