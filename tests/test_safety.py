@@ -2090,9 +2090,14 @@ def test_no_common_word_is_taken_for_a_crisis_keyword_by_the_typo_matcher() -> N
     assert changed - ACCEPTED_FUZZED == set()
 
 
+def _eval_rows(name: str) -> list[dict]:
+    """The rows of eval/<name>.jsonl."""
+    path = DEFAULT_RULES_PATH.parents[1] / "eval" / f"{name}.jsonl"
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
 def _gate_probe(split: str) -> list[dict]:
-    path = DEFAULT_RULES_PATH.parents[1] / "eval" / "gate_probe.jsonl"
-    return [r for r in map(json.loads, path.read_text(encoding="utf-8").splitlines()) if r["split"] == split]
+    return [r for r in _eval_rows("gate_probe") if r["split"] == split]
 
 
 def test_blind_dev_gate_probe_crisis_messages_are_crisis(gate: SafetyGate) -> None:
@@ -2262,9 +2267,7 @@ ROUND6_LOOKALIKES = [
 
 def _crisis_train(label: str) -> list[str]:
     """Messages of eval/crisis_train.jsonl's first writer (the round-6 rules were written from them)."""
-    path = DEFAULT_RULES_PATH.parents[1] / "eval" / "crisis_train.jsonl"
-    rows = map(json.loads, path.read_text(encoding="utf-8").splitlines())
-    return [r["message"] for r in rows if r["label"] == label and r["set"] == "writer-1"]
+    return [r["message"] for r in _eval_rows("crisis_train") if r["label"] == label and r["set"] == "writer-1"]
 
 
 #: Dev crisis messages of eval/crisis_train.jsonl that the round-6 rules leave to the semantic check (the
