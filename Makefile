@@ -34,8 +34,8 @@ lint: setup
 COVID_QA ?= ../shared/data/covid-qa/covid-qa-dev.json
 eval: setup
 	$(VENV)/bin/qa eval --questions eval/questions.jsonl --split test --compare --report eval/reports/ours.md
-	$(VENV)/bin/qa eval --questions eval/holdout.jsonl --split test --compare production,production-before-coverage,production-coverage-known-terms,production-nocoverage,dense,bm25,hybrid --report eval/reports/holdout.md
-	$(VENV)/bin/qa eval --questions eval/holdout2.jsonl --split test --compare production,production-before-coverage,production-coverage-known-terms,production-nocoverage,dense,bm25,hybrid --report eval/reports/holdout2.md
+	$(VENV)/bin/qa eval --questions eval/holdout.jsonl --split test --compare production,production-noknown,production-before-coverage,production-coverage-known-terms,production-nocoverage,dense,bm25,hybrid --report eval/reports/holdout.md
+	$(VENV)/bin/qa eval --questions eval/holdout2.jsonl --split test --compare production,production-noknown,production-before-coverage,production-coverage-known-terms,production-nocoverage,dense,bm25,hybrid --report eval/reports/holdout2.md
 	$(VENV)/bin/qa eval --questions $(COVID_QA) --split test --compare --report eval/reports/covid-qa-dev.md
 
 bench: setup

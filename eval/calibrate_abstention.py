@@ -230,7 +230,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = _load(args.questions)
     kinds = (*MUST_ANSWER, "unanswerable")
     scored_rows = [r for r in rows if r["kind"] in kinds]
-    settings = load_settings()
+    settings = load_settings(known_leave_one_out=True)  # a dev question never finds its own known entry (qa.known)
     with _calibration(None):
         probe = Pipeline(replace(settings, min_score=float("-inf")), read_signals=True)
     records = _signals(probe, scored_rows)

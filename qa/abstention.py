@@ -103,7 +103,15 @@ FALLBACK_THRESHOLD = 0.35
 
 
 #: Settings that do not change which quotes an answer shows, so not part of a calibration's record.
-_NOT_CALIBRATED = ("corpus_dir", "index_dir", "min_score", "batch_size", "max_question_chars", "backend")
+_NOT_CALIBRATED = (
+    "corpus_dir",
+    "index_dir",
+    "min_score",
+    "batch_size",
+    "max_question_chars",
+    "backend",
+    "known_leave_one_out",  # how evaluation reads the known questions, not what ships
+)
 
 
 def calibrated_settings(settings: object) -> dict:

@@ -18,11 +18,13 @@ import os
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
-__all__ = ["CONFIGURATIONS", "PROJECT_ROOT", "SYNONYMS_FILE", "Settings", "load_settings"]
+__all__ = ["CONFIGURATIONS", "KNOWN_QUESTIONS_FILE", "PROJECT_ROOT", "SYNONYMS_FILE", "Settings", "load_settings"]
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 #: The staff-editable query synonym/abbreviation map (qa/synonyms.txt; see qa.lexical.Synonyms).
 SYNONYMS_FILE = Path(__file__).with_name("synonyms.txt")
+#: Staff-editable questions with known answers (qa/known_questions.jsonl; see qa.known).
+KNOWN_QUESTIONS_FILE = Path(__file__).with_name("known_questions.jsonl")
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,15 @@ class Settings:
     #: Off: +0.012 MRR@10 on ours dev at 0.2, but it surfaces requirement-meeting passages for near-miss
     #: unanswerable questions too, and dev abstention loses (README "Retrieval quality", round 5).
     requirement_weight: float = 0.0
+    #: Second stage, also: questions with known answers (qa.known; None: off). A passage a known question
+    #: points at gains ``known_weight`` × (s - ``known_threshold``) / (1 - ``known_threshold``), s being the
+    #: question's best cosine to such a known question (nothing below the threshold).
+    known_questions: Path | None = KNOWN_QUESTIONS_FILE
+    known_weight: float = 1.5
+    known_threshold: float = 0.5
+    #: Skip a known question worded exactly as the question asked (set by evaluation: a dev question must
+    #: not find itself).
+    known_leave_one_out: bool = False
     batch_size: int = 32
     #: Embedding backend, "onnx" (onnxruntime, no torch import) or "torch" (sentence-transformers);
     #: an index records the backend that built it and is rebuilt when this changes (see qa.embedding).
@@ -116,6 +127,7 @@ _PLAIN = {
     "coverage_weight": 0.0,
     "fusion_weight": 0.5,
     "synonyms": None,
+    "known_questions": None,
     "spelling": False,
     "passage_context": "none",
     "balance_passages": False,
@@ -132,6 +144,7 @@ CONFIGURATIONS: dict[str, dict[str, object]] = {
     "hybrid+heading": {"retriever": "hybrid", **_PLAIN, "passage_context": "heading"},
     "hybrid+spelling": {"retriever": "hybrid", **_PLAIN, "spelling": True},
     "hybrid+coverage": {"retriever": "hybrid", **_PLAIN, "coverage_weight": 0.5},
+    "production-noknown": {"known_questions": None},
     "production-nocoverage": {"coverage_weight": 0.0},
     "production-before-coverage": {"coverage_weight": 0.0, "fusion_weight": 0.5},
     "production-coverage-known-terms": {"coverage_unknown_terms": False},
@@ -168,7 +181,7 @@ def load_settings(**overrides: object) -> Settings:
     unknown = set(values) - set(types)
     if unknown:
         raise TypeError(f"Unknown setting(s) {sorted(unknown)!r}; valid: {sorted(types)!r}")
-    for name in ("corpus_dir", "index_dir", "synonyms"):
+    for name in ("corpus_dir", "index_dir", "synonyms", "known_questions"):
         if values.get(name) is not None:
             values[name] = Path(values[name]).expanduser()  # type: ignore[arg-type]
     return replace(Settings(), **values)

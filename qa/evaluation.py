@@ -193,8 +193,11 @@ def check_names(names: Sequence[str] | None) -> list[str]:
 
 
 def base_settings(eval_set: EvalSet, space: Path, corpus_dir: Path | None, index_dir: Path | None) -> Settings:
-    """Production settings over the set's corpus; the index of ``qa ask`` for our corpus, else in ``space``."""
-    settings = load_settings(corpus_dir=eval_set.corpus_dir or corpus_dir, index_dir=index_dir)
+    """Production settings over the set's corpus; the index of ``qa ask`` for our corpus, else in ``space``.
+    Known questions (``qa.known``) are read leave-one-out: a question never finds its own entry."""
+    settings = load_settings(
+        corpus_dir=eval_set.corpus_dir or corpus_dir, index_dir=index_dir, known_leave_one_out=True
+    )
     if index_dir is None and (eval_set.corpus_dir is not None or corpus_dir is not None):
         settings = replace(settings, index_dir=space / f"index-{settings_hash(settings)}")
     return settings

@@ -21,6 +21,9 @@ One code path serves ``qa ask``, the app and ``qa eval``: :meth:`Retriever.searc
    fold); on patients' questions it is about a wash (dev 0.781 vs 0.771 before coverage, held-out
    slightly worse; README "Retrieval quality"). Off by default, ``requirement_weight`` × the share of
    the question's ``qa.aspects`` requirements a passage meets (measured, not kept: it cost abstention).
+   Last, ``known_weight`` × how close the question is to a *known question* pointing at the passage
+   (``qa.known``: questions with known answers, staff-editable; a passage one points at joins the candidates
+   even when the first stage left it out).
 
 Near-duplicate and overlapping passages are dropped by the answer layer (``qa.highlight.distinct``).
 
@@ -40,6 +43,7 @@ from .aspects import Requirement, default_lexicon, normal
 from .chunking import Passage
 from .config import Settings
 from .highlight import SentenceIndex
+from .known import KnownQuestions, load_known_questions
 from .lexical import Expansion, Synonyms, terms
 from .spelling import Speller
 from .store import IndexData
@@ -85,6 +89,18 @@ class Retriever:
         self.speller = Speller.from_texts(p.index_text for p in index.passages) if settings.spelling else None
         self._sentence_terms: dict[int, tuple[frozenset[str], ...]] = {}  # row -> terms of each sentence
         self._sentence_texts: dict[int, tuple[str, ...]] = {}  # row -> each sentence, qa.aspects.normal
+        self.known = (
+            KnownQuestions.build(
+                load_known_questions(settings.known_questions),
+                [p.text for p in index.passages],
+                [p.path for p in index.passages],
+                self.correct,
+                embedder.encode,
+                getattr(embedder, "model_id", settings.model),
+            )
+            if settings.known_questions and settings.known_weight
+            else None
+        )
 
     # -- stage 0 ---------------------------------------------------------------------------------
     def correct(self, question: str) -> str:
@@ -169,6 +185,8 @@ class Retriever:
             scores += self.settings.coverage_weight * self.coverage(query, rows)
         if self.settings.requirement_weight and query.requirements:
             scores += self.settings.requirement_weight * self.requirements_met(query, rows)
+        if self.known:
+            scores += self.settings.known_weight * self.known_bonus(query)[rows]
         order = np.argsort(-scores, kind="stable")
         return [(int(rows[i]), float(scores[i])) for i in order]
 
@@ -223,6 +241,15 @@ class Retriever:
             met[i] = sum(any(r.mentioned(t) for t in texts) for r in query.requirements)
         return met / len(query.requirements)
 
+    def known_bonus(self, query: Query) -> np.ndarray:
+        """Per passage row, (s - t) / (1 - t) clipped at 0: s the question's best cosine to a known question
+        pointing at the row (``qa.known``), t = ``Settings.known_threshold``."""
+        t = self.settings.known_threshold
+        best = self.known.similarity(
+            query.text, query.vector, len(self.index), leave_one_out=self.settings.known_leave_one_out
+        )
+        return np.clip((best - t) / (1.0 - t), 0.0, None)
+
     def _texts_of_sentences(self, row: int) -> tuple[str, ...]:
         """Each sentence of passage ``row`` as :func:`qa.aspects.normal` text (headings excluded), kept once read."""
         return _per_sentence(self._sentence_texts, self.index.passages, row, normal)
@@ -251,8 +278,12 @@ class Retriever:
             return []
         query = self.prepare(question, vector, requirements)
         settings = self.settings
-        rerank = settings.rerank == "maxsim" or bool(settings.coverage_weight or settings.requirement_weight)
+        rerank = settings.rerank == "maxsim" or bool(
+            settings.coverage_weight or settings.requirement_weight or self.known
+        )
         ranked = self.rank(query, max(k, settings.fusion_depth) if rerank else k)
+        if self.known:
+            ranked = self._with_known(query, ranked)
         if rerank:
             ranked = self.rerank(query, ranked)
         ranked = ranked[:k]
@@ -261,6 +292,17 @@ class Retriever:
             Hit(self.index.passages[row], float(cos), rank, float(score))
             for rank, ((row, score), cos) in enumerate(zip(ranked, cosines), start=1)
         ]
+
+    def _with_known(self, query: Query, ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:
+        """``ranked`` plus the passages a known question near ``query`` points at that the first stage left
+        out, at the lowest first-stage score (so the second stage can still bring them up)."""
+        pointed = np.flatnonzero(self.known_bonus(query) > 0)
+        have = {row for row, _ in ranked}
+        extra = [int(row) for row in pointed if int(row) not in have]
+        if not extra:
+            return ranked
+        floor = min((score for _, score in ranked), default=0.0)
+        return ranked + [(row, floor) for row in extra]
 
 
 class LexicalRetriever(Retriever):

@@ -25,7 +25,7 @@ QUESTIONS = [
 ]
 
 #: No second stage: neither the maxsim sentence cosine nor sentence coverage.
-PLAIN = {"rerank": "none", "coverage_weight": 0.0}
+PLAIN = {"rerank": "none", "coverage_weight": 0.0, "known_questions": None}
 
 
 @pytest.fixture(scope="module")
@@ -101,7 +101,14 @@ def test_rrf_scores_are_reciprocal_rank_sums(built_settings, index, embedder):
 
 def test_maxsim_adds_the_best_sentence_cosine(built_settings, index, embedder):
     r = retriever(
-        built_settings, index, embedder, retriever="hybrid", rerank="maxsim", rerank_weight=0.5, coverage_weight=0.0
+        built_settings,
+        index,
+        embedder,
+        retriever="hybrid",
+        rerank="maxsim",
+        rerank_weight=0.5,
+        coverage_weight=0.0,
+        known_questions=None,
     )
     query = r.prepare("What are the side effects?")
     ranked = r.rank(query, 10)
@@ -111,7 +118,14 @@ def test_maxsim_adds_the_best_sentence_cosine(built_settings, index, embedder):
         best = float(np.max(embedder.encode(sentences) @ query.vector))
         assert score == pytest.approx(dict(ranked)[row] + 0.5 * best, abs=2e-3)
     zero = retriever(
-        built_settings, index, embedder, retriever="hybrid", rerank="maxsim", rerank_weight=0.0, coverage_weight=0.0
+        built_settings,
+        index,
+        embedder,
+        retriever="hybrid",
+        rerank="maxsim",
+        rerank_weight=0.0,
+        coverage_weight=0.0,
+        known_questions=None,
     )
     assert [row for row, _ in zero.rerank(query, ranked)] == [row for row, _ in ranked]
 
@@ -194,8 +208,9 @@ def test_spelling_searches_the_corrected_question_for_bm25_and_dense(built_setti
     typed = "is ketamine good for treatment resistant depresion"
     meant = "is ketamine good for treatment resistant depression"
     assert "depresion" not in {w for p in index.passages for w in p.index_text.lower().split()}
-    plain = retriever(built_settings, index, embedder, spelling=False)
-    fixed = retriever(built_settings, index, embedder, spelling=True)
+    # Known questions off: they are embedded as corrected, so the two retrievers would hold different ones.
+    plain = retriever(built_settings, index, embedder, spelling=False, known_questions=None)
+    fixed = retriever(built_settings, index, embedder, spelling=True, known_questions=None)
     assert plain.correct(typed) == typed and fixed.correct(typed) == meant
     expected = [(h.passage.id, h.score, h.rank_score) for h in plain.search(meant, 10)]
     got = [(h.passage.id, h.score, h.rank_score) for h in fixed.search(typed, 10)]  # its own vector

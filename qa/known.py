@@ -1,0 +1,156 @@
+"""Known questions: questions whose answer is known, so that a patient's question worded like one of them
+finds that answer's passage.
+
+``qa/known_questions.jsonl`` (``Settings.known_questions``) holds one JSON object per line (shown wrapped)::
+
+    {"question": "do they even know how ketamine works",
+     "answers": ["The precise mechanism of ketamine's action is still being studied"]}
+
+``answers`` are verbatim snippets of the articles (matched like the evaluation's gold answers: case,
+whitespace, quotes and dashes normalised by :func:`qa.metrics.normalise`); an entry points at every
+passage containing one of them. The shipped file is the dev split of ``eval/questions.jsonl`` (answerable
+and crisis-topic questions with their gold answers), written by ``.venv/bin/python
+eval/make_known_questions.py``; staff may add lines — for instance a question from the unanswered log
+with the sentence that does answer it.
+
+At the second retrieval stage (:meth:`qa.retrieval.Retriever.rerank`) each passage gains
+``known_weight × (s - t) / (1 - t)``, where ``s`` is the highest cosine between the question and a known
+question pointing at the passage and ``t`` is ``known_threshold`` (nothing below it). Both questions are
+embedded after spelling correction, as retrieval embeds them. An entry none of whose answers is in the
+corpus (an article was edited, or another corpus is searched, as with COVID-QA) points nowhere and
+changes nothing; their number is logged.
+
+The known questions are embedded when a retriever is made (about 0.4 s for 264 questions on two cores),
+once per process for the same questions and model. Evaluation (``qa eval``, the abstention calibration)
+sets ``Settings.known_leave_one_out``: a known question worded exactly like the question asked is then
+left out, so a dev question never finds itself.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .config import KNOWN_QUESTIONS_FILE
+from .errors import QAError
+from .metrics import normalise
+
+__all__ = ["KNOWN_QUESTIONS_FILE", "KnownQuestion", "KnownQuestions", "load_known_questions"]
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class KnownQuestion:
+    question: str
+    answers: tuple[str, ...]
+
+
+def load_known_questions(path: Path) -> list[KnownQuestion]:
+    """The entries of ``path``; a malformed line is a :class:`QAError` naming the file and line."""
+    path = Path(path)
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise QAError(f"Cannot read the known-questions file {str(path)!r}: {exc}") from None
+    entries = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise QAError(f"{str(path)!r} line {number}: not JSON ({exc.msg})") from None
+        question = row.get("question") if isinstance(row, dict) else None
+        answers = row.get("answers") if isinstance(row, dict) else None
+        if (
+            not isinstance(question, str)
+            or not question.strip()
+            or not isinstance(answers, list)
+            or not answers
+            or not all(isinstance(a, str) and normalise(a) for a in answers)
+        ):
+            raise QAError(
+                f"{str(path)!r} line {number}: expected "
+                '{"question": "<text>", "answers": ["<verbatim snippet>", ...]} with non-empty strings'
+            )
+        entries.append(KnownQuestion(question.strip(), tuple(answers)))
+    return entries
+
+
+#: Embedded known-question sets kept per process, by (model id, questions as searched): every retriever of
+#: an evaluation run (two per configuration) reuses them.
+_VECTORS: dict[tuple[str, tuple[str, ...]], np.ndarray] = {}
+_VECTOR_SETS = 4
+
+
+class KnownQuestions:
+    """Known questions embedded, each with the passage rows holding one of its answers."""
+
+    def __init__(self, questions: Sequence[str], vectors: np.ndarray, rows: Sequence[np.ndarray]) -> None:
+        #: Each known question as searched (spelling corrected), normalised: what leave-one-out compares.
+        self.questions = [normalise(q) for q in questions]
+        self.vectors = np.asarray(vectors, dtype=np.float32)
+        self.rows = list(rows)
+
+    @classmethod
+    def build(
+        cls,
+        entries: Sequence[KnownQuestion],
+        passage_texts: Sequence[str],
+        passage_files: Sequence[str],
+        correct: Callable[[str], str],
+        encode: Callable[[list[str]], np.ndarray],
+        model_id: str,
+    ) -> KnownQuestions:
+        """``entries`` that point at a passage (of ``passage_texts``, from files ``passage_files``), spelling
+        corrected by ``correct`` and embedded by ``encode`` (model ``model_id``) as a question is."""
+        texts = [normalise(t) for t in passage_texts]
+        by_file: dict[str, list[int]] = {}
+        for row, name in enumerate(passage_files):
+            by_file.setdefault(name, []).append(row)
+        whole = {name: " ".join(texts[r] for r in rows) for name, rows in by_file.items()}
+        kept: list[tuple[str, np.ndarray]] = []
+        for entry in entries:
+            answers = [a for a in map(normalise, entry.answers) if a]
+            files = [name for name, text in whole.items() if any(a in text for a in answers)]
+            rows = [r for name in files for r in by_file[name] if any(a in texts[r] for a in answers)]
+            if rows:
+                kept.append((entry.question, np.asarray(sorted(rows), dtype=np.int64)))
+        if len(kept) < len(entries):
+            logger.info(
+                "Known questions: %d of %d point at no passage of this corpus", len(entries) - len(kept), len(entries)
+            )
+        if not kept:
+            return cls([], np.zeros((0, 0), dtype=np.float32), [])
+        questions = tuple(correct(q) for q, _ in kept)
+        key = (model_id, questions)
+        vectors = _VECTORS.get(key)
+        if vectors is None:
+            if len(_VECTORS) >= _VECTOR_SETS:
+                _VECTORS.clear()
+            vectors = _VECTORS[key] = np.asarray(encode(list(questions)), dtype=np.float32)
+        return cls(questions, vectors, [rows for _, rows in kept])
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def similarity(self, question: str, vector: np.ndarray, n_rows: int, *, leave_one_out: bool = False) -> np.ndarray:
+        """Per passage row (``n_rows`` of them), the highest cosine between ``vector`` and a known question
+        pointing at it (-1 where none does); with ``leave_one_out`` a known question worded as ``question``
+        (as searched, after :func:`qa.metrics.normalise`) is skipped."""
+        best = np.full(n_rows, -1.0, dtype=np.float32)
+        if not self.rows:
+            return best
+        cosines = self.vectors @ np.asarray(vector, dtype=np.float32)
+        asked = normalise(question) if leave_one_out else None
+        for i, rows in enumerate(self.rows):
+            if asked is not None and self.questions[i] == asked:
+                continue
+            best[rows] = np.maximum(best[rows], cosines[i])
+        return best

@@ -1,0 +1,160 @@
+"""Known questions (qa.known): the file format, which passages an entry points at, the bonus in the real
+retriever (real model, index and corpus), the shipped file's provenance and evaluation's leave-one-out."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from qa.config import KNOWN_QUESTIONS_FILE, PROJECT_ROOT, load_settings
+from qa.errors import QAError
+from qa.evaluation import base_settings
+from qa.known import KnownQuestion, KnownQuestions, load_known_questions
+from qa.metrics import contains_answer
+from qa.retrieval import make_retriever
+
+sys.path.insert(0, str(PROJECT_ROOT / "eval"))
+import make_known_questions  # noqa: E402
+
+#: Paired on purpose with a passage no dog question would find: only the known question can bring it up.
+DOG_ANSWER = "ketamine’s role in mental health treatment is likely to get bigger"
+
+
+def _write(path: Path, rows: list[object]) -> Path:
+    path.write_text("".join((r if isinstance(r, str) else json.dumps(r)) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "not json",
+        '["a list"]',
+        '{"question": "q?"}',
+        '{"question": "", "answers": ["a"]}',
+        '{"question": "q?", "answers": []}',
+        '{"question": "q?", "answers": "a"}',
+        '{"question": "q?", "answers": ["  "]}',
+    ],
+)
+def test_a_malformed_line_is_one_error_naming_file_and_line(tmp_path: Path, line: str) -> None:
+    path = _write(tmp_path / "known.jsonl", [{"question": "ok?", "answers": ["fine"]}, "", line])
+    with pytest.raises(QAError) as info:
+        load_known_questions(path)
+    message = str(info.value)
+    assert "known.jsonl" in message and "line 3" in message and "\n" not in message
+
+
+def test_a_missing_file_is_one_error(tmp_path: Path) -> None:
+    with pytest.raises(QAError, match="Cannot read the known-questions file"):
+        load_known_questions(tmp_path / "absent.jsonl")
+
+
+def test_an_entry_points_at_every_passage_holding_one_of_its_answers() -> None:
+    texts = ["Ketamine’s effects   start fast.", "Nothing here.", "It is an ANESTHETIC.", "ketamine's effects start"]
+    files = ["a.txt", "a.txt", "b.txt", "b.txt"]
+    entries = [
+        KnownQuestion("how fast?", ("ketamine's effects start",)),  # typographic quote and spacing differ
+        KnownQuestion("what is it?", ("an anesthetic", "not in any passage")),
+        KnownQuestion("stale?", ("a sentence an edit removed",)),
+    ]
+    encoded: list[list[str]] = []
+
+    def encode(questions: list[str]) -> np.ndarray:
+        encoded.append(questions)
+        return np.eye(len(questions), 4, dtype=np.float32)
+
+    known = KnownQuestions.build(entries, texts, files, str.upper, encode, "fake-model-a")
+    assert len(known) == 2 and encoded == [["HOW FAST?", "WHAT IS IT?"]]  # corrected, then embedded; stale dropped
+    assert [r.tolist() for r in known.rows] == [[0, 3], [2]]
+    best = known.similarity("HOW FAST?", np.array([0.9, 0.2, 0, 0], dtype=np.float32), 4)
+    np.testing.assert_allclose(best, [0.9, -1.0, 0.2, 0.9])
+    alone = known.similarity("how  fast?", np.array([0.9, 0.2, 0, 0], dtype=np.float32), 4, leave_one_out=True)
+    np.testing.assert_allclose(alone, [-1.0, -1.0, 0.2, -1.0])  # its own wording skipped, the other kept
+    again = KnownQuestions.build(entries, texts, files, str.upper, encode, "fake-model-a")
+    assert len(encoded) == 1 and np.array_equal(again.vectors, known.vectors)  # embedded once per process
+
+
+def test_a_known_question_brings_up_its_passage_in_the_real_retriever(tmp_path: Path, built_settings, index, embedder):
+    question = "can I bring my dog to my appointment?"
+    path = _write(
+        tmp_path / "known.jsonl",
+        [{"question": "Can I bring my dog along to the appointment?", "answers": [DOG_ANSWER]}],
+    )
+    with_known = make_retriever(replace(built_settings, known_questions=path), index, embedder)
+    without = make_retriever(replace(built_settings, known_questions=None), index, embedder)
+    assert not any(contains_answer(h.passage.text, [DOG_ANSWER]) for h in without.search(question, 3))
+    top = with_known.search(question, 3)[0]
+    assert contains_answer(top.passage.text, [DOG_ANSWER])
+    assert top.score == pytest.approx(
+        float(embedder.encode([top.passage.index_text])[0] @ embedder.encode([question])[0]), abs=2e-3
+    )
+    # Below the threshold nothing changes; with leave-one-out the entry's own wording does not find it.
+    unrelated = "what are the side effects of ketamine?"
+    assert [h.passage.id for h in with_known.search(unrelated, 5)] == [
+        h.passage.id for h in without.search(unrelated, 5)
+    ]
+    loo = make_retriever(replace(built_settings, known_questions=path, known_leave_one_out=True), index, embedder)
+    own = "Can I bring my dog along to the appointment?"
+    assert [h.passage.id for h in loo.search(own, 5)] == [h.passage.id for h in without.search(own, 5)]
+
+
+def test_a_known_passage_outside_the_first_stage_pool_is_still_scored(tmp_path: Path, built_settings, index, embedder):
+    path = _write(
+        tmp_path / "known.jsonl",
+        [{"question": "Can I bring my dog along to the appointment?", "answers": [DOG_ANSWER]}],
+    )
+    narrow = make_retriever(replace(built_settings, known_questions=path, fusion_depth=1), index, embedder)
+    hits = narrow.search("can I bring my dog to my appointment?", 3)
+    assert contains_answer(hits[0].passage.text, [DOG_ANSWER])
+
+
+def test_a_broken_known_questions_file_stops_the_retriever_with_one_line(
+    tmp_path: Path, built_settings, index, embedder
+):
+    path = _write(tmp_path / "known.jsonl", ['{"question": "q?", "answers": [1]}'])
+    with pytest.raises(QAError, match=r"line 1"):
+        make_retriever(replace(built_settings, known_questions=path), index, embedder)
+
+
+@pytest.fixture(scope="module")
+def index(built_settings):
+    from qa.store import load_index
+
+    return load_index(built_settings)
+
+
+def test_the_shipped_file_is_the_dev_split_and_nothing_held_out() -> None:
+    shipped = [
+        json.loads(line) for line in KNOWN_QUESTIONS_FILE.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
+    generated = make_known_questions.generated()
+    assert shipped[: len(generated)] == generated, "eval/questions.jsonl changed: run eval/make_known_questions.py"
+    assert len(generated) > 200
+    held_out = set()
+    for name in ("questions", "holdout", "holdout2"):
+        for line in (PROJECT_ROOT / "eval" / f"{name}.jsonl").read_text(encoding="utf-8").splitlines():
+            row = json.loads(line) if line.strip() else {}
+            if row.get("split") == "test" or name != "questions":
+                held_out.add(" ".join(row["question"].lower().split()))
+    assert held_out and not {" ".join(r["question"].lower().split()) for r in shipped} & held_out
+
+
+def test_every_shipped_entry_points_at_the_shipped_corpus(built_settings, index) -> None:
+    texts = [p.text for p in index.passages]
+    for entry in load_known_questions(KNOWN_QUESTIONS_FILE):
+        assert any(contains_answer(t, list(entry.answers)) for t in texts), f"points nowhere: {entry.question!r}"
+
+
+def test_evaluation_reads_known_questions_leave_one_out(tmp_path: Path) -> None:
+    from qa.datasets import load_eval_set
+
+    eval_set = load_eval_set(PROJECT_ROOT / "eval" / "questions.jsonl", tmp_path)
+    settings = base_settings(eval_set, tmp_path, None, None)
+    assert settings.known_leave_one_out and settings.known_questions == KNOWN_QUESTIONS_FILE
+    assert not load_settings().known_leave_one_out  # what ships: a patient's exact known question finds its answer
