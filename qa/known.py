@@ -4,21 +4,26 @@ finds that answer's passage.
 ``qa/known_questions.jsonl`` (``Settings.known_questions``) holds one JSON object per line (shown wrapped)::
 
     {"question": "do they even know how ketamine works",
-     "answers": ["The precise mechanism of ketamine's action is still being studied"]}
+     "answers": ["The precise mechanism of ketamine's action is still being studied"],
+     "paths": ["what-is-ketamine-therapy-and-how-does-it-work.txt"]}
 
 ``answers`` are verbatim snippets of the articles (matched like the evaluation's gold answers: case,
 whitespace, quotes and dashes normalised by :func:`qa.metrics.normalise`); an entry points at every
-passage containing one of them. The shipped file is the dev split of ``eval/questions.jsonl`` (answerable
-and crisis-topic questions with their gold answers), written by ``.venv/bin/python
-eval/make_known_questions.py``; staff may add lines — for instance a question from the unanswered log
-with the sentence that does answer it.
+passage containing one of them, in the articles named by ``paths`` (file names in the corpus folder;
+optional: without it, any article). ``paths`` keeps a short snippet ("reducing inflammation") from
+pointing at an unrelated article that happens to use the same words — one of the COVID-QA papers does.
+
+The shipped file is the dev split of ``eval/questions.jsonl`` (answerable and crisis-topic questions with
+their gold answers), written by ``.venv/bin/python eval/make_known_questions.py``; staff may add lines —
+for instance a question from the unanswered log with the sentence that does answer it.
 
 At the second retrieval stage (:meth:`qa.retrieval.Retriever.rerank`) each passage gains
 ``known_weight × (s - t) / (1 - t)``, where ``s`` is the highest cosine between the question and a known
 question pointing at the passage and ``t`` is ``known_threshold`` (nothing below it). Both questions are
 embedded after spelling correction, as retrieval embeds them. An entry none of whose answers is in the
-corpus (an article was edited, or another corpus is searched, as with COVID-QA) points nowhere and
-changes nothing; their number is logged.
+corpus points nowhere and changes nothing: a warning when its articles are there but its answers are
+not (an article was edited: staff should mend or drop the entry), a note when its articles are not
+(another corpus is searched, as with COVID-QA).
 
 The known questions are embedded when a retriever is made (about 0.4 s for 264 questions on two cores),
 once per process for the same questions and model. Evaluation (``qa eval``, the abstention calibration)
@@ -49,6 +54,8 @@ logger = logging.getLogger(__name__)
 class KnownQuestion:
     question: str
     answers: tuple[str, ...]
+    #: The articles the answers are quoted from (corpus-relative paths); empty: any article.
+    paths: tuple[str, ...] = ()
 
 
 def load_known_questions(path: Path) -> list[KnownQuestion]:
@@ -68,18 +75,24 @@ def load_known_questions(path: Path) -> list[KnownQuestion]:
             raise QAError(f"{str(path)!r} line {number}: not JSON ({exc.msg})") from None
         question = row.get("question") if isinstance(row, dict) else None
         answers = row.get("answers") if isinstance(row, dict) else None
+        paths = row.get("paths", []) if isinstance(row, dict) else None
         if (
-            not isinstance(question, str)
-            or not question.strip()
-            or not isinstance(answers, list)
-            or not answers
-            or not all(isinstance(a, str) and normalise(a) for a in answers)
+            not isinstance(paths, list)
+            or not all(isinstance(p, str) and p.strip() for p in paths)
+            or (
+                not isinstance(question, str)
+                or not question.strip()
+                or not isinstance(answers, list)
+                or not answers
+                or not all(isinstance(a, str) and normalise(a) for a in answers)
+            )
         ):
             raise QAError(
                 f"{str(path)!r} line {number}: expected "
-                '{"question": "<text>", "answers": ["<verbatim snippet>", ...]} with non-empty strings'
+                '{"question": "<text>", "answers": ["<verbatim snippet>", ...], "paths": ["<article>", ...]} '
+                "with non-empty strings (paths optional)"
             )
-        entries.append(KnownQuestion(question.strip(), tuple(answers)))
+        entries.append(KnownQuestion(question.strip(), tuple(answers), tuple(paths)))
     return entries
 
 
@@ -116,16 +129,24 @@ class KnownQuestions:
             by_file.setdefault(name, []).append(row)
         whole = {name: " ".join(texts[r] for r in rows) for name, rows in by_file.items()}
         kept: list[tuple[str, np.ndarray]] = []
+        stale = []  # entries whose articles are here but whose answers are not: an article was edited
         for entry in entries:
             answers = [a for a in map(normalise, entry.answers) if a]
-            files = [name for name, text in whole.items() if any(a in text for a in answers)]
+            named = [name for name in entry.paths if name in whole] if entry.paths else list(whole)
+            files = [name for name in named if any(a in whole[name] for a in answers)]
             rows = [r for name in files for r in by_file[name] if any(a in texts[r] for a in answers)]
             if rows:
                 kept.append((entry.question, np.asarray(sorted(rows), dtype=np.int64)))
-        if len(kept) < len(entries):
-            logger.info(
-                "Known questions: %d of %d point at no passage of this corpus", len(entries) - len(kept), len(entries)
+            elif named:
+                stale.append(entry.question)
+        if stale:
+            logger.warning(
+                "Known questions: %d answer(s) no longer found in their articles (edit or remove them), e.g. %r",
+                len(stale),
+                stale[0][:80],
             )
+        if len(kept) + len(stale) < len(entries):
+            logger.info("Known questions: %d name articles not in this corpus", len(entries) - len(kept) - len(stale))
         if not kept:
             return cls([], np.zeros((0, 0), dtype=np.float32), [])
         questions = tuple(correct(q) for q, _ in kept)

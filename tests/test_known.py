@@ -40,6 +40,8 @@ def _write(path: Path, rows: list[object]) -> Path:
         '{"question": "q?", "answers": []}',
         '{"question": "q?", "answers": "a"}',
         '{"question": "q?", "answers": ["  "]}',
+        '{"question": "q?", "answers": ["a"], "paths": "a.txt"}',
+        '{"question": "q?", "answers": ["a"], "paths": [""]}',
     ],
 )
 def test_a_malformed_line_is_one_error_naming_file_and_line(tmp_path: Path, line: str) -> None:
@@ -55,7 +57,7 @@ def test_a_missing_file_is_one_error(tmp_path: Path) -> None:
         load_known_questions(tmp_path / "absent.jsonl")
 
 
-def test_an_entry_points_at_every_passage_holding_one_of_its_answers() -> None:
+def test_an_entry_points_at_every_passage_holding_one_of_its_answers(caplog) -> None:
     texts = ["Ketamine’s effects   start fast.", "Nothing here.", "It is an ANESTHETIC.", "ketamine's effects start"]
     files = ["a.txt", "a.txt", "b.txt", "b.txt"]
     entries = [
@@ -72,12 +74,33 @@ def test_an_entry_points_at_every_passage_holding_one_of_its_answers() -> None:
     known = KnownQuestions.build(entries, texts, files, str.upper, encode, "fake-model-a")
     assert len(known) == 2 and encoded == [["HOW FAST?", "WHAT IS IT?"]]  # corrected, then embedded; stale dropped
     assert [r.tolist() for r in known.rows] == [[0, 3], [2]]
+    assert "1 answer(s) no longer found in their articles" in caplog.text and "'stale?'" in caplog.text
     best = known.similarity("HOW FAST?", np.array([0.9, 0.2, 0, 0], dtype=np.float32), 4)
     np.testing.assert_allclose(best, [0.9, -1.0, 0.2, 0.9])
     alone = known.similarity("how  fast?", np.array([0.9, 0.2, 0, 0], dtype=np.float32), 4, leave_one_out=True)
     np.testing.assert_allclose(alone, [-1.0, -1.0, 0.2, -1.0])  # its own wording skipped, the other kept
     again = KnownQuestions.build(entries, texts, files, str.upper, encode, "fake-model-a")
     assert len(encoded) == 1 and np.array_equal(again.vectors, known.vectors)  # embedded once per process
+
+
+def test_paths_keep_an_entry_to_its_own_articles() -> None:
+    texts = ["Reducing inflammation in the lungs.", "Ketamine works by reducing inflammation."]
+    entry = KnownQuestion("does it calm inflammation?", ("reducing inflammation",), ("ketamine.txt",))
+    known = KnownQuestions.build([entry], texts, ["covid.txt", "ketamine.txt"], str, _basis, "fake-model-b")
+    assert [r.tolist() for r in known.rows] == [[1]]
+    elsewhere = KnownQuestions.build([entry], texts[:1], ["covid.txt"], str, _basis, "fake-model-b")
+    assert len(elsewhere) == 0  # another corpus: it points nowhere
+    anywhere = KnownQuestion(entry.question, entry.answers)
+    assert [
+        r.tolist()
+        for r in KnownQuestions.build(
+            [anywhere], texts, ["covid.txt", "ketamine.txt"], str, _basis, "fake-model-b"
+        ).rows
+    ] == [[0, 1]]
+
+
+def _basis(questions: list[str]) -> np.ndarray:
+    return np.eye(len(questions), 4, dtype=np.float32)
 
 
 def test_a_known_question_brings_up_its_passage_in_the_real_retriever(tmp_path: Path, built_settings, index, embedder):
@@ -146,9 +169,10 @@ def test_the_shipped_file_is_the_dev_split_and_nothing_held_out() -> None:
 
 
 def test_every_shipped_entry_points_at_the_shipped_corpus(built_settings, index) -> None:
-    texts = [p.text for p in index.passages]
     for entry in load_known_questions(KNOWN_QUESTIONS_FILE):
-        assert any(contains_answer(t, list(entry.answers)) for t in texts), f"points nowhere: {entry.question!r}"
+        assert entry.paths, f"no article named: {entry.question!r}"
+        in_paths = [p.text for p in index.passages if p.path in entry.paths]
+        assert any(contains_answer(t, list(entry.answers)) for t in in_paths), f"points nowhere: {entry.question!r}"
 
 
 def test_evaluation_reads_known_questions_leave_one_out(tmp_path: Path) -> None:
