@@ -121,7 +121,8 @@ class Settings:
 #: ``production+title-noheading`` = the title alone in front, ``production+requirements`` = the
 #: requirement bonus in the second stage; README "Retrieval quality").
 #: ``production-before-coverage`` is the production configuration before sentence coverage (dense weight
-#: 0.5, no coverage), ``production-nocoverage`` the dense weight 0.7 without it.
+#: 0.5, no coverage), ``production-nocoverage`` the dense weight 0.7 without it; ``production-noknown`` is
+#: production without known questions (``qa.known``; the production of rounds 5 and 6).
 _PLAIN = {
     "rerank": "none",
     "coverage_weight": 0.0,

@@ -97,6 +97,9 @@ class Retriever:
                 self.correct,
                 embedder.encode,
                 getattr(embedder, "model_id", settings.model),
+                # What the corrected questions depend on besides the model: the corpus vocabulary and the setting.
+                context=f"{index.path.name}|spelling={settings.spelling}",
+                cache_dir=index.path.parent / "known",
             )
             if settings.known_questions and settings.known_weight
             else None
@@ -172,7 +175,9 @@ class Retriever:
         return vectors @ query.vector
 
     # -- stage 3 ---------------------------------------------------------------------------------
-    def rerank(self, query: Query, ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:
+    def rerank(
+        self, query: Query, ranked: list[tuple[int, float]], known: np.ndarray | None = None
+    ) -> list[tuple[int, float]]:
         """Add ``rerank_weight`` × the passage's best sentence cosine (with ``rerank="maxsim"``) and
         ``coverage_weight`` × its best sentence coverage (:meth:`coverage`) to its score; headings excluded."""
         if not ranked:
@@ -186,7 +191,7 @@ class Retriever:
         if self.settings.requirement_weight and query.requirements:
             scores += self.settings.requirement_weight * self.requirements_met(query, rows)
         if self.known:
-            scores += self.settings.known_weight * self.known_bonus(query)[rows]
+            scores += self.settings.known_weight * (self.known_bonus(query) if known is None else known)[rows]
         order = np.argsort(-scores, kind="stable")
         return [(int(rows[i]), float(scores[i])) for i in order]
 
@@ -282,27 +287,17 @@ class Retriever:
             settings.coverage_weight or settings.requirement_weight or self.known
         )
         ranked = self.rank(query, max(k, settings.fusion_depth) if rerank else k)
-        if self.known:
-            ranked = self._with_known(query, ranked)
+        known = self.known_bonus(query) if self.known else None
+        if known is not None:
+            ranked = _with_known(ranked, known)
         if rerank:
-            ranked = self.rerank(query, ranked)
+            ranked = self.rerank(query, ranked, known)
         ranked = ranked[:k]
         cosines = self.cosines(query, [row for row, _ in ranked])
         return [
             Hit(self.index.passages[row], float(cos), rank, float(score))
             for rank, ((row, score), cos) in enumerate(zip(ranked, cosines), start=1)
         ]
-
-    def _with_known(self, query: Query, ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:
-        """``ranked`` plus the passages a known question near ``query`` points at that the first stage left
-        out, at the lowest first-stage score (so the second stage can still bring them up)."""
-        pointed = np.flatnonzero(self.known_bonus(query) > 0)
-        have = {row for row, _ in ranked}
-        extra = [int(row) for row in pointed if int(row) not in have]
-        if not extra:
-            return ranked
-        floor = min((score for _, score in ranked), default=0.0)
-        return ranked + [(row, floor) for row in extra]
 
 
 class LexicalRetriever(Retriever):
@@ -352,6 +347,17 @@ def _per_sentence(cache: dict[int, tuple], passages: Sequence[Passage], row: int
             cache.clear()
         cached = cache[row] = tuple(map(convert, SentenceIndex.texts(passages[row])))
     return cached
+
+
+def _with_known(ranked: list[tuple[int, float]], known: np.ndarray) -> list[tuple[int, float]]:
+    """``ranked`` plus the passages with a known-question bonus (``known`` > 0) the first stage left out, at
+    the lowest first-stage score (so the second stage can still bring them up)."""
+    have = {row for row, _ in ranked}
+    extra = [int(row) for row in np.flatnonzero(known > 0) if int(row) not in have]
+    if not extra:
+        return ranked
+    floor = min((score for _, score in ranked), default=0.0)
+    return ranked + [(row, floor) for row in extra]
 
 
 def _top(scores: np.ndarray, k: int) -> list[tuple[int, float]]:

@@ -182,3 +182,34 @@ def test_evaluation_reads_known_questions_leave_one_out(tmp_path: Path) -> None:
     settings = base_settings(eval_set, tmp_path, None, None)
     assert settings.known_leave_one_out and settings.known_questions == KNOWN_QUESTIONS_FILE
     assert not load_settings().known_leave_one_out  # what ships: a patient's exact known question finds its answer
+
+
+def test_the_embedded_questions_are_cached_on_disk_for_the_next_process(tmp_path: Path, caplog) -> None:
+    from qa import known as known_module
+
+    entries = [KnownQuestion("how fast?", ("start fast",)), KnownQuestion("what is it?", ("anesthetic",))]
+    texts, files = ["Effects start fast.", "An anesthetic."], ["a.txt", "a.txt"]
+    calls: list[list[str]] = []
+
+    def encode(questions: list[str]) -> np.ndarray:
+        calls.append(questions)
+        return np.arange(len(questions) * 3, dtype=np.float32).reshape(len(questions), 3) + 1
+
+    def build(context: str) -> KnownQuestions:
+        known_module._VECTORS.clear()  # as in a new process
+        return KnownQuestions.build(
+            entries, texts, files, str.upper, encode, "fake-model-c", context=context, cache_dir=tmp_path
+        )
+
+    first = build("gen-1|spelling=True")
+    (cached,) = tmp_path.glob("known-*.npz")
+    second = build("gen-1|spelling=True")
+    assert len(calls) == 1 and second.questions == first.questions == ["how fast?", "what is it?"]  # normalised
+    np.testing.assert_array_equal(second.vectors, first.vectors)
+    cached.write_bytes(b"not an npz file")  # corrupt: embedded again and rewritten
+    third = build("gen-1|spelling=True")
+    assert len(calls) == 2 and "ignoring the unreadable cache" in caplog.text
+    np.testing.assert_array_equal(third.vectors, first.vectors)
+    build("gen-2|spelling=True")  # a rebuilt index: its own cache, the old one removed
+    assert len(calls) == 3 and len(list(tmp_path.glob("known-*.npz"))) == 1 and not cached.exists()
+    assert not list(tmp_path.glob(".known-*"))  # no temporary file left behind
