@@ -15,6 +15,11 @@ wording, and ordinary messages full of alarming-looking idioms.
   of round 6 and first scored then: card 64/99, help of either kind 81/99; ordinary carded 14/192, given the
   line 4. After one later dev-only change (junk inputs added to the check's ordinary training messages):
   80/99 and 3/192.
+- blind-5 and blind-6 (round 7, 250 crisis and about 290 ordinary each, by two more writers, each blind to the
+  rules, the bot and the other sets) are test, never read; first scored with round 6's rules and check: card
+  126/250 and 115/250, help of either kind 219/250 and 229/250; ordinary carded 40/290 and 18/289, given the
+  line 11/290 and 12/289. (Written as training data for the check at first; retrained with them it did no
+  better on blind-2 to blind-4, so they measure instead.)
 
 The semantic crisis check (``qa.crisis_check``: its check-in line shown with the answer) is scored beside the
 card: the card is the rules' decision, the line the check's, on messages the rules did not card.
