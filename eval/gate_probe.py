@@ -38,12 +38,20 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from qa.pipeline import Pipeline  # noqa: E402
 
 DATA = Path(__file__).with_name("gate_probe.jsonl")
+#: Round 7's dev look-alike sets (lookalike-1, lookalike-2): 350 ordinary messages each that carry crisis words
+#: (resolved history, relatives' deaths, jobs, idioms, calm symptom questions) and 100 crisis messages in the
+#: same voices, by two writers blind to the rules, the bot and every other set. Not trained on by the check
+#: (eval/train_crisis_check.py does not read this file): kept for rule work on false crisis cards. First scored
+#: with round 6's rules: crisis help of either kind 97/100 each, ordinary carded 101/350 and 129/350 (mostly
+#: crisis.first_person_topic); round 7's patterns were written from 8 of their missed crisis messages.
+LOOKALIKES = Path(__file__).with_name("lookalike_probe.jsonl")
 
 
 def main() -> None:
     pipeline = Pipeline()
     counts: Counter[tuple[str, str, str]] = Counter()
-    for line in DATA.read_text(encoding="utf-8").splitlines():
+    lines = DATA.read_text(encoding="utf-8").splitlines() + LOOKALIKES.read_text(encoding="utf-8").splitlines()
+    for line in lines:
         row = json.loads(line)
         answer = pipeline.ask(row["message"])
         outcome = "card" if answer.status == "crisis" else "check_in" if answer.check_in else "none"
