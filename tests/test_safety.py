@@ -118,9 +118,8 @@ CRISIS = [
     "<p>I want to <b>kill myself</b></p>",
     "i want to kill\u200b myself",
     "Is ketamine addictive? Also I want to die.",
-    # third person right now, other languages
+    # third person right now (Spanish: SPANISH_CRISIS, whose card adds a Spanish line)
     "my wife took too many of her sleeping pills and isn't breathing",
-    "quiero morir",
 ]
 
 MEDICAL = [
@@ -1991,6 +1990,11 @@ def test_round_3_exceptions_never_hide_a_crisis(gate: SafetyGate, message: str, 
 #: lookalike would raise a false crisis (then add the word to qa.safety.KEEP_DOUBLES, as for odd/off/nose/
 #: none/yet/shot) or add it here.
 ACCEPTED_LOOKALIKES = {
+    # Spanish words of crisis.spanish, only ever matched next to other Spanish words ("acabar con mi vida",
+    # "todas las pastillas"): "coon", "lass", "loss" reading as them is harmless.
+    "con": {"coon"},
+    "las": {"lass"},
+    "los": {"loss"},
     "all": {"al"},
     "as": {"ass"},
     "be": {"bee"},
@@ -2309,6 +2313,31 @@ ROUND7_LOOKALIKES = [
     "I'm ending things with my boyfriend this weekend, will that stress affect my infusion?",
     "we're going to do it in March, we have the payment plan set up",
 ]
+
+
+SPANISH_CRISIS = [
+    "quiero morir",
+    "Tomé todas mis pastillas y estoy sola",
+    "ya no quiero vivir",
+    "estoy pensando en suicidarme esta noche",
+    "mi esposo me está golpeando, ayuda",
+    "mi mamá no puede respirar",
+]
+SPANISH_ORDINARY = [
+    "¿Cuánto cuesta una sesión de ketamina?",
+    "Tomé mis pastillas esta mañana como siempre, ¿puedo ir a la sesión?",
+    "quiero saber si la ketamina sirve para la depresión",
+    "¿Puedo manejar después del tratamiento?",
+]
+
+
+def test_spanish_crisis_messages_get_the_card_with_a_spanish_line(gate: SafetyGate) -> None:
+    for message in SPANISH_CRISIS:
+        decision = gate.check(message)
+        assert decision.route == "crisis", message
+        assert "oprima 2" in decision.message and "911" in decision.message
+    assert [m for m in SPANISH_ORDINARY if gate.check(m).route == "crisis"] == []
+    assert "oprima 2" not in gate.check("I want to kill myself").message  # English messages: no Spanish line
 
 
 def test_round7_crisis_wordings(gate: SafetyGate) -> None:
