@@ -150,7 +150,9 @@ def build_app(
             raise gr.Error(str(exc), print_exception=False) from None
         # Small talk is not a content gap, nor a message the crisis check flagged (and its words are not stored).
         if result.status == "no_answer" and result.intent == "question" and not result.check_in:
-            _quietly("log an unanswered question", feedback.log_unanswered, result.question, result.status)
+            _quietly(
+                "log an unanswered question", feedback.log_unanswered, result.question, result.status, result.route
+            )
         return result
 
     def respond(question: str, turns: list[Turn]) -> tuple[str, list[Turn], str]:
@@ -165,7 +167,10 @@ def build_app(
         turn = turns[index]
         quote_ids = [q.id for q in turn.answer.quotes]
         args = (turn.answer.question, turn.answer.status, quote_ids, choice)
-        if not _quietly("record a vote", feedback.record_vote, *args, check_in=turn.answer.check_in):
+        recorded = _quietly(
+            "record a vote", feedback.record_vote, *args, check_in=turn.answer.check_in, route=turn.answer.route
+        )
+        if not recorded:
             gr.Warning("Sorry, your feedback could not be saved. Please try again later.")
             return conversation_html(turns), turns
         turns = [*turns[:index], replace(turn, vote=choice), *turns[index + 1 :]]

@@ -43,7 +43,9 @@ DATA = Path(__file__).with_name("gate_probe.jsonl")
 #: same voices, by two writers blind to the rules, the bot and every other set. Not trained on by the check
 #: (eval/train_crisis_check.py does not read this file): kept for rule work on false crisis cards. First scored
 #: with round 6's rules: crisis help of either kind 97/100 each, ordinary carded 101/350 and 129/350 (mostly
-#: crisis.first_person_topic); round 7's patterns were written from 8 of their missed crisis messages.
+#: crisis.first_person_topic); round 7's patterns were written from 8 of their missed crisis messages, and the
+#: rules' "resolved" section (resolved history answered with the crisis-line note) from their ordinary ones:
+#: 230 -> 157 of 700 carded, crisis cards unchanged.
 LOOKALIKES = Path(__file__).with_name("lookalike_probe.jsonl")
 
 

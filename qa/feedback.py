@@ -22,12 +22,22 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-__all__ = ["CRISIS_PLACEHOLDER", "VOTES", "FeedbackStore", "Gap", "Vote", "question_key", "storable_question"]
+__all__ = [
+    "CRISIS_PLACEHOLDER",
+    "CRISIS_TOPIC_PLACEHOLDER",
+    "VOTES",
+    "FeedbackStore",
+    "Gap",
+    "Vote",
+    "question_key",
+    "storable_question",
+]
 
 logger = logging.getLogger(__name__)
 
 #: Stored instead of the words of any message the pipeline routed as a crisis or gave the check-in line.
 CRISIS_PLACEHOLDER = "[crisis message: not stored]"
+CRISIS_TOPIC_PLACEHOLDER = "[message on a crisis topic: not stored]"
 #: Accepted vote values.
 VOTES = ("up", "down")
 
@@ -71,10 +81,14 @@ class Gap:
     last_asked: str
 
 
-def storable_question(question: str, status: str, check_in: bool = False) -> str:
+def storable_question(question: str, status: str, check_in: bool = False, route: str = "") -> str:
     """What may be written to disk for ``question``: never the words of a crisis message (by the rules, or by
-    the semantic check: ``check_in``)."""
-    return CRISIS_PLACEHOLDER if status == "crisis" or check_in else question
+    the semantic check: ``check_in``), nor of a message on a crisis topic (``route`` safety_info: a question
+    about suicide or overdose, or one's own or a relative's past attempt, which the gate answers with the
+    crisis-line note)."""
+    if status == "crisis" or check_in:
+        return CRISIS_PLACEHOLDER
+    return CRISIS_TOPIC_PLACEHOLDER if route == "safety_info" else question
 
 
 def question_key(question: str) -> str:
@@ -109,21 +123,31 @@ class FeedbackStore:
             conn.close()
 
     def record_vote(
-        self, question: str, status: str, quote_ids: list[str] | tuple[str, ...], vote: str, *, check_in: bool = False
+        self,
+        question: str,
+        status: str,
+        quote_ids: list[str] | tuple[str, ...],
+        vote: str,
+        *,
+        check_in: bool = False,
+        route: str = "",
     ) -> int:
-        """Store a vote; returns its row id. ``vote`` is ``"up"`` or ``"down"``; ``check_in``: the answer's."""
+        """Store a vote; returns its row id. ``vote`` is ``"up"`` or ``"down"``; ``check_in``, ``route``: the
+        answer's (:func:`storable_question`)."""
         if vote not in VOTES:
             raise ValueError(f"Vote {vote!r} is not accepted; valid: {list(VOTES)!r}")
-        row = (_now(), storable_question(question, status, check_in), status, json.dumps(list(quote_ids)), vote)
+        text = storable_question(question, status, check_in, route)
+        row = (_now(), text, status, json.dumps(list(quote_ids)), vote)
         with self._connect() as conn:
             cur = conn.execute(
                 "INSERT INTO votes (time, question, status, quote_ids, vote) VALUES (?, ?, ?, ?, ?)", row
             )
             return int(cur.lastrowid)
 
-    def log_unanswered(self, question: str, status: str = "no_answer") -> None:
-        """Log a question the articles could not answer (a crisis message is logged as the placeholder)."""
-        text = storable_question(question, status)
+    def log_unanswered(self, question: str, status: str = "no_answer", route: str = "") -> None:
+        """Log a question the articles could not answer (a crisis message, or one on a crisis topic, is logged
+        as a placeholder)."""
+        text = storable_question(question, status, route=route)
         with self._connect() as conn:
             conn.execute(
                 "INSERT INTO unanswered (time, question, key) VALUES (?, ?, ?)", (_now(), text, question_key(text))

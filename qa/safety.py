@@ -12,6 +12,11 @@ beside this module (staff edit it)::
      "fuzzy": {"keywords": [...], "never": [...], "min_length": 5, "max_distance": 1}, "rules": [{"id": "crisis.x",
       "route": "crisis", "note": "why", "any": [...], "all": [[...]], "unless": [...], "message": "name"}]}
 
+An optional ``"resolved": {"note", "softens": [crisis rule ids], "any": [...], "unless": [...]}`` answers a crisis
+decision as ``safety_info`` (with its note) when only ``softens`` rules fired, every sentence in which a crisis
+rule fires matches ``any`` (the past, another person, a job) and no ``unless`` pattern (now, again, a plan)
+matches the message: "I attempted suicide in 2016, does that disqualify me?" (README "Resolved history").
+
 A rule fires when a pattern of ``any`` matches (or it has none), each list in ``all`` has a match and no ``unless``
 pattern matches. Patterns are word sequences, not regexes, matched in linear time: ``word`` (written naturally:
 "don't", "self-harm", "kill" match "dont", "self harm", "kil"), ``word*`` (prefix), ``(a|b c|)`` (alternatives; an
@@ -190,6 +195,16 @@ def _rule(raw: Mapping, compiler: PatternCompiler, messages: Mapping[str, str]) 
     return lambda: _Rule(str(raw["id"]), raw["route"], regex(any_), tuple(map(regex, groups)), regex(unless), message)
 
 
+def _resolved(raw: object, compiler: PatternCompiler, messages: Mapping[str, str]) -> tuple[frozenset, Callable]:
+    """The ``resolved`` section: ``softens`` (crisis rule ids) and a rule of ``any`` / ``unless`` patterns."""
+    if not isinstance(raw, dict) or not isinstance(raw.get("softens"), list) or not raw.get("any"):
+        raise SafetyRulesError("'resolved' needs a 'softens' list of crisis rule ids and an 'any' list")
+    build = _rule(
+        {"id": "resolved", "route": "safety_info", "any": raw["any"], "unless": raw.get("unless")}, compiler, messages
+    )
+    return frozenset(map(str, raw["softens"])), build
+
+
 def _read_rules(path: Path) -> dict:
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
@@ -228,7 +243,19 @@ class SafetyGate:
             self._of_rule(n, raw, lambda r=raw: _rule(r, compiler, self.messages))
             for n, raw in enumerate(data["rules"])
         ]
+        resolved = data.get("resolved")
+        parsed_resolved = (
+            self._of_rule(-1, {"id": "resolved"}, lambda: _resolved(resolved, compiler, self.messages))
+            if resolved
+            else None
+        )
         self._rules = [self._of_rule(n, raw, build) for n, (raw, build) in enumerate(zip(data["rules"], parsed))]
+        #: (crisis rule ids it may soften, its rule): see :meth:`check`.
+        self._resolved = (parsed_resolved[0], parsed_resolved[1]()) if parsed_resolved else None
+        if self._resolved and (unknown := self._resolved[0] - {r.id for r in self._rules if r.route == "crisis"}):
+            raise SafetyRulesError(
+                f"Safety rules {self.rules_path}: 'resolved' softens unknown crisis rules {sorted(unknown)}"
+            )
         self._vocab, self._alphabet = compiler.words, compiler.alphabet()
         if len({r.id for r in self._rules}) != len(self._rules):
             raise SafetyRulesError(f"Safety rules {self.rules_path}: rule ids must be unique")
@@ -270,6 +297,25 @@ class SafetyGate:
         hit = fuzzy_lookup(word, self._fuzzy, self._max_distance, self._min_length)
         return (hit,) if hit else (word,)
 
+    def _is_resolved(self, text: str, fired: list[_Rule]) -> bool:
+        """Whether a crisis decision is only the ``resolved`` kind: every rule that fired may be softened, nothing
+        in the message speaks of now (the section's ``unless``), and every sentence in which a crisis rule fires
+        names the past or another person (its ``any``) — "I've been on lexapro since college. kms" stays crisis.
+        A rule that fires only across sentences keeps the card."""
+        softens, resolved = self._resolved
+        if not all(rule.id in softens for rule in fired) or not resolved.fires(text):
+            return False
+        crisis = [rule for rule in self._rules if rule.route == "crisis"]
+        boundary = self._alphabet.encode(".")
+        firing = 0
+        for sentence in text.split(boundary):
+            unit = boundary + sentence + boundary
+            if any(rule.fires(unit) for rule in crisis):
+                firing += 1
+                if not (resolved.any is not None and resolved.any.search(unit)):
+                    return False
+        return firing > 0
+
     def canonical(self, question: str) -> str:
         """The text rules are matched on: normalised words after replacements, leetspeak and fuzzing."""
         words = normalize_text(question).split()
@@ -285,6 +331,8 @@ class SafetyGate:
         else:
             route, fired = "none", []
         matched = tuple(rule.id for rule in fired)
+        if route == "crisis" and self._resolved is not None and self._is_resolved(text, fired):
+            route, matched = "safety_info", (*matched, "resolved")
         logger.debug("Safety gate: route=%s rules=%s", route, ",".join(matched) or "-")
         message = "\n".join(dict.fromkeys(m for m in (self.messages.get(route, ""), *(r.message for r in fired)) if m))
         return SafetyDecision(route, message, matched)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from qa.feedback import CRISIS_PLACEHOLDER, FeedbackStore, question_key
+from qa.feedback import CRISIS_PLACEHOLDER, CRISIS_TOPIC_PLACEHOLDER, FeedbackStore, question_key
 
 
 def _raw_bytes(db: Path) -> bytes:
@@ -57,9 +57,17 @@ def test_crisis_text_is_never_written(tmp_path: Path) -> None:
     store.record_vote(secret, "answered", [], "up", check_in=True)
     assert [v.question for v in store.votes()] == [CRISIS_PLACEHOLDER] * 2
     assert b"zqxj" not in _raw_bytes(db)
-    # The same words under another status are stored, so the check above is not vacuous.
+    # Nor a message on a crisis topic (route safety_info: "I attempted suicide in 2016, does that disqualify me?").
+    history = "I attempted suicide in 2016 and have been stable since qvxk"
+    store.record_vote(history, "answered", [], "up", route="safety_info")
+    store.log_unanswered(history, "no_answer", route="safety_info")
+    assert store.votes()[-1].question == CRISIS_TOPIC_PLACEHOLDER
+    assert store.unanswered()[-1] == CRISIS_TOPIC_PLACEHOLDER
+    assert b"qvxk" not in _raw_bytes(db)
+    # The same words under another status or route are stored, so the checks above are not vacuous.
     store.record_vote(secret, "answered", [], "up")
-    assert b"zqxj" in _raw_bytes(db)
+    store.record_vote(history, "answered", [], "up", route="risk_info")
+    assert b"zqxj" in _raw_bytes(db) and b"qvxk" in _raw_bytes(db)
 
 
 def test_top_unanswered_groups_wordings_and_orders_by_count(tmp_path: Path) -> None:

@@ -2358,22 +2358,84 @@ def test_crisis_train_dev_messages(gate: SafetyGate) -> None:
     assert (len(crisis), len(ordinary)) == (320, 518)
     assert len([m for m in crisis if gate.check(m).route != "crisis"]) == LEFT_TO_THE_CHECK
     assert [m for m in ordinary if gate.check(m).route == "crisis"] == POLICY_CARDED
+    resolved = [m for m in ordinary if "resolved" in gate.check(m).matched]
+    assert resolved == RESOLVED_ANSWERED and {gate.check(m).route for m in resolved} == {"safety_info"}
 
 
-#: Ordinary dev messages the gate cards on purpose: a suicide, self-harm or overdose word with I / me / my
-#: (a relative's suicide, a friend's overdose, one's own self-harm years ago) is treated as a possible crisis
-#: (crisis.first_person_topic and neighbours). Their writer labelled them ordinary; whether to answer them
-#: instead is a clinician's call (README "Crisis recall").
-POLICY_CARDED = [
+#: Round 7's "resolved" section: history, other people's deaths and jobs are answered with the crisis-line note...
+RESOLVED = [
+    "I attempted suicide in 2016 and have been stable since. Does that disqualify me?",
+    "my last overdose was 6 yrs ago and i've been sober since. can i still do the infusions",
+    "Years ago I cut my wrists and the scars are still pretty visible. Will the staff be weird about it?",
+    "My cousin died by suicide in 2018. Is depression hereditary?",
+    "I'm an ER nurse and see overdoses every shift. Can I schedule infusions on my days off only?",
+    "When I was 16 I jumped off a bridge and survived. I'm 40 now and doing well. Where do I put that on the form?",
+]
+
+#: ...but never when the message also speaks of now, or when another sentence is a crisis of its own.
+HISTORY_AND_NOW = [
+    "I attempted suicide 10 years ago and I'm going to try again tonight",
+    "I survived an overdose in 2015. I have the pills ready.",
+    "Years ago I tried to kill myself. Now I'm standing on the bridge.",
+    "My dad died by suicide when I was 12 and I think about following him every day",
+    "I've been clean from self harm for 6 years but I relapsed last night",
+    "Had a suicide attempt in 2015. Lately the thoughts are back.",
+    "My son died of an overdose last year and I don't see the point in living anymore",
+    "My mom took her own life. I'm thinking of doing the same.",
+    "I overdosed in 2019 and survived. Took 40 pills an hour ago.",
+    "my sister died by suicide and i want to die too",
+    "I'm a paramedic and I keep thinking about ending it",
+    "history of overdoses, and I just swallowed the whole bottle",
+    "I was suicidal as a teen and the thoughts came back this week",
+    "My husband tried to kill himself years ago and he just locked himself in the garage with the car running",
+    "I self harmed in college, and I cut again tonight",
+    "I tried to kill myself last year, is ketamine safe for me?",
+    "i've been on lexapro since college. how is ketamine different from ssris? kms",
+    "My brother died by suicide in 2010. I'm suicidal.",
+]
+
+
+def test_resolved_history_is_answered_with_the_crisis_line_note(gate: SafetyGate) -> None:
+    for message in RESOLVED:
+        decision = gate.check(message)
+        assert (decision.route, decision.message) == ("safety_info", SAFETY_NOTE), message
+        assert decision.matched[-1] == "resolved" and all(m.startswith("crisis.") for m in decision.matched[:-1])
+
+
+def test_history_never_softens_a_crisis_now(gate: SafetyGate) -> None:
+    assert [m for m in HISTORY_AND_NOW if gate.check(m).route != "crisis"] == []
+
+
+def test_the_resolved_section_is_checked(tmp_path: Path) -> None:
+    rule = {"id": "crisis.a", "route": "crisis", "any": ["suicide"]}
+    path = tmp_path / "rules.json"
+    for resolved in ({"softens": ["crisis.nope"], "any": ["years ago"]}, {"softens": "crisis.a"}, {"any": ["x"]}):
+        path.write_text(json.dumps({"rules": [rule], "resolved": resolved}), encoding="utf-8")
+        with pytest.raises(SafetyRulesError, match="resolved"):
+            SafetyGate(path)
+    path.write_text(json.dumps({"rules": [rule], "resolved": {"softens": ["crisis.a"], "any": ["years ago"]}}))
+    gate = SafetyGate(path)
+    assert gate.check("suicide attempt years ago").route == "safety_info"
+    assert gate.check("suicide attempt years ago. suicide").route == "crisis"  # a sentence without the past
+
+
+#: Ordinary dev messages of writer-1 that only the broad topic rules carded and that name the past or another
+#: person: since round 7 (the rules' "resolved" section) they are answered with the crisis-line note (route
+#: safety_info) instead of the card.
+RESOLVED_ANSWERED = [
     "My brother died by suicide three years ago and I've been depressed since. Would ketamine help with that "
     "kind of grief?",
     "My mother attempted suicide when I was young. I'd like to understand ketamine for my own depression.",
     "My cousin died by suicide in 2018. Is depression hereditary?",
-    "My son is an EMT and does overdose calls all the time, he wanted me to ask what your emergency protocol is",
     "I lost my best friend to an overdose last year so I'm nervous about ketamine. Is it safe?",
     "My friend overdosed on heroin a few years back, so I'm a bit wary of anything drug-related. Is ketamine "
     "different?",
     "My uncle died of a drug overdose. Does that make ketamine more dangerous for me genetically?",
     "My dad took his own life when I was a kid. Does that family history affect whether I can get treatment?",
     "I self-harmed a few times as a teenager, that was over 20 years ago. Do I need to put that on the intake form?",
+]
+
+#: ...and the one still carded on purpose: "emergency" is among the words that keep the card.
+POLICY_CARDED = [
+    "My son is an EMT and does overdose calls all the time, he wanted me to ask what your emergency protocol is",
 ]
