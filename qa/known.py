@@ -140,11 +140,14 @@ class KnownQuestions:
         the retriever passes its index generation and spelling setting) and the questions: a later process
         reads them instead of correcting and embedding again (start-up of ``qa ask`` 1.4 s → 0.7 s).
         """
-        texts = [normalise(t) for t in passage_texts]
         by_file: dict[str, list[int]] = {}
         for row, name in enumerate(passage_files):
             by_file.setdefault(name, []).append(row)
-        whole = {name: " ".join(texts[r] for r in rows) for name, rows in by_file.items()}
+        # Only the articles some entry names are read (all of them if an entry names none): on another corpus,
+        # or a large one, the entries cost nothing.
+        wanted = by_file.keys() if any(not e.paths for e in entries) else {p for e in entries for p in e.paths}
+        texts = {r: normalise(passage_texts[r]) for name in wanted if name in by_file for r in by_file[name]}
+        whole = {name: " ".join(texts[r] for r in by_file[name]) for name in wanted if name in by_file}
         kept: list[tuple[str, np.ndarray]] = []
         stale = []  # entries whose articles are here but whose answers are not: an article was edited
         for entry in entries:

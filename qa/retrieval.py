@@ -178,8 +178,9 @@ class Retriever:
     def rerank(
         self, query: Query, ranked: list[tuple[int, float]], known: np.ndarray | None = None
     ) -> list[tuple[int, float]]:
-        """Add ``rerank_weight`` × the passage's best sentence cosine (with ``rerank="maxsim"``) and
-        ``coverage_weight`` × its best sentence coverage (:meth:`coverage`) to its score; headings excluded."""
+        """Add ``rerank_weight`` × the passage's best sentence cosine (with ``rerank="maxsim"``),
+        ``coverage_weight`` × its best sentence coverage (:meth:`coverage`; headings excluded) and
+        ``known_weight`` × its known-question bonus (``known``: :meth:`known_bonus`, computed if not given)."""
         if not ranked:
             return ranked
         rows = np.fromiter((row for row, _ in ranked), dtype=np.int64, count=len(ranked))
