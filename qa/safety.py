@@ -331,8 +331,13 @@ class SafetyGate:
         else:
             route, fired = "none", []
         matched = tuple(rule.id for rule in fired)
+        notes: tuple[str, ...] = ()
         if route == "crisis" and self._resolved is not None and self._is_resolved(text, fired):
-            route, matched = "safety_info", (*matched, "resolved")
+            # Answered with the crisis-line note; a question about one's own medication still gets the referral.
+            medical = [rule for rule in self._rules if rule.route == "medical_advice" and rule.fires(text)]
+            route, notes = ("medical_advice", (self.messages["safety_info"],)) if medical else ("safety_info", ())
+            matched, fired = (*matched, "resolved", *(rule.id for rule in medical)), medical
         logger.debug("Safety gate: route=%s rules=%s", route, ",".join(matched) or "-")
-        message = "\n".join(dict.fromkeys(m for m in (self.messages.get(route, ""), *(r.message for r in fired)) if m))
+        parts = (self.messages.get(route, ""), *notes, *(r.message for r in fired))
+        message = "\n".join(dict.fromkeys(m for m in parts if m))
         return SafetyDecision(route, message, matched)

@@ -2359,7 +2359,10 @@ def test_crisis_train_dev_messages(gate: SafetyGate) -> None:
     assert len([m for m in crisis if gate.check(m).route != "crisis"]) == LEFT_TO_THE_CHECK
     assert [m for m in ordinary if gate.check(m).route == "crisis"] == POLICY_CARDED
     resolved = [m for m in ordinary if "resolved" in gate.check(m).matched]
-    assert resolved == RESOLVED_ANSWERED and {gate.check(m).route for m in resolved} == {"safety_info"}
+    assert resolved == RESOLVED_ANSWERED
+    # Answered with the crisis-line note; "more dangerous for me" also gets the prescriber referral first.
+    assert {gate.check(m).route for m in resolved} == {"safety_info", "medical_advice"}
+    assert all(SAFETY_NOTE in gate.check(m).message for m in resolved)
 
 
 #: Round 7's "resolved" section: history, other people's deaths and jobs are answered with the crisis-line note...
@@ -2400,6 +2403,12 @@ def test_resolved_history_is_answered_with_the_crisis_line_note(gate: SafetyGate
         decision = gate.check(message)
         assert (decision.route, decision.message) == ("safety_info", SAFETY_NOTE), message
         assert decision.matched[-1] == "resolved" and all(m.startswith("crisis.") for m in decision.matched[:-1])
+
+
+def test_resolved_history_with_a_medication_question_gets_the_referral_and_the_note(gate: SafetyGate) -> None:
+    decision = gate.check("I attempted suicide in 2016 and have been stable since. Should I stop my lithium first?")
+    assert decision.route == "medical_advice" and "resolved" in decision.matched
+    assert decision.message.startswith(MEDICAL_ADVICE_MESSAGE) and SAFETY_NOTE in decision.message
 
 
 def test_history_never_softens_a_crisis_now(gate: SafetyGate) -> None:
