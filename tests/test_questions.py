@@ -87,7 +87,17 @@ HOLDOUT3 = QuestionSet(
     min_answerable_per_article=10,
     kinds=frozenset({"answerable", "unanswerable"}),
 )
-SETS = pytest.mark.parametrize("qset", [QUESTIONS, HOLDOUT, HOLDOUT2, HOLDOUT3], ids=lambda qset: qset.name)
+#: Round 7: dev questions written for the known-question memory (eval/make_known_questions.py), answerable only.
+FAQ_DEV = QuestionSet(
+    name="faq_dev",
+    path=ROOT / "eval" / "faq_dev.jsonl",
+    id_prefix="faq-",
+    splits=frozenset({"dev"}),
+    min_counts=(("answerable", 190),),
+    min_answerable_per_article=20,
+    kinds=frozenset({"answerable"}),
+)
+SETS = pytest.mark.parametrize("qset", [QUESTIONS, HOLDOUT, HOLDOUT2, HOLDOUT3, FAQ_DEV], ids=lambda qset: qset.name)
 
 
 def article_body(text: str) -> str:
@@ -256,3 +266,10 @@ def test_holdout_is_disjoint_from_questions(blind: QuestionSet):
     questions = {question_key(row["question"]) for qset in earlier for row in rows(qset)}
     reused = [row["id"] for row in rows(blind) if row["id"] in ids or question_key(row["question"]) in questions]
     assert not reused, f"{blind.name} questions that repeat eval/questions.jsonl: {reused}"
+
+
+def test_faq_dev_repeats_no_other_question():
+    """The known-question memory's extra dev questions must not repeat a question of any other set (a held-out
+    question in the memory would find itself)."""
+    others = {question_key(row["question"]) for qset in (QUESTIONS, HOLDOUT, HOLDOUT2, HOLDOUT3) for row in rows(qset)}
+    assert [row["id"] for row in rows(FAQ_DEV) if question_key(row["question"]) in others] == []
