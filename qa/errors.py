@@ -7,7 +7,9 @@ the app raises ``gr.Error`` with it. Anything else is a bug.
 
 from __future__ import annotations
 
-__all__ = ["QAError", "InvalidQuestion", "CorpusError", "IndexUnavailable", "ModelUnavailable"]
+from pathlib import Path
+
+__all__ = ["QAError", "InvalidQuestion", "CorpusError", "IndexUnavailable", "ModelUnavailable", "read_lines"]
 
 
 class QAError(Exception):
@@ -28,3 +30,11 @@ class IndexUnavailable(QAError):
 
 class ModelUnavailable(QAError):
     """The packaged embedding model cannot be loaded."""
+
+
+def read_lines(path: Path, what: str) -> list[str]:
+    """The lines of a staff-edited UTF-8 file; an unreadable one is a :class:`QAError` naming ``what`` it is."""
+    try:
+        return Path(path).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise QAError(f"Cannot read the {what} file {str(path)!r}: {exc}") from None

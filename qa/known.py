@@ -47,7 +47,7 @@ from pathlib import Path
 import numpy as np
 
 from .config import KNOWN_QUESTIONS_FILE
-from .errors import QAError
+from .errors import QAError, read_lines
 from .metrics import normalise
 
 __all__ = ["KNOWN_QUESTIONS_FILE", "KnownQuestion", "KnownQuestions", "load_known_questions"]
@@ -66,10 +66,7 @@ class KnownQuestion:
 def load_known_questions(path: Path) -> list[KnownQuestion]:
     """The entries of ``path``; a malformed line is a :class:`QAError` naming the file and line."""
     path = Path(path)
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise QAError(f"Cannot read the known-questions file {str(path)!r}: {exc}") from None
+    lines = read_lines(path, "known-questions")
     entries = []
     for number, line in enumerate(lines, start=1):
         if not line.strip():

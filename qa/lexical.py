@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from .config import SYNONYMS_FILE
-from .errors import QAError
+from .errors import QAError, read_lines
 
 __all__ = ["SYNONYMS_FILE", "TOKENIZER", "LexicalIndex", "Synonyms", "lexical_settings", "terms"]
 
@@ -204,10 +204,7 @@ class Synonyms:
     def load(cls, path: Path = SYNONYMS_FILE) -> Synonyms:
         """Read the ``a | b | c`` lines of ``path``; a malformed line is a :class:`QAError` naming it."""
         path = Path(path)
-        try:
-            lines = path.read_text(encoding="utf-8").splitlines()
-        except (OSError, UnicodeDecodeError) as exc:
-            raise QAError(f"Cannot read the synonym file {str(path)!r}: {exc}") from None
+        lines = read_lines(path, "synonym")
         groups = []
         for number, line in enumerate(lines, start=1):
             line = line.strip()

@@ -252,7 +252,8 @@ class SafetyGate:
         self._rules = [self._of_rule(n, raw, build) for n, (raw, build) in enumerate(zip(data["rules"], parsed))]
         #: (crisis rule ids it may soften, its rule): see :meth:`check`.
         self._resolved = (parsed_resolved[0], parsed_resolved[1]()) if parsed_resolved else None
-        if self._resolved and (unknown := self._resolved[0] - {r.id for r in self._rules if r.route == "crisis"}):
+        self._by_route = {route: [r for r in self._rules if r.route == route] for route in _RULE_ROUTES}
+        if self._resolved and (unknown := self._resolved[0] - {r.id for r in self._by_route["crisis"]}):
             raise SafetyRulesError(
                 f"Safety rules {self.rules_path}: 'resolved' softens unknown crisis rules {sorted(unknown)}"
             )
@@ -305,7 +306,7 @@ class SafetyGate:
         softens, resolved = self._resolved
         if not all(rule.id in softens for rule in fired) or not resolved.fires(text):
             return False
-        crisis = [rule for rule in self._rules if rule.route == "crisis"]
+        crisis = self._by_route["crisis"]
         boundary = self._alphabet.encode(".")
         firing = 0
         for sentence in text.split(boundary):
@@ -334,7 +335,7 @@ class SafetyGate:
         notes: tuple[str, ...] = ()
         if route == "crisis" and self._resolved is not None and self._is_resolved(text, fired):
             # Answered with the crisis-line note; a question about one's own medication still gets the referral.
-            medical = [rule for rule in self._rules if rule.route == "medical_advice" and rule.fires(text)]
+            medical = [rule for rule in self._by_route["medical_advice"] if rule.fires(text)]
             route, notes = ("medical_advice", (self.messages["safety_info"],)) if medical else ("safety_info", ())
             matched, fired = (*matched, "resolved", *(rule.id for rule in medical)), medical
         logger.debug("Safety gate: route=%s rules=%s", route, ",".join(matched) or "-")
