@@ -60,7 +60,7 @@ def test_shipped_check_was_trained_on_the_current_dev_data() -> None:
 
 def test_training_data_holds_no_test_message() -> None:
     test = set()
-    for name in ("gate_probe", "idioms", "smalltalk", "questions", "holdout", "holdout2", "holdout3"):
+    for name in ("gate_probe", "idioms", "smalltalk", "questions", "holdout", "holdout2", "holdout3", "holdout4"):
         for line in (PROJECT_ROOT / "eval" / f"{name}.jsonl").read_text(encoding="utf-8").splitlines():
             row = json.loads(line)
             if row["split"] == "test":

@@ -8,7 +8,9 @@ article for answerable and safety_info questions and is "" otherwise.
 eval/holdout.jsonl is a blind test-only set written from the articles alone (ids ``h-<kind>-001``); it must
 not repeat any question of eval/questions.jsonl. eval/holdout2.jsonl (round 5, ids ``h2-<kind>-001``) is a
 second one, answerable and unanswerable questions only, each answerable one listing every article's answer;
-eval/holdout3.jsonl (round 7, ids ``h3-<kind>-001``) a third, written the same way by another writer.
+eval/holdout3.jsonl (round 7, ids ``h3-<kind>-001``) a third, written the same way by another writer;
+eval/holdout4.jsonl (round 8, ids ``h4-<kind>-001``) a fourth, by a writer asked for patients' and relatives' varied
+voices.
 """
 
 from __future__ import annotations
@@ -87,6 +89,16 @@ HOLDOUT3 = QuestionSet(
     min_answerable_per_article=10,
     kinds=frozenset({"answerable", "unanswerable"}),
 )
+HOLDOUT4 = QuestionSet(
+    name="holdout4",
+    path=ROOT / "eval" / "holdout4.jsonl",
+    id_prefix="h4-",
+    splits=frozenset({"test"}),
+    # 105 and 25 as written; four that repeated an earlier set word for word were dropped.
+    min_counts=(("answerable", 103), ("unanswerable", 23)),
+    min_answerable_per_article=10,
+    kinds=frozenset({"answerable", "unanswerable"}),
+)
 #: Round 7: dev questions written for the known-question memory (eval/make_known_questions.py), answerable only.
 FAQ_DEV = QuestionSet(
     name="faq_dev",
@@ -97,7 +109,9 @@ FAQ_DEV = QuestionSet(
     min_answerable_per_article=20,
     kinds=frozenset({"answerable"}),
 )
-SETS = pytest.mark.parametrize("qset", [QUESTIONS, HOLDOUT, HOLDOUT2, HOLDOUT3, FAQ_DEV], ids=lambda qset: qset.name)
+SETS = pytest.mark.parametrize(
+    "qset", [QUESTIONS, HOLDOUT, HOLDOUT2, HOLDOUT3, HOLDOUT4, FAQ_DEV], ids=lambda qset: qset.name
+)
 
 
 def article_body(text: str) -> str:
@@ -257,11 +271,11 @@ def test_each_split_covers_every_kind_and_article(qset: QuestionSet):
         assert articles == set(bodies()), f"split {split!r} lacks answerable questions for {set(bodies()) - articles}"
 
 
-@pytest.mark.parametrize("blind", [HOLDOUT, HOLDOUT2, HOLDOUT3], ids=lambda qset: qset.name)
+@pytest.mark.parametrize("blind", [HOLDOUT, HOLDOUT2, HOLDOUT3, HOLDOUT4], ids=lambda qset: qset.name)
 def test_holdout_is_disjoint_from_questions(blind: QuestionSet):
     """A blind set must not reuse ids or questions of the tuned set or of an earlier blind set (only its
     own ids are named)."""
-    earlier = [QUESTIONS, HOLDOUT, HOLDOUT2][: {HOLDOUT: 1, HOLDOUT2: 2, HOLDOUT3: 3}[blind]]
+    earlier = [QUESTIONS, HOLDOUT, HOLDOUT2, HOLDOUT3][: {HOLDOUT: 1, HOLDOUT2: 2, HOLDOUT3: 3, HOLDOUT4: 4}[blind]]
     ids = {row["id"] for qset in earlier for row in rows(qset)}
     questions = {question_key(row["question"]) for qset in earlier for row in rows(qset)}
     reused = [row["id"] for row in rows(blind) if row["id"] in ids or question_key(row["question"]) in questions]
@@ -271,5 +285,9 @@ def test_holdout_is_disjoint_from_questions(blind: QuestionSet):
 def test_faq_dev_repeats_no_other_question():
     """The known-question memory's extra dev questions must not repeat a question of any other set (a held-out
     question in the memory would find itself)."""
-    others = {question_key(row["question"]) for qset in (QUESTIONS, HOLDOUT, HOLDOUT2, HOLDOUT3) for row in rows(qset)}
+    others = {
+        question_key(row["question"])
+        for qset in (QUESTIONS, HOLDOUT, HOLDOUT2, HOLDOUT3, HOLDOUT4)
+        for row in rows(qset)
+    }
     assert [row["id"] for row in rows(FAQ_DEV) if question_key(row["question"]) in others] == []
