@@ -1,8 +1,10 @@
 """Write ``qa/known_questions.jsonl`` (read by :mod:`qa.known`) from the dev questions with known answers.
 
-Sources (:data:`SOURCES`): the dev split of ``eval/questions.jsonl`` and ``eval/faq_dev.jsonl`` (round 7: 200
+Sources (:data:`SOURCES`): the dev split of ``eval/questions.jsonl``, ``eval/faq_dev.jsonl`` (round 7: 200
 patient-voice questions over every section of the five articles, with every article's answer spans, written
-for this from the articles alone by someone who saw no other question set). Every dev question of kind
+for this from the articles alone by someone who saw no other question set) and ``eval/faq_dev2.jsonl`` (round
+8: 312 more by two more writers, each as blind: terse, misspelt and non-native search-box wording; relatives,
+long messages with context and sceptics). Every dev question of kind
 ``answerable`` or ``safety_info`` (both are answered with quotes) becomes a known question with its gold
 answers and ``paths``: the articles of ``corpus/`` that hold one of them. Never a test split nor
 ``eval/holdout*.jsonl``: those measure the effect (``qa eval`` leaves a question's own entry out, so dev is
@@ -26,7 +28,7 @@ from qa.config import KNOWN_QUESTIONS_FILE, load_settings  # noqa: E402
 from qa.corpus import load_corpus  # noqa: E402
 from qa.metrics import normalise  # noqa: E402
 
-SOURCES = ("eval/questions.jsonl", "eval/faq_dev.jsonl")
+SOURCES = ("eval/questions.jsonl", "eval/faq_dev.jsonl", "eval/faq_dev2.jsonl")
 KINDS = ("answerable", "safety_info")
 
 
