@@ -45,7 +45,10 @@ DATA = Path(__file__).with_name("gate_probe.jsonl")
 #: with round 6's rules: crisis help of either kind 97/100 each, ordinary carded 101/350 and 129/350 (mostly
 #: crisis.first_person_topic); round 7's patterns were written from 8 of their missed crisis messages, and the
 #: rules' "resolved" section (resolved history answered with the crisis-line note) from their ordinary ones:
-#: 230 -> 157 of 700 carded, crisis cards unchanged.
+#: 230 -> 157 of 700 carded, crisis cards unchanged. Round 8 added writer-c (160 crisis messages, a third of them
+#: long ones hiding one crisis sentence among clinic questions, and 320 ordinary, half of them look-alikes; blind
+#: like the others): the sentence-by-sentence reading of the check was chosen on it and the look-alike sets
+#: (crisis help 149 -> 154 of 160), and five of its six crisis messages still missed became patterns (159/160).
 LOOKALIKES = Path(__file__).with_name("lookalike_probe.jsonl")
 
 

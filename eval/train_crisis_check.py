@@ -18,6 +18,16 @@ the dev ordinary messages are mostly alarming-looking ones (idioms, questions ab
 real traffic is lower. Provenance records the data's fingerprint (a test fails when the data changes
 without a retraining), the counts and the cross-validated rates.
 
+Sentences (round 8): a message of :data:`MIN_SENTENCES` or more sentences is also read sentence by sentence, at
+:data:`SENTENCE_THRESHOLD` (``qa.crisis_check``). Both were chosen on dev messages the check never learns from:
+the look-alike sets of ``eval/lookalike_probe.jsonl`` and its writer-c set (160 crisis messages, a third of them
+long ones hiding one crisis sentence among clinic questions, and 320 ordinary ones, half of them look-alikes).
+With the shipped weights: writer-c crisis help (card or line) 149 → 154 of 160, ordinary given card or line
+34 → 36 of 320; look-alikes 193 → 205 of 700 ordinary, crisis 200 of 200 either way. Every sentence of every
+message (two sentences and up) at 0.8 gained the same 5 crisis messages for 6 and 25 false lines; 0.7 no more
+crisis messages for more false lines; 0.9 three fewer. The sentence reading is not trained: a retraining keeps
+these two constants, to be checked again on those sets with eval/gate_probe.py.
+
 Usage: ``.venv/bin/python eval/train_crisis_check.py`` (about a minute).
 """
 
@@ -48,6 +58,9 @@ SEEDS = range(5)
 FOLDS = 5
 #: At most this share of the ordinary dev messages may get the check-in line (out of fold).
 FALSE_ALARM_BUDGET = 0.05
+#: A message of this many sentences or more is also read sentence by sentence, each firing at SENTENCE_THRESHOLD.
+MIN_SENTENCES = 3
+SENTENCE_THRESHOLD = 0.8
 
 
 def _rows(name: str) -> list[dict]:
@@ -164,7 +177,13 @@ def main() -> None:
                 f"caught out of fold with at most {FALSE_ALARM_BUDGET:.0%} of the ordinary ones alarmed"
             ),
             "cross_validation": best,
+            "sentences": (
+                f"a message of {MIN_SENTENCES}+ sentences also fires when one sentence reaches {SENTENCE_THRESHOLD}, "
+                "chosen on dev messages not trained on (script docstring)"
+            ),
         },
+        SENTENCE_THRESHOLD,
+        MIN_SENTENCES,
     )
     CRISIS_CHECK_PATH.write_text(json.dumps(check.to_dict(), indent=1) + "\n", encoding="utf-8")
     print(f"chosen: {json.dumps(best)}; wrote {CRISIS_CHECK_PATH.relative_to(ROOT)}")

@@ -10,6 +10,13 @@ to ``crisis``, the answer's ``message`` starts with the gate's ``check_in`` text
 line with 988 and 911; staff edit it in ``safety_rules.json``) and the answer's ``check_in`` is true. The
 crisis card itself stays the rules' decision.
 
+A long message can hide one crisis sentence among ordinary ones ("… if I buy six infusions up front, is the
+discount applied? I'm standing on the overpass near my apartment right now typing this."): its mean-pooled
+vector then reads as ordinary. So a message of at least ``min_sentences`` sentences (:func:`message_sentences`)
+also has each sentence read on its own, and the check fires when one reaches ``sentence_threshold`` — higher
+than ``threshold``, because a sentence out of context ("Does it really matter?") is noisier than a message.
+Chosen on dev messages the check was not trained on (``eval/train_crisis_check.py``, "Sentences").
+
 The weights belong to one embedding model: with another (``Settings.model``) the check cannot score and
 :meth:`CrisisCheck.load` refuses it (:class:`CrisisCheckError`), so a model change cannot silently turn
 it off; retrain with the script.
@@ -18,6 +25,7 @@ it off; retrain with the script.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,9 +33,20 @@ import numpy as np
 
 from .errors import QAError
 
-__all__ = ["CRISIS_CHECK_PATH", "CrisisCheck", "CrisisCheckError"]
+__all__ = ["CRISIS_CHECK_PATH", "CrisisCheck", "CrisisCheckError", "message_sentences"]
 
 CRISIS_CHECK_PATH = Path(__file__).with_name("crisis_check.json")
+
+#: Where a chat message's sentences end: after . ! ? or … (and any closing quote or bracket) before a space, and at
+#: line breaks. A regex, not Punkt: importing NLTK costs about 2 s on the first message, and chat messages rarely
+#: hold the abbreviations Punkt is for (a split too many only adds a sentence to read).
+_SENTENCE_END = re.compile(r"(?:(?<=[.!?\u2026])|(?<=[.!?\u2026][\"'\u201d\u2019)\]]))\s+|\n+")
+_WORD = re.compile(r"\w")
+
+
+def message_sentences(text: str) -> list[str]:
+    """The sentences of a chat message, stripped, each holding at least one letter or digit."""
+    return [part.strip() for part in _SENTENCE_END.split(text) if _WORD.search(part)]
 
 
 class CrisisCheckError(QAError):
@@ -43,6 +62,9 @@ class CrisisCheck:
     intercept: float
     threshold: float
     provenance: dict = field(default_factory=dict, repr=False)
+    #: Fires also when one sentence of a message of ``min_sentences`` or more reaches this (None: whole message only).
+    sentence_threshold: float | None = None
+    min_sentences: int = 3
 
     def probability(self, vector: np.ndarray) -> float:
         z = self.intercept + float(np.asarray(vector, dtype=np.float64) @ self.weights)
@@ -51,6 +73,20 @@ class CrisisCheck:
     def fires(self, vector: np.ndarray) -> bool:
         return self.probability(vector) >= self.threshold
 
+    def sentences(self, text: str) -> list[str]:
+        """The sentences of ``text`` to read one by one (:meth:`fires_on_sentences`): none when the sentence
+        reading is off or the message has fewer than ``min_sentences``."""
+        if self.sentence_threshold is None:
+            return []
+        parts = message_sentences(text)
+        return parts if len(parts) >= self.min_sentences else []
+
+    def fires_on_sentences(self, vectors: np.ndarray) -> bool:
+        """Whether one of the sentence ``vectors`` (of :meth:`sentences`) reaches ``sentence_threshold``."""
+        if self.sentence_threshold is None or not len(vectors):
+            return False
+        return any(self.probability(v) >= self.sentence_threshold for v in vectors)
+
     def to_dict(self) -> dict:
         return {
             "model": self.model,
@@ -58,6 +94,11 @@ class CrisisCheck:
             "intercept": round(self.intercept, 6),
             "weights": [round(float(w), 6) for w in self.weights],
             "provenance": self.provenance,
+            **(
+                {}
+                if self.sentence_threshold is None
+                else {"sentence_threshold": round(self.sentence_threshold, 6), "min_sentences": self.min_sentences}
+            ),
         }
 
     @classmethod
@@ -72,6 +113,8 @@ class CrisisCheck:
                 float(data["intercept"]),
                 float(data["threshold"]),
                 dict(data.get("provenance", {})),
+                None if data.get("sentence_threshold") is None else float(data["sentence_threshold"]),
+                int(data.get("min_sentences", 3)),
             )
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise CrisisCheckError(f"Cannot read the crisis check {str(path)!r}: {exc}") from None
@@ -83,5 +126,9 @@ class CrisisCheck:
         if check.weights.shape != (dim,) or not np.isfinite(check.weights).all() or not 0 < check.threshold < 1:
             raise CrisisCheckError(
                 f"The crisis check {str(path)!r} needs {dim} finite weights and a threshold in (0, 1)"
+            )
+        if check.sentence_threshold is not None and not (0 < check.sentence_threshold < 1 and check.min_sentences >= 2):
+            raise CrisisCheckError(
+                f"The crisis check {str(path)!r} needs a sentence_threshold in (0, 1) and min_sentences of at least 2"
             )
         return check

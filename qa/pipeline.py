@@ -95,6 +95,17 @@ class Pipeline:
         searched = [self.retriever.correct(clean_question(m, len(m))) for m in messages]
         return self._get_embedder().encode(searched)
 
+    def _checks_in(self, text: str, vector: np.ndarray) -> bool:
+        """Whether the semantic crisis check fires on a message (``vector``: its embedding) or, for a message
+        of several sentences, on one of them (embedded only then, as :meth:`vectors` does)."""
+        check = self.crisis_check
+        if check is None:
+            return False
+        if check.fires(vector):
+            return True
+        sentences = check.sentences(text)
+        return bool(sentences) and check.fires_on_sentences(self.vectors(sentences))
+
     def ask(self, question: str, k: int | None = None) -> Answer:
         """The full answer for a person: gate → retrieve → compose (see the README, "Answers and safety").
 
@@ -108,8 +119,9 @@ class Pipeline:
            and citation. A question on a crisis topic (route ``safety_info``: suicide, self-harm, overdose) is
            answered normally with the crisis-line note as message; other risk questions (``risk_info``: side
            effects, misuse, "is it safe?") are answered normally with no message.
-        4. The semantic crisis check (``qa.crisis_check``) reads the question's vector: when it fires, the
-           message starts with the check-in line (988, 911) and ``check_in`` is true; the answer is unchanged.
+        4. The semantic crisis check (``qa.crisis_check``) reads the question's vector, and each sentence's of a
+           message of three sentences or more: when it fires, the message starts with the check-in line (988,
+           911) and ``check_in`` is true; the answer is unchanged.
 
         A message over the length limit is refused (:class:`InvalidQuestion`) unless the gate routes it to
         ``crisis``; when the semantic check fires on it, the one-line refusal ends with the check-in line.
@@ -131,7 +143,7 @@ class Pipeline:
             # Its start only: the model reads at most 256 word pieces, and spelling correction of a single
             # 100,000-letter "word" would take seconds.
             start = gated[: 2 * self.settings.max_question_chars]
-            if self.crisis_check is not None and self.crisis_check.fires(self.vectors([start])[0]):
+            if self._checks_in(start, self.vectors([start])[0]):
                 raise InvalidQuestion(f"{exc}. {self.gate.messages['check_in']}") from None
             raise
         chat = small_talk(cleaned) if decision.route == "none" else None
@@ -154,7 +166,7 @@ class Pipeline:
             signals = self.signals.read(searched, chosen, scores, signal)
         confidence = signal if signals is None else self.abstention.score(signals)  # = signal unless logistic
         answers = confidence is not None and self.abstention.answers(confidence, self.settings.min_score)
-        check_in = self.crisis_check is not None and self.crisis_check.fires(vector)
+        check_in = self._checks_in(cleaned, vector)
         # The check-in line says what the safety note would (988, 911), more directly: one of them, not both.
         note = "" if check_in and decision.route == "safety_info" else decision.message
         if decision.route == "medical_advice":

@@ -2315,6 +2315,37 @@ ROUND7_LOOKALIKES = [
 ]
 
 
+#: Round 8's patterns (dev writer-c's missed crisis messages, eval/lookalike_probe.jsonl): emergencies and means
+#: in wordings the rules did not know...
+ROUND8_CRISIS = [
+    "Help my girlfriend is seizing",
+    "she's been seizing on and off for the last few minutes after her infusion",
+    "my son started convulsing on the couch",
+    "Can't feel my legs and my chest hurts so bad, had infusion 2 hrs ago",
+    "right now I'm holding the razor over my arm",
+    "I've got the bathtub filled and a plugged-in hair dryer next to it",
+    "he locked himself in the garage with the car running",
+]
+
+#: ...and their ordinary neighbours, which stay out.
+ROUND8_LOOKALIKES = [
+    "I have a history of seizures, is ketamine safe for me?",
+    "Can ketamine cause seizures or convulsions?",
+    "my chest hurt a little after the infusion last week, is that normal?",
+    "Can I take a bath after my infusion? I usually use a hair dryer after, does that matter?",
+    "I shaved with a new razor over the weekend and have a rash on my arm, can I still get the IV there?",
+    "I keep my car in the garage, can someone pick me up at home?",
+]
+
+
+def test_round8_crisis_wordings(gate: SafetyGate) -> None:
+    assert [m for m in ROUND8_CRISIS if gate.check(m).route != "crisis"] == []
+
+
+def test_round8_lookalikes_are_not_crisis(gate: SafetyGate) -> None:
+    assert [m for m in ROUND8_LOOKALIKES if gate.check(m).route == "crisis"] == []
+
+
 SPANISH_CRISIS = [
     "quiero morir",
     "Tomé todas mis pastillas y estoy sola",
