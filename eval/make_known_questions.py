@@ -4,7 +4,9 @@ Sources (:data:`SOURCES`): the dev split of ``eval/questions.jsonl``, ``eval/faq
 patient-voice questions over every section of the five articles, with every article's answer spans, written
 for this from the articles alone by someone who saw no other question set) and ``eval/faq_dev2.jsonl`` (round
 8: 312 more by two more writers, each as blind: terse, misspelt and non-native search-box wording; relatives,
-long messages with context and sceptics). Every dev question of kind
+long messages with context and sceptics) and ``eval/faq_dev3.jsonl`` (round 8, later: 307 by two more: older adults
+with imprecise terms, 2–5 word queries and small details; claims read online, lay "why" questions and staff keyword
+look-ups). Every dev question of kind
 ``answerable`` or ``safety_info`` (both are answered with quotes) becomes a known question with its gold
 answers and ``paths``: the articles of ``corpus/`` that hold one of them. Never a test split nor
 ``eval/holdout*.jsonl``: those measure the effect (``qa eval`` leaves a question's own entry out, so dev is
@@ -28,7 +30,7 @@ from qa.config import KNOWN_QUESTIONS_FILE, load_settings  # noqa: E402
 from qa.corpus import load_corpus  # noqa: E402
 from qa.metrics import normalise  # noqa: E402
 
-SOURCES = ("eval/questions.jsonl", "eval/faq_dev.jsonl", "eval/faq_dev2.jsonl")
+SOURCES = ("eval/questions.jsonl", "eval/faq_dev.jsonl", "eval/faq_dev2.jsonl", "eval/faq_dev3.jsonl")
 KINDS = ("answerable", "safety_info")
 
 

@@ -14,7 +14,7 @@ optional: without it, any article). ``paths`` keeps a short snippet ("reducing i
 pointing at an unrelated article that happens to use the same words — one of the COVID-QA papers does.
 
 The shipped file is the dev questions of ``eval/questions.jsonl`` (answerable and crisis-topic ones),
-``eval/faq_dev.jsonl`` and ``eval/faq_dev2.jsonl`` with their gold answers, written by
+``eval/faq_dev.jsonl``, ``eval/faq_dev2.jsonl`` and ``eval/faq_dev3.jsonl`` with their gold answers, written by
 ``.venv/bin/python eval/make_known_questions.py``; staff may add lines — for instance a question from the
 unanswered log with the sentence that does answer it.
 
@@ -27,7 +27,7 @@ not (an article was edited: staff should mend or drop the entry), a note when it
 (another corpus is searched, as with COVID-QA).
 
 The known questions are corrected and embedded when a retriever is first made over an index generation
-(about 3.4 s for the 767 shipped questions on two cores, measured 2026-12-02) and kept in ``index/known/``
+(about 4 s for the 1,074 shipped questions on two cores, measured 2026-12-02) and kept in ``index/known/``
 for later processes.
 
 Evaluation (``qa eval``, the abstention calibration) sets ``Settings.known_leave_one_out``: a known

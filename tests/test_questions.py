@@ -121,8 +121,21 @@ FAQ_DEV2 = QuestionSet(
     min_answerable_per_article=20,
     kinds=frozenset({"answerable"}),
 )
+#: Round 8, later: two more writers (faq3-ans-001…155: older adults, wrong terms, 2–5 word queries, small details;
+#: 156…307: claims read online, lay "why" questions, before/during/after, staff keywords); 13 repeats dropped.
+FAQ_DEV3 = QuestionSet(
+    name="faq_dev3",
+    path=ROOT / "eval" / "faq_dev3.jsonl",
+    id_prefix="faq3-",
+    splits=frozenset({"dev"}),
+    min_counts=(("answerable", 300),),
+    min_answerable_per_article=20,
+    kinds=frozenset({"answerable"}),
+)
 SETS = pytest.mark.parametrize(
-    "qset", [QUESTIONS, HOLDOUT, HOLDOUT2, HOLDOUT3, HOLDOUT4, FAQ_DEV, FAQ_DEV2], ids=lambda qset: qset.name
+    "qset",
+    [QUESTIONS, HOLDOUT, HOLDOUT2, HOLDOUT3, HOLDOUT4, FAQ_DEV, FAQ_DEV2, FAQ_DEV3],
+    ids=lambda qset: qset.name,
 )
 
 
@@ -302,7 +315,9 @@ def test_faq_dev_repeats_no_other_question():
         for qset in (QUESTIONS, HOLDOUT, HOLDOUT2, HOLDOUT3, HOLDOUT4)
         for row in rows(qset)
     }
-    for faq in (FAQ_DEV, FAQ_DEV2):
+    faqs = (FAQ_DEV, FAQ_DEV2, FAQ_DEV3)
+    for faq in faqs:
         assert [row["id"] for row in rows(faq) if question_key(row["question"]) in others] == []
-    first = {question_key(row["question"]) for row in rows(FAQ_DEV)}
-    assert [row["id"] for row in rows(FAQ_DEV2) if question_key(row["question"]) in first] == []
+    for i, later in enumerate(faqs[1:], start=1):
+        earlier = {question_key(row["question"]) for faq in faqs[:i] for row in rows(faq)}
+        assert [row["id"] for row in rows(later) if question_key(row["question"]) in earlier] == []
