@@ -33,7 +33,7 @@ import numpy as np
 
 from .errors import QAError
 
-__all__ = ["CRISIS_CHECK_PATH", "CrisisCheck", "CrisisCheckError", "message_sentences"]
+__all__ = ["CRISIS_CHECK_PATH", "MAX_SENTENCES", "CrisisCheck", "CrisisCheckError", "message_sentences"]
 
 CRISIS_CHECK_PATH = Path(__file__).with_name("crisis_check.json")
 
@@ -42,6 +42,9 @@ CRISIS_CHECK_PATH = Path(__file__).with_name("crisis_check.json")
 #: hold the abbreviations Punkt is for (a split too many only adds a sentence to read).
 _SENTENCE_END = re.compile(r"(?:(?<=[.!?\u2026])|(?<=[.!?\u2026][\"'\u201d\u2019)\]]))\s+|\n+")
 _WORD = re.compile(r"\w")
+#: Sentences of one message read one by one at most (the first ones, repeats read once): a long run of tiny
+#: "sentences" ("a. a. a. …") would otherwise cost an embedding each.
+MAX_SENTENCES = 24
 
 
 def message_sentences(text: str) -> list[str]:
@@ -74,12 +77,12 @@ class CrisisCheck:
         return self.probability(vector) >= self.threshold
 
     def sentences(self, text: str) -> list[str]:
-        """The sentences of ``text`` to read one by one (:meth:`fires_on_sentences`): none when the sentence
-        reading is off or the message has fewer than ``min_sentences``."""
+        """The distinct sentences of ``text`` to read one by one (:meth:`fires_on_sentences`; at most
+        :data:`MAX_SENTENCES`): none when the sentence reading is off or there are fewer than ``min_sentences``."""
         if self.sentence_threshold is None:
             return []
-        parts = message_sentences(text)
-        return parts if len(parts) >= self.min_sentences else []
+        parts = list(dict.fromkeys(message_sentences(text)))
+        return parts[:MAX_SENTENCES] if len(parts) >= self.min_sentences else []
 
     def fires_on_sentences(self, vectors: np.ndarray) -> bool:
         """Whether one of the sentence ``vectors`` (of :meth:`sentences`) reaches ``sentence_threshold``."""

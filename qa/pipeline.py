@@ -143,7 +143,7 @@ class Pipeline:
             # Its start only: the model reads at most 256 word pieces, and spelling correction of a single
             # 100,000-letter "word" would take seconds.
             start = gated[: 2 * self.settings.max_question_chars]
-            if self._checks_in(start, self.vectors([start])[0]):
+            if self.crisis_check is not None and self._checks_in(start, self.vectors([start])[0]):
                 raise InvalidQuestion(f"{exc}. {self.gate.messages['check_in']}") from None
             raise
         chat = small_talk(cleaned) if decision.route == "none" else None

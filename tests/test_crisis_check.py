@@ -12,7 +12,7 @@ import pytest
 
 from qa.answer import NO_ANSWER_MESSAGE
 from qa.config import PROJECT_ROOT, Settings
-from qa.crisis_check import CRISIS_CHECK_PATH, CrisisCheck, CrisisCheckError, message_sentences
+from qa.crisis_check import CRISIS_CHECK_PATH, MAX_SENTENCES, CrisisCheck, CrisisCheckError, message_sentences
 from qa.errors import InvalidQuestion
 from qa.safety import CHECK_IN_MESSAGE, CRISIS_MESSAGE, MEDICAL_ADVICE_MESSAGE
 
@@ -120,6 +120,9 @@ def test_sentence_reading_needs_enough_sentences(tmp_path: Path) -> None:
     check = CrisisCheck.load(MODEL, 384, path)
     assert (check.sentence_threshold, check.min_sentences) == (0.8, 3)
     assert check.sentences("One. Two.") == [] and check.sentences("One. Two. Three?") == ["One.", "Two.", "Three?"]
+    assert check.sentences("Same. Same. Other.") == []  # repeats are read once: two distinct sentences
+    many = " ".join(f"Sentence {i}." for i in range(100))
+    assert check.sentences(many) == [f"Sentence {i}." for i in range(MAX_SENTENCES)]
     low, high = np.zeros(384), np.zeros(384)
     high[0] = 1.0  # P = 0.88: over the sentence threshold
     assert check.fires_on_sentences(np.stack([low, high])) and not check.fires_on_sentences(np.stack([low, low]))
