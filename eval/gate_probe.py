@@ -49,6 +49,9 @@ DATA = Path(__file__).with_name("gate_probe.jsonl")
 #: long ones hiding one crisis sentence among clinic questions, and 320 ordinary, half of them look-alikes; blind
 #: like the others): the sentence-by-sentence reading of the check was chosen on it and the look-alike sets
 #: (crisis help 149 -> 154 of 160), and five of its six crisis messages still missed became patterns (159/160).
+#: Then writer-d (180 crisis messages in run-ons, slang, non-native and formal voices, acute emergencies after a
+#: treatment; 90 plain and 90 look-alike ordinary ones): first scored with all of the above, crisis help 160/180;
+#: 14 of its 20 misses became patterns (174/180, cards 101 -> 116), its ordinary messages unchanged (14 carded).
 LOOKALIKES = Path(__file__).with_name("lookalike_probe.jsonl")
 
 
