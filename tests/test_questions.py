@@ -70,68 +70,49 @@ HOLDOUT = QuestionSet(
     min_counts=(("answerable", 40), ("unanswerable", 15), ("crisis", 10), ("medical_advice", 8), ("safety_info", 7)),
     min_answerable_per_article=6,
 )
-HOLDOUT2 = QuestionSet(
-    name="holdout2",
-    path=ROOT / "eval" / "holdout2.jsonl",
-    id_prefix="h2-",
-    splits=frozenset({"test"}),
-    min_counts=(("answerable", 100), ("unanswerable", 25)),
-    min_answerable_per_article=10,
-    kinds=frozenset({"answerable", "unanswerable"}),
-)
-HOLDOUT3 = QuestionSet(
-    name="holdout3",
-    path=ROOT / "eval" / "holdout3.jsonl",
-    id_prefix="h3-",
-    splits=frozenset({"test"}),
-    # 100 and 25 as written; three that repeated eval/questions.jsonl word for word were dropped.
-    min_counts=(("answerable", 99), ("unanswerable", 23)),
-    min_answerable_per_article=10,
-    kinds=frozenset({"answerable", "unanswerable"}),
-)
-HOLDOUT4 = QuestionSet(
-    name="holdout4",
-    path=ROOT / "eval" / "holdout4.jsonl",
-    id_prefix="h4-",
-    splits=frozenset({"test"}),
-    # 105 and 25 as written; four that repeated an earlier set word for word were dropped.
-    min_counts=(("answerable", 103), ("unanswerable", 23)),
-    min_answerable_per_article=10,
-    kinds=frozenset({"answerable", "unanswerable"}),
-)
-#: Round 7: dev questions written for the known-question memory (eval/make_known_questions.py), answerable only.
-FAQ_DEV = QuestionSet(
-    name="faq_dev",
-    path=ROOT / "eval" / "faq_dev.jsonl",
-    id_prefix="faq-",
-    splits=frozenset({"dev"}),
-    min_counts=(("answerable", 190),),
-    min_answerable_per_article=20,
-    kinds=frozenset({"answerable"}),
-)
+
+
+def blind_set(name: str, answerable: int, unanswerable: int) -> QuestionSet:
+    """A blind test-only set of answerable and unanswerable questions (holdout2 onwards), ids ``h<n>-<kind>-001``
+    for ``eval/holdout<n>.jsonl``."""
+    return QuestionSet(
+        name=name,
+        path=ROOT / "eval" / f"{name}.jsonl",
+        id_prefix=f"h{name.removeprefix('holdout')}-",
+        splits=frozenset({"test"}),
+        min_counts=(("answerable", answerable), ("unanswerable", unanswerable)),
+        min_answerable_per_article=10,
+        kinds=frozenset({"answerable", "unanswerable"}),
+    )
+
+
+def faq_set(name: str, id_prefix: str, answerable: int) -> QuestionSet:
+    """Dev questions written for the known-question memory (eval/make_known_questions.py), answerable only."""
+    return QuestionSet(
+        name=name,
+        path=ROOT / "eval" / f"{name}.jsonl",
+        id_prefix=id_prefix,
+        splits=frozenset({"dev"}),
+        min_counts=(("answerable", answerable),),
+        min_answerable_per_article=20,
+        kinds=frozenset({"answerable"}),
+    )
+
+
+HOLDOUT2 = blind_set("holdout2", 100, 25)
+#: 100 and 25 as written; three that repeated eval/questions.jsonl word for word were dropped.
+HOLDOUT3 = blind_set("holdout3", 99, 23)
+#: 105 and 25 as written; four that repeated an earlier set word for word were dropped.
+HOLDOUT4 = blind_set("holdout4", 103, 23)
+#: Round 7.
+FAQ_DEV = faq_set("faq_dev", "faq-", 190)
 #: Round 8: more of them, by two more writers (faq2-ans-001…155: terse, misspelt, non-native; 156…312: relatives,
 #: long messages with context, sceptics), each blind to every other set; 7 that repeated another set word for
 #: word were dropped, and one whose answer was only the source line.
-FAQ_DEV2 = QuestionSet(
-    name="faq_dev2",
-    path=ROOT / "eval" / "faq_dev2.jsonl",
-    id_prefix="faq2-",
-    splits=frozenset({"dev"}),
-    min_counts=(("answerable", 300),),
-    min_answerable_per_article=20,
-    kinds=frozenset({"answerable"}),
-)
+FAQ_DEV2 = faq_set("faq_dev2", "faq2-", 300)
 #: Round 8, later: two more writers (faq3-ans-001…155: older adults, wrong terms, 2–5 word queries, small details;
 #: 156…307: claims read online, lay "why" questions, before/during/after, staff keywords); 13 repeats dropped.
-FAQ_DEV3 = QuestionSet(
-    name="faq_dev3",
-    path=ROOT / "eval" / "faq_dev3.jsonl",
-    id_prefix="faq3-",
-    splits=frozenset({"dev"}),
-    min_counts=(("answerable", 300),),
-    min_answerable_per_article=20,
-    kinds=frozenset({"answerable"}),
-)
+FAQ_DEV3 = faq_set("faq_dev3", "faq3-", 300)
 SETS = pytest.mark.parametrize(
     "qset",
     [QUESTIONS, HOLDOUT, HOLDOUT2, HOLDOUT3, HOLDOUT4, FAQ_DEV, FAQ_DEV2, FAQ_DEV3],

@@ -2279,14 +2279,6 @@ def _crisis_train(label: str) -> list[str]:
 LEFT_TO_THE_CHECK = 9
 
 
-def test_round6_crisis_wordings(gate: SafetyGate) -> None:
-    assert [m for m in ROUND6_CRISIS if gate.check(m).route != "crisis"] == []
-
-
-def test_round6_lookalikes_are_not_crisis(gate: SafetyGate) -> None:
-    assert [m for m in ROUND6_LOOKALIKES if gate.check(m).route == "crisis"] == []
-
-
 #: Round 7: wordings of the patterns added from the dev look-alike writers' crisis messages the gate missed.
 ROUND7_CRISIS = [
     "please send help, I'm about to do something stupid to myself",
@@ -2363,14 +2355,6 @@ ROUND8_LOOKALIKES = [
 ]
 
 
-def test_round8_crisis_wordings(gate: SafetyGate) -> None:
-    assert [m for m in ROUND8_CRISIS if gate.check(m).route != "crisis"] == []
-
-
-def test_round8_lookalikes_are_not_crisis(gate: SafetyGate) -> None:
-    assert [m for m in ROUND8_LOOKALIKES if gate.check(m).route == "crisis"] == []
-
-
 SPANISH_CRISIS = [
     "quiero morir",
     "Tomé todas mis pastillas y estoy sola",
@@ -2396,12 +2380,20 @@ def test_spanish_crisis_messages_get_the_card_with_a_spanish_line(gate: SafetyGa
     assert "oprima 2" not in gate.check("I want to kill myself").message  # English messages: no Spanish line
 
 
-def test_round7_crisis_wordings(gate: SafetyGate) -> None:
-    assert [m for m in ROUND7_CRISIS if gate.check(m).route != "crisis"] == []
+#: Each round's crisis wordings and their ordinary look-alikes (the lists above).
+ROUNDS = {
+    "round6": (ROUND6_CRISIS, ROUND6_LOOKALIKES),
+    "round7": (ROUND7_CRISIS, ROUND7_LOOKALIKES),
+    "round8": (ROUND8_CRISIS, ROUND8_LOOKALIKES),
+}
 
 
-def test_round7_lookalikes_are_not_crisis(gate: SafetyGate) -> None:
-    assert [m for m in ROUND7_LOOKALIKES if gate.check(m).route == "crisis"] == []
+@pytest.mark.parametrize(("crisis", "lookalikes"), ROUNDS.values(), ids=ROUNDS)
+def test_round_wordings_are_crisis_and_their_lookalikes_not(
+    gate: SafetyGate, crisis: list[str], lookalikes: list[str]
+) -> None:
+    assert [m for m in crisis if gate.check(m).route != "crisis"] == []
+    assert [m for m in lookalikes if gate.check(m).route == "crisis"] == []
 
 
 def test_crisis_train_dev_messages(gate: SafetyGate) -> None:
