@@ -38,6 +38,7 @@ eval: setup
 	$(VENV)/bin/qa eval --questions eval/holdout2.jsonl --split test --compare production,production-noknown,production-before-coverage,production-coverage-known-terms,production-nocoverage,dense,bm25,hybrid --report eval/reports/holdout2.md
 	$(VENV)/bin/qa eval --questions eval/holdout3.jsonl --split test --compare production,production-noknown,production-before-coverage,production-coverage-known-terms,production-nocoverage,dense,bm25,hybrid --report eval/reports/holdout3.md
 	$(VENV)/bin/qa eval --questions eval/holdout4.jsonl --split test --compare production,production-noknown,production-before-coverage,production-coverage-known-terms,production-nocoverage,dense,bm25,hybrid --report eval/reports/holdout4.md
+	$(VENV)/bin/qa eval --questions eval/holdout5.jsonl --split test --compare production,production-noknown,production-before-coverage,production-coverage-known-terms,production-nocoverage,dense,bm25,hybrid --report eval/reports/holdout5.md
 	$(VENV)/bin/qa eval --questions $(COVID_QA) --split test --compare --report eval/reports/covid-qa-dev.md
 
 bench: setup

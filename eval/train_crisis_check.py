@@ -84,7 +84,7 @@ def _key(message: str) -> str:
 @functools.cache
 def _test_messages() -> frozenset[str]:
     """Every message of a test split (some small talk is in both splits, e.g. a bare "thanks"): never trained on."""
-    sets = ("gate_probe", "idioms", "smalltalk", "questions", "holdout", "holdout2", "holdout3", "holdout4")
+    sets = ("gate_probe", "idioms", "smalltalk", "questions", "holdout", "holdout2", "holdout3", "holdout4", "holdout5")
     return frozenset(
         _key(r.get("message") or r["question"]) for name in sets for r in _rows(f"{name}.jsonl") if r["split"] == "test"
     )

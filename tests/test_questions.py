@@ -10,7 +10,8 @@ not repeat any question of eval/questions.jsonl. eval/holdout2.jsonl (round 5, i
 second one, answerable and unanswerable questions only, each answerable one listing every article's answer;
 eval/holdout3.jsonl (round 7, ids ``h3-<kind>-001``) a third, written the same way by another writer;
 eval/holdout4.jsonl (round 8, ids ``h4-<kind>-001``) a fourth, by a writer asked for patients' and relatives' varied
-voices.
+voices; eval/holdout5.jsonl (round 9, ids ``h5-<kind>-001``) a fifth, by another writer asked for a website chat's
+mix of patients and relatives.
 """
 
 from __future__ import annotations
@@ -104,6 +105,8 @@ HOLDOUT2 = blind_set("holdout2", 100, 25)
 HOLDOUT3 = blind_set("holdout3", 99, 23)
 #: 105 and 25 as written; four that repeated an earlier set word for word were dropped.
 HOLDOUT4 = blind_set("holdout4", 103, 23)
+#: Round 9: 100 and 25 as written; eight that repeated an earlier set or a known question word for word were dropped.
+HOLDOUT5 = blind_set("holdout5", 94, 23)
 #: Round 7.
 FAQ_DEV = faq_set("faq_dev", "faq-", 190)
 #: Round 8: more of them, by two more writers (faq2-ans-001…155: terse, misspelt, non-native; 156…312: relatives,
@@ -115,7 +118,7 @@ FAQ_DEV2 = faq_set("faq_dev2", "faq2-", 300)
 FAQ_DEV3 = faq_set("faq_dev3", "faq3-", 300)
 SETS = pytest.mark.parametrize(
     "qset",
-    [QUESTIONS, HOLDOUT, HOLDOUT2, HOLDOUT3, HOLDOUT4, FAQ_DEV, FAQ_DEV2, FAQ_DEV3],
+    [QUESTIONS, HOLDOUT, HOLDOUT2, HOLDOUT3, HOLDOUT4, HOLDOUT5, FAQ_DEV, FAQ_DEV2, FAQ_DEV3],
     ids=lambda qset: qset.name,
 )
 
