@@ -52,6 +52,10 @@ DATA = Path(__file__).with_name("gate_probe.jsonl")
 #: Then writer-d (180 crisis messages in run-ons, slang, non-native and formal voices, acute emergencies after a
 #: treatment; 90 plain and 90 look-alike ordinary ones): first scored with all of the above, crisis help 160/180;
 #: 14 of its 20 misses became patterns (174/180, cards 101 -> 116), its ordinary messages unchanged (14 carded).
+#: Round 9: its 6 last misses (emergencies told by symptoms alone) became patterns (180/180); then writer-e (180 crisis
+#: messages, 40 of them emergencies by symptoms; 170 ordinary, 112 look-alikes; blind like the others), first scored
+#: with round 8's rules: help 158/180, cards 102, ordinary carded 12/170; after round 9's patterns and frame words
+#: 179/180, cards 126, ordinary carded 3/170.
 LOOKALIKES = Path(__file__).with_name("lookalike_probe.jsonl")
 
 

@@ -1211,7 +1211,8 @@ def test_case_counts() -> None:
 def test_crisis(gate: SafetyGate, message: str) -> None:
     decision = gate.check(message)
     assert decision.route == "crisis", decision
-    assert decision.message == CRISIS_MESSAGE
+    # The crisis lines, then only the extra lines its rules name (round 9: the medical-emergency line).
+    assert decision.message.removesuffix("\n" + EMERGENCY_LINE) == CRISIS_MESSAGE
     assert decision.matched and all(r.startswith("crisis.") for r in decision.matched)
 
 
@@ -1535,6 +1536,32 @@ def test_html_is_handled(gate: SafetyGate) -> None:
 # --- round 2: danger from others, schedules, "take", someone else's medication ----------------------------
 
 DV_LINE = ("1-800-799-7233", "START to 88788")
+#: Round 9: the line shown after the crisis lines for an emergency of the body or a possible overdose.
+EMERGENCY_LINE = json.loads(DEFAULT_RULES_PATH.read_text(encoding="utf-8"))["messages"]["medical_emergency"]
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "my son is not breathing",
+        "my dad is having a seizure right now",
+        "took something idk how much",
+        "Just now she started talking nonsense and she's burning up, 104 on the thermometer, and she's shaking.",
+    ],
+)
+def test_an_emergency_of_the_body_gets_the_emergency_line_after_the_crisis_lines(
+    gate: SafetyGate, message: str
+) -> None:
+    decision = gate.check(message)
+    assert decision.route == "crisis", decision
+    assert decision.message.startswith(CRISIS_MESSAGE) and decision.message.endswith(EMERGENCY_LINE)
+    assert "911" in EMERGENCY_LINE and "1-800-222-1222" in EMERGENCY_LINE
+
+
+@pytest.mark.parametrize("message", ["I want to kill myself tonight", "my boyfriend hits me when he drinks"])
+def test_the_emergency_line_is_only_for_emergencies_of_the_body(gate: SafetyGate, message: str) -> None:
+    decision = gate.check(message)
+    assert decision.route == "crisis" and EMERGENCY_LINE not in decision.message
 
 
 @pytest.mark.parametrize("message", DANGER_FROM_OTHERS)
@@ -2039,6 +2066,8 @@ ACCEPTED_LOOKALIKES = {
     "per": {"peer"},  # round 6: only in an exception ("I take 20 lexapro per day")
     "late": {"latte"},  # round 6: only in an exception ("my boss will kill me if I am late")
     "drooping": {"dropping"},  # round 6: "one side of my face drooping" (a stroke sign); "dropping" reads the same
+    "hot": {"hoot"},  # round 9: "so hot and sweating" (with muscles jerking); "hoot" is harmless there
+    "but": {"butt"},  # round 9: "but relapsed into self-harm"; "butt" in its place is harmless
 }
 
 
@@ -2381,10 +2410,72 @@ def test_spanish_crisis_messages_get_the_card_with_a_spanish_line(gate: SafetyGa
 
 
 #: Each round's crisis wordings and their ordinary look-alikes (the lists above).
+#: Round 9: dev writer-d's last missed crisis messages — emergencies told by their symptoms alone, happening now
+#: (a policy choice: README "Round 9: symptoms happening now") — and their calm look-alikes.
+ROUND9_CRISIS = [
+    "Patient here, post-infusion. Heart rate on my watch says 190 and I'm really confused, can't remember how I got"
+    " home.",
+    "My husband has become extremely confused since his infusion this afternoon, his pulse is racing and he does not"
+    " recognise me. Is this to be expected?",
+    "Just now she started talking nonsense and she's burning up, 104 on the thermometer, and she's shaking.",
+    "I'm so hot and sweating, my muscles are jerking and my heart is racing, I took the ketamine with my new"
+    " antidepressant",
+    "my dad doesnt recognize me and his heart is pounding, what do i do",
+    "Not a big deal, but I might have taken my evening meds twice, maybe three times? I'm really dizzy.",
+    "Is it dangerous if I already took all of them? The whole month's supply I mean.",
+    # From dev writer-e's missed crisis messages (and variants):
+    "I have a fever of 40.3 and I keep forgetting where I am, my roommate says I'm not making any sense.",
+    "whats the point of booking the follow up. I wont be here in two weeks",
+    "I won't be a problem for anyone much longer.",
+    "my watch says my heart rate is 185 and there's a heavy pressure in my chest",
+    "my inhaler isn't doing anything, I can hardly say a sentence",
+    "sudden worst headache + throwing up + stiff neck",
+    "my mum is diabetic and right now she's confused, sweaty and shaky",
+    "BP cuff says 210/125 and my head is pounding, vision is going blurry",
+    "how long will I be out if I took 5 times my prescribed ketamine dose?",
+    "got stung by a bee and now I have hives everywhere and my lips are huge",
+    "He took a huge amount of his ketamine and some of my Valium. He's getting very drowsy.",
+    "Is it dangerous to mix alcohol with my ketamine lozenges? asking because I just did, had like 8 beers first",
+    "I haven't been able to pee for 14 hours and the pain is unbearable",
+    "is it bad if I redosed my spray 6 times in 2 hours?",
+    "I want to have enough to make sure I don't wake up.",
+    "he only half wakes up when I shake him and then goes floppy again",
+    "breathing really slow n shallow, cant keep my eyes open",
+    "This will be my last message.",
+    "I'm pregnant and bleeding heavily right now",
+    "For thirty minutes he has been unable to speak clearly and his right hand is very weak.",
+    "my son is not breathing",
+    "the heart beat is very very fast, 170, and I feel I will fall down",
+]
+ROUND9_LOOKALIKES = [
+    "is it normal to be confused after a session and have a racing heart?",
+    "what if my heart rate is 120 and I am confused after the infusion?",
+    "can ketamine cause confusion and a fast heart rate?",
+    "I was really confused after my first session but it passed in an hour, is that common?",
+    "I accidentally took my vitamins twice today, is that ok?",
+    "I took all of them as prescribed, is that fine?",
+    "I took my whole month's supply with me on the trip, is that allowed on a plane?",
+    "Do you have data on how many patients relapse into suicidal depression after stopping treatment?",
+    "Since starting treatment the suicidal thoughts I had in the spring are completely gone. Thank you all so much.",
+    # Writer-e's look-alikes and those of the new patterns:
+    "I won't be here in two weeks, I'm on vacation, can I move my booster?",
+    "I want to make sure I don't wake up during the procedure, is the sedation deep enough?",
+    "asking because I just did my first infusion, what next?",
+    "I took 2 times my usual dose of vitamin D by mistake last month",
+    "my son is not breathing well through his nose, can he still have the nasal spray?",
+    "my arm felt heavy and I couldn't talk properly during the session, is that normal dissociation?",
+    "my bp was 150/90 last time and I had a pounding headache, is that normal?",
+    "On average, how long does the anti-suicidal effect of a single infusion last?",
+    "Are there statistics on how many people with treatment-resistant depression die by suicide each year?",
+    "My psych professor said esketamine got approved partly because of suicide prevention data. Is that right?",
+    "Paramedic here. I see a lot of overdoses on the job and it's worn me down. Is ketamine used for PTSD?",
+    "I'm a nursing student writing a paper on ketamine for acute suicidality. Which journals should I look at?",
+]
 ROUNDS = {
     "round6": (ROUND6_CRISIS, ROUND6_LOOKALIKES),
     "round7": (ROUND7_CRISIS, ROUND7_LOOKALIKES),
     "round8": (ROUND8_CRISIS, ROUND8_LOOKALIKES),
+    "round9": (ROUND9_CRISIS, ROUND9_LOOKALIKES),
 }
 
 
@@ -2450,7 +2541,10 @@ def test_resolved_history_is_answered_with_the_crisis_line_note(gate: SafetyGate
     for message in RESOLVED:
         decision = gate.check(message)
         assert (decision.route, decision.message) == ("safety_info", SAFETY_NOTE), message
-        assert decision.matched[-1] == "resolved" and all(m.startswith("crisis.") for m in decision.matched[:-1])
+        # Softened by "resolved", or (round 9: "I'm an ER nurse" is in the FRAME macro) no crisis rule fired at all.
+        assert (decision.matched[-1] == "resolved" and all(m.startswith("crisis.") for m in decision.matched[:-1])) or (
+            decision.matched and all(m.startswith("safety_info.") for m in decision.matched)
+        )
 
 
 def test_resolved_history_with_a_medication_question_gets_the_referral_and_the_note(gate: SafetyGate) -> None:
