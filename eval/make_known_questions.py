@@ -6,7 +6,10 @@ for this from the articles alone by someone who saw no other question set) and `
 8: 312 more by two more writers, each as blind: terse, misspelt and non-native search-box wording; relatives,
 long messages with context and sceptics) and ``eval/faq_dev3.jsonl`` (round 8, later: 307 by two more: older adults
 with imprecise terms, 2–5 word queries and small details; claims read online, lay "why" questions and staff keyword
-look-ups). Every dev question of kind
+look-ups) and ``eval/faq_dev4.jsonl`` (round 9: 315 by two more: people who describe their situation first — veterans,
+chronic pain, caregivers, cost, fear of losing control — a quarter of them typed by voice dictation; professionals'
+vocabulary, yes/no checks of claims, comparisons, one-to-four-word queries, non-native English). Every dev question
+of kind
 ``answerable`` or ``safety_info`` (both are answered with quotes) becomes a known question with its gold
 answers and ``paths``: the articles of ``corpus/`` that hold one of them. Never a test split nor
 ``eval/holdout*.jsonl``: those measure the effect (``qa eval`` leaves a question's own entry out, so dev is
@@ -30,7 +33,13 @@ from qa.config import KNOWN_QUESTIONS_FILE, load_settings  # noqa: E402
 from qa.corpus import load_corpus  # noqa: E402
 from qa.metrics import normalise  # noqa: E402
 
-SOURCES = ("eval/questions.jsonl", "eval/faq_dev.jsonl", "eval/faq_dev2.jsonl", "eval/faq_dev3.jsonl")
+SOURCES = (
+    "eval/questions.jsonl",
+    "eval/faq_dev.jsonl",
+    "eval/faq_dev2.jsonl",
+    "eval/faq_dev3.jsonl",
+    "eval/faq_dev4.jsonl",
+)
 KINDS = ("answerable", "safety_info")
 
 

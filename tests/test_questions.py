@@ -116,9 +116,12 @@ FAQ_DEV2 = faq_set("faq_dev2", "faq2-", 300)
 #: Round 8, later: two more writers (faq3-ans-001…155: older adults, wrong terms, 2–5 word queries, small details;
 #: 156…307: claims read online, lay "why" questions, before/during/after, staff keywords); 13 repeats dropped.
 FAQ_DEV3 = faq_set("faq_dev3", "faq3-", 300)
+#: Round 9: two more writers (faq4-ans-001…160: a situation told first, a quarter by voice dictation; 161…315:
+#: professionals' vocabulary, yes/no claims, comparisons, short queries, non-native); 5 repeats dropped.
+FAQ_DEV4 = faq_set("faq_dev4", "faq4-", 315)
 SETS = pytest.mark.parametrize(
     "qset",
-    [QUESTIONS, HOLDOUT, HOLDOUT2, HOLDOUT3, HOLDOUT4, HOLDOUT5, FAQ_DEV, FAQ_DEV2, FAQ_DEV3],
+    [QUESTIONS, HOLDOUT, HOLDOUT2, HOLDOUT3, HOLDOUT4, HOLDOUT5, FAQ_DEV, FAQ_DEV2, FAQ_DEV3, FAQ_DEV4],
     ids=lambda qset: qset.name,
 )
 
