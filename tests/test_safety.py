@@ -2446,6 +2446,8 @@ ROUND9_CRISIS = [
     "For thirty minutes he has been unable to speak clearly and his right hand is very weak.",
     "my son is not breathing",
     "the heart beat is very very fast, 170, and I feel I will fall down",
+    "my dad is not responding to me at all, he is on the floor",
+    "she is not responding",
 ]
 ROUND9_LOOKALIKES = [
     "is it normal to be confused after a session and have a racing heart?",
@@ -2470,6 +2472,20 @@ ROUND9_LOOKALIKES = [
     "My psych professor said esketamine got approved partly because of suicide prevention data. Is that right?",
     "Paramedic here. I see a lot of overdoses on the job and it's worn me down. Is ketamine used for PTSD?",
     "I'm a nursing student writing a paper on ketamine for acute suicidality. Which journals should I look at?",
+    # Found on a second read of round 9's patterns (they had the card in its first commit) and in faq_dev4:
+    "my son is not responding to his meds",
+    "she is not responding to treatment",
+    "my partner is not responding to texts",
+    "ive tried like five antidepressants is there a study on ketamine for depression that wont respond to meds",
+    "I have an epipen for bee allergies, do I need to bring it to my session?",
+    "I got hives all over after my last infusion, is that an allergy?",
+    "I can barely talk about my trauma without crying",
+    "Is a sudden severe headache a side effect?",
+    "my arm went floppy during the session",
+    "I can barely wake up in the morning since starting",
+    "asking because I just had surgery",
+    "Will the sedation be strong enough that I don't wake up during it?",
+    "my eyes are so huge in photos lol",
 ]
 ROUNDS = {
     "round6": (ROUND6_CRISIS, ROUND6_LOOKALIKES),
