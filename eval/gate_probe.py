@@ -20,6 +20,10 @@ wording, and ordinary messages full of alarming-looking idioms.
   126/250 and 115/250, help of either kind 219/250 and 229/250; ordinary carded 40/290 and 18/289, given the
   line 11/290 and 12/289. (Written as training data for the check at first; retrained with them it did no
   better on blind-2 to blind-4, so they measure instead.)
+- blind-7 (round 9, 120 crisis and 110 ordinary messages by another blind writer; 10 ordinary ones that repeated
+  another set dropped unread) is test, never read: emergencies happening now told mostly by their symptoms, and
+  look-alikes (the same symptoms asked about calmly, in advance or after the fact) — the measure of round 9's
+  symptom rules. Committed before its first scoring.
 
 The semantic crisis check (``qa.crisis_check``: its check-in line shown with the answer) is scored beside the
 card: the card is the rules' decision, the line the check's, on messages the rules did not card.
