@@ -23,7 +23,9 @@ wording, and ordinary messages full of alarming-looking idioms.
 - blind-7 (round 9, 120 crisis and 110 ordinary messages by another blind writer; 10 ordinary ones that repeated
   another set dropped unread) is test, never read: emergencies happening now told mostly by their symptoms, and
   look-alikes (the same symptoms asked about calmly, in advance or after the fact) — the measure of round 9's
-  symptom rules. Committed before its first scoring.
+  symptom rules. Committed before its first scoring: with round 8's rules help 88/120 (cards 43), with round 9's
+  first patterns 93/120 (cards 52), ordinary carded 1/110 either way. Second scoring, after a general rule written on
+  dev only (crisis.acute_sign_now, from dev writer-f): help 99/120, cards 73, ordinary carded 1/110.
 
 The semantic crisis check (``qa.crisis_check``: its check-in line shown with the answer) is scored beside the
 card: the card is the rules' decision, the line the check's, on messages the rules did not card.
@@ -59,7 +61,9 @@ DATA = Path(__file__).with_name("gate_probe.jsonl")
 #: Round 9: its 6 last misses (emergencies told by symptoms alone) became patterns (180/180); then writer-e (180 crisis
 #: messages, 40 of them emergencies by symptoms; 170 ordinary, 112 look-alikes; blind like the others), first scored
 #: with round 8's rules: help 158/180, cards 102, ordinary carded 12/170; after round 9's patterns and frame words
-#: 179/180, cards 126, ordinary carded 3/170.
+#: 179/180, cards 126, ordinary carded 3/170. Then writer-f (149 emergencies told by their symptoms, 147 ordinary,
+#: 120 of them look-alikes), first scored with those: help 115/149, cards 52, ordinary carded 6/147;
+#: crisis.acute_sign_now was written from it: 147/149, cards 93, ordinary carded 6/147.
 LOOKALIKES = Path(__file__).with_name("lookalike_probe.jsonl")
 
 

@@ -2068,6 +2068,7 @@ ACCEPTED_LOOKALIKES = {
     "drooping": {"dropping"},  # round 6: "one side of my face drooping" (a stroke sign); "dropping" reads the same
     "hot": {"hoot"},  # round 9: "so hot and sweating" (with muscles jerking); "hoot" is harmless there
     "but": {"butt"},  # round 9: "but relapsed into self-harm"; "butt" in its place is harmless
+    "both": {"booth"},  # round 9: "took both his and my doses"; "booth" there is harmless
 }
 
 
@@ -2448,6 +2449,20 @@ ROUND9_CRISIS = [
     "the heart beat is very very fast, 170, and I feel I will fall down",
     "my dad is not responding to me at all, he is on the floor",
     "she is not responding",
+    # Round 9, later: a serious sign with something that says now (crisis.acute_sign_now; dev writer-f and others):
+    "my heart is racing right now and I feel faint",
+    "chest pain since my session, getting worse",
+    "I can't breathe properly and my lips are swelling, what do I do",
+    "My dad's face is drooping since this afternoon",
+    "she fainted an hour ago and is still really confused",
+    "my toddler swallowed some of my pills",
+    "asthma attack cant finish sentences",
+    "temp is 40.8, shivering, confused, can barely type",
+    "Grandma has 39.9 fever, she's very confused and breathing fast.",
+    "speech all garbled, cant find words, right hand tingling",
+    "my dad slipped in the shower and banged his head, he's confused and keeps asking the same questions over and over",
+    "8 months pregnant, baby hasn't moved all day and I have bad cramps",
+    "he took both his and my doses of the nasal spray, he's barely responsive",
 ]
 ROUND9_LOOKALIKES = [
     "is it normal to be confused after a session and have a racing heart?",
@@ -2486,6 +2501,28 @@ ROUND9_LOOKALIKES = [
     "asking because I just had surgery",
     "Will the sedation be strong enough that I don't wake up during it?",
     "my eyes are so huge in photos lol",
+    # ... and of crisis.acute_sign_now: asked in advance, told calmly or about the past, a job, an idiom.
+    "My heart was racing during the infusion this morning, the nurse said it's normal. Should I mention it next time?",
+    "Is chest pain right after a session something to worry about?",
+    "I fainted at the sight of the needle this morning lol, can I lie down during the next one?",
+    "My husband had a seizure this morning but is fine now, can he still come tomorrow?",
+    "What should I do if my heart races?",
+    "my heart is racing with excitement about starting treatment tomorrow!",
+    "I'm so nervous about tomorrow my heart is pounding just thinking about it",
+    "my heart rate is 72 right now, is that ok for the infusion?",
+    "Can I eat before my session this afternoon? I get short of breath on an empty stomach sometimes",
+    "ER nurse here, I see chest pain all day. Do you have evening appointments?",
+    "my heart skipped a beat when I saw the bill this morning",
+    "I was short of breath after climbing the stairs to your office this morning, do you have an elevator?",
+    "my pulse was 110 during the infusion today, the nurse said it was expected - how long until it settles?",
+    "temp 37.6 this morning, i've got a bit of a cold. should i reschedule my infusion?",
+    "Good afternoon. My husband had his infusion today and is still very confused. Is this normal?",
+    "I had my blood tests done this morning, they took four vials and I nearly fainted.",
+    "how do I keep my toddler from getting into my ketamine lozenges?",
+    "What if my kid swallowed a lozenge?",
+    "Do patients ever have chest pain after the session?",
+    "I work nights so I'm tired all day, can I book afternoon sessions?",
+    "After taking too much ibuprofen years ago I had stomach issues, is ketamine hard on the stomach?",
 ]
 ROUNDS = {
     "round6": (ROUND6_CRISIS, ROUND6_LOOKALIKES),
