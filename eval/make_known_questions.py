@@ -9,8 +9,7 @@ with imprecise terms, 2–5 word queries and small details; claims read online, 
 look-ups) and ``eval/faq_dev4.jsonl`` (round 9: 315 by two more: people who describe their situation first — veterans,
 chronic pain, caregivers, cost, fear of losing control — a quarter of them typed by voice dictation; professionals'
 vocabulary, yes/no checks of claims, comparisons, one-to-four-word queries, non-native English). Every dev question
-of kind
-``answerable`` or ``safety_info`` (both are answered with quotes) becomes a known question with its gold
+of kind ``answerable`` or ``safety_info`` (both are answered with quotes) becomes a known question with its gold
 answers and ``paths``: the articles of ``corpus/`` that hold one of them. Never a test split nor
 ``eval/holdout*.jsonl``: those measure the effect (``qa eval`` leaves a question's own entry out, so dev is
 scored leave-one-out). Lines staff added by hand (``"source"`` naming no file of :data:`SOURCES`) are kept,
