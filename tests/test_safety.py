@@ -2467,6 +2467,11 @@ ROUND9_CRISIS = [
     "I'm choking right now help",
     "he passed out 10 minutes ago and wont wake up",
     "my mom collapsed",
+    "she had a seizure an hour ago",
+    "I can't see anything out of my right eye since this morning",
+    "pain in my left arm and jaw for about an hour and I'm quite sweaty",
+    "my dad doesnt recognise me since this morning",
+    "I went blind in one eye suddenly",
 ]
 ROUND9_LOOKALIKES = [
     "is it normal to be confused after a session and have a racing heart?",
@@ -2532,6 +2537,15 @@ ROUND9_LOOKALIKES = [
     "I'm choking back tears right now reading your website",
     "My heart is racing right now because I'm so excited",
     "I was gasping for air after my run this morning, is that ok before an infusion?",
+    "I can't see the appointment in my portal right now",
+    "It's 90 degrees outside today, should I bring water?",
+    "I have my epilepsy check-up this afternoon, does a seizure history matter?",
+    "I had a seizure as a kid, is ketamine safe? My appointment is this afternoon",
+    "jaw pain from TMJ today, can I still have the infusion?",
+    "my left arm is numb from the IV today, is that normal?",
+    "my leg went numb from sitting today",
+    "my breath smells funny today",
+    "my kid didn't recognize me with my new haircut today",
 ]
 ROUNDS = {
     "round6": (ROUND6_CRISIS, ROUND6_LOOKALIKES),
