@@ -2546,6 +2546,8 @@ ROUND9_LOOKALIKES = [
     "my leg went numb from sitting today",
     "my breath smells funny today",
     "my kid didn't recognize me with my new haircut today",
+    "I take it twice a day and I'm dizzy a lot, is that a side effect?",
+    "I took it twice a day last month and felt dizzy sometimes",
 ]
 ROUNDS = {
     "round6": (ROUND6_CRISIS, ROUND6_LOOKALIKES),
