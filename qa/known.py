@@ -13,8 +13,8 @@ passage containing one of them, in the articles named by ``paths`` (file names i
 optional: without it, any article). ``paths`` keeps a short snippet ("reducing inflammation") from
 pointing at an unrelated article that happens to use the same words — one of the COVID-QA papers does.
 
-The shipped file is the dev questions of ``eval/questions.jsonl`` (answerable and crisis-topic ones),
-``eval/faq_dev.jsonl``, ``eval/faq_dev2.jsonl`` and ``eval/faq_dev3.jsonl`` with their gold answers, written by
+The shipped file is the dev questions of ``eval/questions.jsonl`` (answerable and crisis-topic ones) and
+``eval/faq_dev.jsonl`` … ``eval/faq_dev4.jsonl`` with their gold answers (1,388 questions), written by
 ``.venv/bin/python eval/make_known_questions.py``; staff may add lines — for instance a question from the
 unanswered log with the sentence that does answer it.
 
@@ -27,8 +27,8 @@ not (an article was edited: staff should mend or drop the entry), a note when it
 (another corpus is searched, as with COVID-QA).
 
 The known questions are corrected and embedded when a retriever is first made over an index generation
-(about 4 s for the 1,074 shipped questions on two cores, measured 2026-12-02) and kept in ``index/known/``
-for later processes.
+(about 4 s for 1,074 questions on two cores, measured 2026-12-02; roughly 1 s more for today's 1,388) and kept
+in ``index/known/`` for later processes.
 
 Evaluation (``qa eval``, the abstention calibration) sets ``Settings.known_leave_one_out``: a known
 question worded exactly like the question asked is then left out, so a dev question never finds itself.

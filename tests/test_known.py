@@ -160,7 +160,7 @@ def test_the_shipped_file_is_the_dev_questions_and_nothing_held_out() -> None:
     assert shipped[: len(generated)] == generated, "a dev source changed: run eval/make_known_questions.py"
     assert len(generated) > 400 and {r["source"].split(" ")[0] for r in generated} == set(make_known_questions.SOURCES)
     held_out = set()
-    for name in ("questions", "holdout", "holdout2", "holdout3", "holdout4", "holdout5"):
+    for name in ("questions", *sorted(p.stem for p in (PROJECT_ROOT / "eval").glob("holdout*.jsonl"))):
         for line in (PROJECT_ROOT / "eval" / f"{name}.jsonl").read_text(encoding="utf-8").splitlines():
             row = json.loads(line) if line.strip() else {}
             if row.get("split") == "test" or name != "questions":
