@@ -26,6 +26,12 @@ wording, and ordinary messages full of alarming-looking idioms.
   symptom rules. Committed before its first scoring: with round 8's rules help 88/120 (cards 43), with round 9's
   first patterns 93/120 (cards 52), ordinary carded 1/110 either way. Second scoring, after a general rule written on
   dev only (crisis.acute_sign_now, from dev writer-f): help 99/120, cards 73, ordinary carded 1/110.
+- blind-8 (round 10, 99 crisis and 100 ordinary messages by another blind writer; one crisis message that repeated
+  another set dropped unread) is test, never read: half of its crisis messages are emergencies told by a reading
+  (pulse, blood pressure, oxygen, temperature, blood sugar), the rest other emergencies and a few suicidal ones;
+  the ordinary ones normal or past readings, readings asked about, numbers that are not readings. Committed before
+  its first scoring: with round 9's rules card 55/99, help of either kind 71/99; ordinary carded 1/100, with
+  neither 96/100.
 
 The semantic crisis check (``qa.crisis_check``: its check-in line shown with the answer) is scored beside the
 card: the card is the rules' decision, the line the check's, on messages the rules did not card.
