@@ -1,13 +1,15 @@
 """The safety rules' pattern language (see :mod:`qa.safety`), compiled to small regexes over one character per word.
 
-A :class:`PatternCompiler` parses each pattern into a tree, each macro once, and collects the pattern words and
-``word*`` prefixes. Then :class:`Alphabet` gives every pattern word its own character, and every other word the
-character of its class: the longest pattern prefix it starts with (or none) and whether it is a number. The
-question's canonical words are encoded the same way (:meth:`Alphabet.encode`), so a rule's regex runs on one
-character per word: a pattern word is one character, ``word*`` and ``#`` are character classes, a gap is
-``[^.]{0,N}`` and an alternation of single words is one class. Every word test a pattern makes (this word, starts
-with this prefix, a number, a sentence end) has the same answer for a word and for its character, so a pattern
-matches the encoded text exactly when the word-level pattern matches the words.
+A :class:`PatternCompiler` parses each pattern into a tree, each macro once, and collects the pattern words,
+``word*`` prefixes and ``#lo-hi`` number ranges. Then :class:`Alphabet` gives every pattern word its own character,
+and every other word the character of its class: the longest pattern prefix it starts with (or none) and whether
+it is a number — and if so, in which stretch between the ranges' bounds it lies, so 150 and 165 share a character
+when no range bound falls between them. The question's canonical words are encoded the same way
+(:meth:`Alphabet.encode`), so a rule's regex runs on one character per word: a pattern word is one character,
+``word*``, ``#`` and ``#lo-hi`` are character classes, a gap is ``[^.]{0,N}`` and an alternation of single words is
+one class. Every word test a pattern makes (this word, starts with this prefix, a number, a number from lo to hi,
+a sentence end) has the same answer for a word and for its character, so a pattern matches the encoded text
+exactly when the word-level pattern matches the words.
 
 Why: ``re`` parses regexes in Python, and the start-up time went there and to expanding every macro at each use.
 Now each macro is parsed once, the regexes are ~5x shorter than regexes over the text itself, and the characters
@@ -28,14 +30,16 @@ from .errors import QAError
 __all__ = ["Alphabet", "Matcher", "PatternCompiler", "SafetyRulesError"]
 
 DEFAULT_GAP, MAX_GAP, MAX_MACRO_DEPTH = 3, 12, 8
-_PATTERN_TOKEN = re.compile(r"\{\w+\}|\*\d*|[()\[\]|^$#~]|[^\s()\[\]|{}^$*#~]+\*?")
+_PATTERN_TOKEN = re.compile(r"\{\w+\}|\*\d*|#\d+-\d+|[()\[\]|^$#~]|[^\s()\[\]|{}^$*#~]+\*?")
 _NUMBER = re.compile(r"[0-9]{2,}")
+_MAX_DIGITS = 18  # a longer number counts as larger than every range's bound (int() of it is never needed)
 _DOT = "."  # the sentence-end word, encoded as itself
 _FIRST_CODE = 0xF0000  # a private use plane, outside the BMP (see above)
 _CACHE_SIZE = 50_000
 
-#: A parsed pattern: ("word", w) | ("prefix", w) | ("number",) | ("dot",) | ("gap", n) | ("not", node) |
-#: ("macro", name) | ("group", branches, optional) where each branch is a tuple of nodes matched in sequence.
+#: A parsed pattern: ("word", w) | ("prefix", w) | ("number",) | ("number", lo, hi) | ("dot",) | ("gap", n) |
+#: ("not", node) | ("macro", name) | ("group", branches, optional) where each branch is a tuple of nodes matched in
+#: sequence.
 Node = tuple
 _Chars = frozenset  # the characters a one-word node accepts
 
@@ -57,27 +61,41 @@ class Matcher:
 
 
 class Alphabet:
-    """One character per pattern word, per (longest pattern prefix or "", number or not) of other words, and "."."""
+    """One character per pattern word, per (longest pattern prefix or "", not a number / a number in this stretch
+    between the bounds of the patterns' ``#lo-hi`` ranges) of other words, and "."."""
 
-    def __init__(self, words: Iterable[str], prefixes: Iterable[str]) -> None:
+    def __init__(self, words: Iterable[str], prefixes: Iterable[str], ranges: Iterable[tuple[int, int]] = ()) -> None:
         self._prefixes = set(prefixes)
         self._longest = max(map(len, self._prefixes), default=0)
-        # kind 0: this pattern word; 1 / 2: another word (not a number / a number) whose longest prefix is this
-        keys = sorted({(w, 0) for w in words} | {(p, kind) for p in (*self._prefixes, "") for kind in (1, 2)})
+        #: Every range's low bound and high bound + 1: numbers between two neighbouring cuts share a character.
+        self._cuts = sorted({bound for lo, hi in ranges for bound in (lo, hi + 1)})
+        stretches = range(2, len(self._cuts) + 3)
+        # kind 0: this pattern word; 1: another word (not a number) whose longest prefix is this; 2+: a number
+        # (whose prefix can only be digits) in stretch kind - 2
+        stems = (*self._prefixes, "")
+        keys = sorted(
+            {(w, 0) for w in words}
+            | {(p, 1) for p in stems}
+            | {(p, kind) for p in stems if p.isdigit() or not p for kind in stretches}
+        )
         self._chars = {key: chr(_FIRST_CODE + i) for i, key in enumerate(keys)}
         self._words = {word: c for (word, kind), c in self._chars.items() if kind == 0} | {_DOT: _DOT}
         self._sorted = [word for word, _ in keys]  # the words starting with one prefix are one run of it
         self._numbers = _Chars(
-            c for (w, kind), c in self._chars.items() if kind == 2 or not kind and _NUMBER.fullmatch(w)
+            c for (w, kind), c in self._chars.items() if kind >= 2 or not kind and _NUMBER.fullmatch(w)
         )
         self.char = functools.lru_cache(maxsize=_CACHE_SIZE)(self._char)
+
+    def _stretch(self, number: str) -> int:
+        """Which stretch between the cuts a number falls in (0: below the lowest cut)."""
+        return len(self._cuts) if len(number) > _MAX_DIGITS else bisect.bisect_right(self._cuts, int(number))
 
     def _char(self, word: str) -> str:
         if (c := self._words.get(word)) is not None:
             return c
         stems = (word[:n] for n in range(min(len(word), self._longest), 0, -1))
         stem = next((s for s in stems if s in self._prefixes), "")
-        return self._chars[(stem, 2 if _NUMBER.fullmatch(word) else 1)]
+        return self._chars[(stem, 2 + self._stretch(word) if _NUMBER.fullmatch(word) else 1)]
 
     def encode(self, text: str) -> str:
         """One character per word of a canonical text (words separated by single spaces)."""
@@ -93,8 +111,16 @@ class Alphabet:
             end += 1
         return _Chars(chr(_FIRST_CODE + i) for i in range(start, end))
 
-    def number(self) -> _Chars:
-        return self._numbers
+    def number(self, lo: int | None = None, hi: int | None = None) -> _Chars:
+        """Every character of a number (2+ digits), or of one from ``lo`` to ``hi`` (a range the alphabet knows)."""
+        if lo is None or hi is None:
+            return self._numbers
+        inside = range(self._stretch(str(lo)), self._stretch(str(hi)) + 1)  # lo and hi + 1 are cuts
+        return _Chars(
+            c
+            for (w, kind), c in self._chars.items()
+            if kind - 2 in inside or not kind and _NUMBER.fullmatch(w) and lo <= int(w) <= hi
+        )
 
 
 @functools.lru_cache(maxsize=4096)  # the same classes recur in many rules
@@ -120,6 +146,7 @@ class PatternCompiler:
         self.macros = macros
         self.words: set[str] = set()
         self.prefixes: set[str] = set()
+        self.ranges: set[tuple[int, int]] = set()  # the (lo, hi) of every "#lo-hi"
         self._normalize = normalize
         self._word_trees: dict[str, tuple[Node, list[str], bool]] = {}  # pattern word -> (tree, words, is prefix)
         self.macro_trees: dict[str, tuple[Node, int]] = {}  # name -> (tree, how deep macros nest inside it)
@@ -184,12 +211,21 @@ class PatternCompiler:
                 node = ("gap", gap)
             elif tok in ("^", "$", "#"):
                 node = ("number",) if tok == "#" else ("dot",)
+            elif tok.startswith("#"):
+                node = self._range(tok)
             else:
                 node = self._word(tok)
             seq.append(("not", node) if negate else node)
             negate = False
         branches.append(tuple(seq))
         return tuple(branches), i, height
+
+    def _range(self, tok: str) -> Node:
+        lo, hi = (int(n) for n in tok[1:].split("-"))
+        if not 10 <= lo <= hi or len(str(hi)) > _MAX_DIGITS:
+            raise SafetyRulesError(f"number range {tok!r} needs 10 <= low <= high (numbers have 2+ digits)")
+        self.ranges.add((lo, hi))
+        return ("number", lo, hi)
 
     def _word(self, tok: str) -> Node:
         if tok not in self._word_trees:
@@ -210,7 +246,7 @@ class PatternCompiler:
     def alphabet(self) -> Alphabet:
         """The alphabet of every pattern parsed so far; parse all patterns before the first :meth:`compile`."""
         if self._alphabet is None:
-            self._alphabet = Alphabet(self.words, self.prefixes)
+            self._alphabet = Alphabet(self.words, self.prefixes, self.ranges)
         return self._alphabet
 
     def compile(self, tree: Node, source: object = "") -> Matcher:
@@ -247,7 +283,7 @@ class PatternCompiler:
         if kind == "prefix":
             return alphabet.prefix(node[1])
         if kind == "number":
-            return alphabet.number()
+            return alphabet.number(*node[1:])
         if kind == "dot":
             return _Chars(_DOT)
         if kind == "gap":

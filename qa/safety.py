@@ -21,8 +21,9 @@ A rule fires when a pattern of ``any`` matches (or it has none), each list in ``
 pattern matches. Patterns are word sequences, not regexes, matched in linear time: ``word`` (written naturally:
 "don't", "self-harm", "kill" match "dont", "self harm", "kil"), ``word*`` (prefix), ``(a|b c|)`` (alternatives; an
 empty one makes it optional), ``[a b]`` (optional), ``*`` / ``*N`` (a gap of up to 3 / N <= 12 words in one
-sentence), ``^`` / ``$`` (sentence start / end), ``#`` (a number of 2+ digits), ``{NAME}`` (a macro), ``~x`` (not
-followed by the word or group ``x``: "hits me ~up"). Text and pattern words are normalised alike
+sentence), ``^`` / ``$`` (sentence start / end), ``#`` (a number of 2+ digits), ``#lo-hi`` (one from lo to hi:
+"#140-300"; "104.5" is the words "104" and "5", "165bpm" the words "165" and "bpm"), ``{NAME}`` (a macro), ``~x``
+(not followed by the word or group ``x``: "hits me ~up"). Text and pattern words are normalised alike
 (:func:`normalize_text`: HTML tags dropped, entities decoded, NFKC, case-folded, accents, zero-width characters,
 apostrophes and ``*`` removed, sentence ends . ! ? ; become a "." word, other punctuation and emoji spaces, repeated
 letters collapsed: "diiiie" -> "die", "kill" -> "kil", except in the few words of ``KEEP_DOUBLES``: "odd" is
@@ -74,6 +75,7 @@ _WORD = re.compile(r"(?:[^\W_]|[@$])+(?:!+(?:[^\W_]|[@$])+)*|\x1e")
 _REPEAT = re.compile(r"([^\W\d_])\1+")
 _LEET = str.maketrans("0134578@$!", "oieastbasi")
 _BOUNDARIES = re.compile(r"(?:\x1e )+")
+_NUMBER_UNIT = re.compile(r"([0-9]{2,})([^\W\d_]+)")
 
 
 @dataclass(frozen=True)
@@ -289,6 +291,8 @@ class SafetyGate:
             return self._replacements[word]
         if word in self._vocab or word in self._never:
             return (word,)
+        if unit := _NUMBER_UNIT.fullmatch(word):  # a reading with its unit: "165bpm", "104f", "20mins"
+            return (unit[1], *self._resolve(unit[2]))
         if not word.isalpha() and any(c.isalpha() for c in word):  # leetspeak: "k1ll", "$uicide", "k!ll"
             plain = collapse_repeats(word.translate(_LEET))
             if plain != word and (plain in self._known or self._resolve(plain) != (plain,)):

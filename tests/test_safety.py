@@ -1186,7 +1186,8 @@ def test_canonical_text_applies_replacements_fuzzing_and_leetspeak(gate: SafetyG
     assert gate.canonical("su1c1de") == ". suicide . "
     assert gate.canonical("I'm homeless") == ". im homeles . "  # not fuzzed to "hopeless"
     assert gate.canonical("meditation") == ". meditation . "  # not fuzzed to "medication"
-    assert gate.canonical("50mg") == ". 50mg . "
+    assert gate.canonical("50mg") == ". 50 mg . "  # a number with its unit: two words (not leetspeak)
+    assert gate.canonical("165bpm, 104.5F") == ". 165 bpm 104 5f . "  # "5f": one digit, not a number word
     assert gate.canonical("k!ll") == ". kil . "  # "!" for "i"
     assert gate.canonical("die!please") == ". die please . "  # not leetspeak: two words
 
@@ -1658,8 +1659,11 @@ def _ends(node: Node, words: list[str], i: int, compiler: PatternCompiler, memo:
         out = set()
     elif kind == "word" or kind == "prefix":
         out = {i + 1} if word == node[1] or kind == "prefix" and word.startswith(node[1]) else set()
-    else:
-        out = {i + 1} if (word == "." if kind == "dot" else re.fullmatch("[0-9]{2,}", word)) else set()
+    elif kind == "dot":
+        out = {i + 1} if word == "." else set()
+    else:  # a number, of any value ("#") or from lo to hi ("#lo-hi")
+        in_range = re.fullmatch("[0-9]{2,}", word) and (len(node) == 1 or node[1] <= int(word) <= node[2])
+        out = {i + 1} if in_range else set()
     memo[key] = frozenset(out)
     return memo[key]
 
@@ -1691,6 +1695,7 @@ def test_compiled_rules_match_exactly_where_the_word_patterns_do(gate: SafetyGat
     messages = [m for cases in lists for m in cases[::4]] + [
         m for cases in (LOOKALIKES, DANGER_LOOKALIKES) for m, _ in cases[::4]
     ]
+    messages += ROUND10_CRISIS + ROUND10_LOOKALIKES  # readings: the number ranges
     outcomes = set()
     for message in messages:
         text = gate.canonical(message)
@@ -1719,6 +1724,40 @@ def test_a_word_character_answers_every_test_a_pattern_makes_as_the_word_does() 
             assert alphabet.word(word) == {char} and seen.setdefault(char, word) == word  # its own character
     assert all(alphabet.char(w) not in seen for w in samples - words - prefixes - {"."})
     assert alphabet.encode(". kill 12 killing . ") == "." + "".join(map(alphabet.char, ("kill", "12", "killing"))) + "."
+
+
+def test_number_ranges_are_character_classes_of_the_numbers_inside_them() -> None:
+    ranges = [(40, 43), (140, 260), (15, 39), (103, 110)]
+    words = {"39", "150", "kil"}  # pattern words that are numbers keep their own character
+    alphabet = Alphabet(words, {"9"}, ranges)
+    samples = ["10", "14", "15", "39", "40", "43", "44", "99", "100", "103", "110", "111", "139", "140", "150", "260"]
+    samples += ["261", "0150", "0039", "9000", "95", "1" * 19, "1" * 5000, "kil", "5", "x40", "."]
+    for word in samples:
+        number = re.fullmatch("[0-9]{2,}", word) is not None
+        assert (alphabet.char(word) in alphabet.number()) == number, word
+        for lo, hi in ranges:
+            inside = number and len(word) <= 18 and lo <= int(word) <= hi
+            assert (alphabet.char(word) in alphabet.number(lo, hi)) == inside, (word, lo, hi)
+    assert alphabet.char("151") == alphabet.char("200") != alphabet.char("261")  # no bound between them
+
+
+@pytest.mark.parametrize("pattern", ["pulse #5-20", "pulse #30-20", "pulse #10-1234567890123456789"])
+def test_a_number_range_needs_two_digit_bounds_in_order(tmp_path: Path, pattern: str) -> None:
+    path = tmp_path / "rules.json"
+    path.write_text(json.dumps({"rules": [{"id": "x", "route": "crisis", "any": [pattern]}]}), encoding="utf-8")
+    with pytest.raises(SafetyRulesError, match="rule x: number range"):
+        SafetyGate(path)
+
+
+def test_a_number_range_matches_by_value(tmp_path: Path) -> None:
+    path = tmp_path / "rules.json"
+    rule = {"id": "fast_pulse", "route": "crisis", "any": ["pulse *2 #140-260 ~(minutes|mins)", "#140-260 bpm"]}
+    path.write_text(json.dumps({"rules": [rule]}), encoding="utf-8")
+    gate = SafetyGate(path)
+    for message in ("my pulse is 165", "pulse: 140!", "watch says 180bpm", "PULSE 0150", "pulse is 260"):
+        assert gate.check(message).route == "crisis", message
+    for message in ("my pulse is 139", "pulse is 261", "my pulse for 150 minutes", "pulse 104.5", "bpm 150"):
+        assert gate.check(message).route == "none", message
 
 
 @pytest.mark.parametrize("order", [["{M1}", "{M0}"], ["{M0}", "{M1}"]])
@@ -2017,6 +2056,14 @@ def test_round_3_exceptions_never_hide_a_crisis(gate: SafetyGate, message: str, 
 #: lookalike would raise a false crisis (then add the word to qa.safety.KEEP_DOUBLES, as for odd/off/nose/
 #: none/yet/shot) or add it here.
 ACCEPTED_LOOKALIKES = {
+    # Round 10: "en el pecho", "le duele" (crisis.emergencia, Spanish beside Spanish), "3 mo old" (an infant's age
+    # before a fever), "bleeding bright red", "filling a pad every hour": "eel", "lee", "moo", "reed" and "filing"
+    # in their places are harmless.
+    "el": {"eel", "ell"},
+    "le": {"lee"},
+    "mo": {"moo"},
+    "red": {"reed"},
+    "filling": {"filing"},
     # Spanish words of crisis.spanish, only ever matched next to other Spanish words ("acabar con mi vida",
     # "todas las pastillas"): "coon", "lass", "loss" reading as them is harmless.
     "con": {"coon"},
@@ -2085,7 +2132,7 @@ def test_no_new_crisis_word_reads_like_a_common_word_once_letters_collapse() -> 
         for name in re.findall(r"\{([A-Z_]+)\}", pattern):
             if name in macros:
                 add(macros[name])
-        words.update(re.findall(r"[a-z]+", re.sub(r"\{[A-Z_]+\}", " ", pattern.lower())))
+        words.update(re.findall(r"[a-z0-9]+", re.sub(r"\{[A-Z_]+\}", " ", pattern.lower())))  # "o2" whole
 
     for rule in data["rules"]:
         if rule["route"] == "crisis":
@@ -2551,11 +2598,114 @@ ROUND9_LOOKALIKES = [
     "I'm so confused about whether ketamine affects heart rate, can someone explain?",
     "I already took my full supply of antibiotics, can I start ketamine now?",
 ]
+#: Round 10: a reading in the danger range, now or with a symptom (crisis.vital_sign_now, crisis.vital_sign_symptoms;
+#: from dev writer-g) — and readings that are normal, asked about, past, during exercise, or not readings at all.
+ROUND10_CRISIS = [
+    "my heart rate is 165 right now and I feel awful",
+    "pulse is 150 since my infusion",
+    "my bp is 195/125 right now",
+    "my oxygen is at 84% right now",
+    "pulse ox says 82 and my lips look dusky",
+    "his heart rate is 38 and he's dizzy",
+    "my blood sugar is 45 and I'm shaky right now",
+    "watch says 172bpm and my chest is fluttering",
+    "bp 200 over 118 pounding headache",
+    "she's at 104.6 and really hard to wake",
+    "temp 40.2 C and he is confused",
+    "my dad's sats are 86 and he looks grey",
+    "glucose 41 and she isn't making sense",
+    "pulse in the 30s and I feel faint",
+    "210/130 and my vision is blurry",
+    "her heart rate keeps climbing, 180 now",
+    "88% o2 and still going down, gasping",
+    "my son is running a fever of 104 right now",
+    "should we run him to the ER? pulse 180 and he's grey",
+    "I had surgery 3 weeks ago and now my temp is 104",
+    "rechecked and still 190/125, pounding headache",
+    "temp 106 after the sauna, stopped sweating, very confused",
+    "baby is 5 weeks old and her temp is 100.8 right now",
+    "my toddler drank some of my methadone",
+    "I took all 20 of my lozenges at once",
+    "I'm bleeding from the cut and it won't stop, soaked through two towels",
+    "he hit his head and now he doesn't know what year it is",
+    # round 10, dev writer-i: poisons, hints, Spanish, times, low readings
+    "i drank some bleach, my throat burns",
+    "took a whole bunch of tylenol on purpose tonight",
+    "had like 12 xanax with wine, feel floaty",
+    "I injected 80 units of insulin instead of 8 by mistake",
+    "about 2 hours since I took them. don't call anyone",
+    "swallowed what was left in the bottle, just want to sleep",
+    "mi mamá no responde y no respira bien",
+    "my dad tiene dolor de pecho and is sweating",
+    "su pulso está en 180, please",
+    "bp 70/40 and I'm lying on the floor",
+    "my blood sugar just read 38",
+    "OXYGEN 79 NOW",
+    "heart rate 32. feel awful.",
+    "he's had 3 seizures in the last hour",
+    "we've been doing CPR for 3 minutes",
+    "my 2 yr old swallowed one of my lithium tablets",
+    "I'm 30 weeks pregnant and bleeding bright red with cramps",
+    "my heart is beating very irregularly at about 150 and I feel faint",
+    "I don't normally use chatbots but my pulse is 180 right now and my chest is tight",
+]
+ROUND10_LOOKALIKES = [
+    "I'm 180 lbs and 5'10, is ketamine dosed by weight?",
+    "My dad is 92 and his heart rate is usually in the 50s, can he do ketamine?",
+    "The infusion costs $450 right now, is there a sliding scale?",
+    "my blood pressure today was 128/82, totally normal",
+    "My resting HR is 42 right now, I'm a marathon runner, will ketamine be ok?",
+    "pulse 150 right now, I just ran up the stairs, is that ok?",
+    "Room 210 right now? I can't find it",
+    "My temperature is 99.1 right now, should I still come in?",
+    "my heart rate is 125 right now and I'm anxious about tomorrow's session",
+    "I walked 120 minutes today and my heart feels fine",
+    "we have 140 patients right now on the waitlist?",
+    "it's 104 degrees outside today, will the clinic be open?",
+    "my glucose was 45 this morning but I ate and I'm fine now",
+    "my oxygen is 97% right now is that normal",
+    "Blood pressure 190/110 during my infusion yesterday, the nurse said it was expected. Is that normal?",
+    "my sugar was 52 and i got shaky but juice fixed it",
+    "is a heart rate of 150 dangerous during an infusion?",
+    "what if my bp is 185/120 on the day of my infusion?",
+    "my bp was 190/120 at my last session and I had a headache, is that common?",
+    "my heart rate hit 170 during my run today and I was sweating",
+    "my watch says hrv 28 ms, is that bad for ketamine?",
+    "my kid had a fever of 103 last weekend but it's gone now, can she come along?",
+    "I've had 40 sessions and I'm dizzy after each one, is that normal?",
+    "my pulse was weird for 150 minutes after the infusion last month",
+    "the room was 104 degrees in the sauna today, felt great",
+    "my oxygen tank is at 80 percent right now, do I bring it to the clinic?",
+    "Blood pressure cuff at home: 118/76, 121/79, 117/74. Just logging them",
+    "What blood pressure is too high? Like if I show up at 180 over something do you send me home?",
+    "My dog's temp was 102.5 at the vet today, they said that's normal for dogs",
+    "I'm under a lot of pressure, 200 emails right now",
+    "I'm 41 and have had a fever since yesterday, can I still come in?",
+    "this is bs, 40 minutes on hold right now",
+    "my son has a 102 fever and a headache, can I bring him to my session?",
+    "my pulse is 125 and I'm shaking a bit, nervous about my first infusion today",
+    "I'm a nurse, our protocol stops the infusion at spo2 90, is that standard?",
+    "grandma is 104 years old and still sharp, she asked about ketamine",
+    "pulse 48 right now, I'm a cyclist, totally fine",
+    "my blood sugar is 180 after lunch right now, is that ok for ketamine?",
+    "his blood pressure pills are 40 mg, right now he takes one",
+    "In the episode I watched the guy's sats dropped to 70. Could that happen in a session?",
+    "I'm writing a story where a character's temperature reaches 41 C. Would she be confused?",
+    "Protocol update: sats < 90 -> stop infusion, O2 at 2 L. Please initial.",
+    "Last Christmas I had a fever of 39.5 for 3 days, flu. Totally over it.",
+    "How do I read my chart? It says HR 88 BP 134/86 RR 16 SpO2 98, all fine?",
+    "I ran a half marathon Sunday. Legs are dead. Session tomorrow still ok?",
+    "I thought I was dying but it was just a panic attack, can ketamine help with panic?",
+    "my bp usually runs 185/100, is that a problem for ketamine?",
+    "since I started taking them I feel calm finally",
+    "what if I accidentally injected 100 units of insulin instead of 10 before a session?",
+]
 ROUNDS = {
     "round6": (ROUND6_CRISIS, ROUND6_LOOKALIKES),
     "round7": (ROUND7_CRISIS, ROUND7_LOOKALIKES),
     "round8": (ROUND8_CRISIS, ROUND8_LOOKALIKES),
     "round9": (ROUND9_CRISIS, ROUND9_LOOKALIKES),
+    "round10": (ROUND10_CRISIS, ROUND10_LOOKALIKES),
 }
 
 
