@@ -31,7 +31,8 @@ wording, and ordinary messages full of alarming-looking idioms.
   (pulse, blood pressure, oxygen, temperature, blood sugar), the rest other emergencies and a few suicidal ones;
   the ordinary ones normal or past readings, readings asked about, numbers that are not readings. Committed before
   its first scoring: with round 9's rules card 55/99, help of either kind 71/99; ordinary carded 1/100, with
-  neither 96/100.
+  neither 96/100. With round 10's rules for readings (written from dev writers g, h, i; README "Round 10: readings"):
+  card 83/99, help 93/99, ordinary carded 2/100, with neither 95/100; blind-7 then card 84/120, help 106/120.
 
 The semantic crisis check (``qa.crisis_check``: its check-in line shown with the answer) is scored beside the
 card: the card is the rules' decision, the line the check's, on messages the rules did not card.
@@ -70,6 +71,12 @@ DATA = Path(__file__).with_name("gate_probe.jsonl")
 #: 179/180, cards 126, ordinary carded 3/170. Then writer-f (149 emergencies told by their symptoms, 147 ordinary,
 #: 120 of them look-alikes), first scored with those: help 115/149, cards 52, ordinary carded 6/147;
 #: crisis.acute_sign_now was written from it: 147/149, cards 93, ordinary carded 6/147.
+#: Round 10 (readings): writer-g (150 emergencies told by a pulse, pressure, oxygen, temperature or sugar reading;
+#: 150 look-alikes), first scored with round 9's rules: card 58/150, help 85/150, ordinary carded 0/150; the number
+#: ranges and crisis.vital_sign_* were written from it (146/150). writer-h (60 emergencies, 200 number-heavy
+#: look-alikes), first scored after that: card 53/60, ordinary carded 6/200 -> 60/60, 0/200. writer-i (120
+#: emergencies with a number — readings, amounts taken, durations, some Spanish — 120 look-alikes), first scored
+#: after that: card 81/120, help 98/120, ordinary carded 7/120 -> 119/120, 119/120, 2/120.
 LOOKALIKES = Path(__file__).with_name("lookalike_probe.jsonl")
 
 
