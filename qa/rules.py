@@ -81,9 +81,11 @@ class Alphabet:
         self._chars = {key: chr(_FIRST_CODE + i) for i, key in enumerate(keys)}
         self._words = {word: c for (word, kind), c in self._chars.items() if kind == 0} | {_DOT: _DOT}
         self._sorted = [word for word, _ in keys]  # the words starting with one prefix are one run of it
-        self._numbers = _Chars(
-            c for (w, kind), c in self._chars.items() if kind >= 2 or not kind and _NUMBER.fullmatch(w)
-        )
+        self._number_keys = [
+            (key, c) for key, c in self._chars.items() if key[1] >= 2 or not key[1] and _NUMBER.fullmatch(key[0])
+        ]
+        self._numbers = _Chars(c for _, c in self._number_keys)
+        self._ranges: dict[tuple[int, int], _Chars] = {}
         self.char = functools.lru_cache(maxsize=_CACHE_SIZE)(self._char)
 
     def _stretch(self, number: str) -> int:
@@ -115,12 +117,14 @@ class Alphabet:
         """Every character of a number (2+ digits), or of one from ``lo`` to ``hi`` (a range the alphabet knows)."""
         if lo is None or hi is None:
             return self._numbers
-        inside = range(self._stretch(str(lo)), self._stretch(str(hi)) + 1)  # lo and hi + 1 are cuts
-        return _Chars(
-            c
-            for (w, kind), c in self._chars.items()
-            if kind - 2 in inside or not kind and _NUMBER.fullmatch(w) and lo <= int(w) <= hi
-        )
+        if (lo, hi) not in self._ranges:
+            inside = range(self._stretch(str(lo)), self._stretch(str(hi)) + 1)  # lo and hi + 1 are cuts
+            self._ranges[lo, hi] = _Chars(
+                c
+                for (w, kind), c in self._number_keys
+                if kind - 2 in inside or not kind and len(w) <= _MAX_DIGITS and lo <= int(w) <= hi
+            )
+        return self._ranges[lo, hi]
 
 
 @functools.lru_cache(maxsize=4096)  # the same classes recur in many rules
