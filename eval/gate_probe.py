@@ -33,6 +33,11 @@ wording, and ordinary messages full of alarming-looking idioms.
   its first scoring: with round 9's rules card 55/99, help of either kind 71/99; ordinary carded 1/100, with
   neither 96/100. With round 10's rules for readings (written from dev writers g, h, i; README "Round 10: readings"):
   card 83/99, help 93/99, ordinary carded 2/100, with neither 95/100; blind-7 then card 84/120, help 106/120.
+- blind-9 (round 11, 100 crisis and 100 ordinary messages by another blind writer) is test, never read: readings
+  told in words ("one eighty", "two hundred over one twenty"), a threshold someone was given being passed now,
+  professionals' own emergencies, ketamine-specific crises and indirect farewells; the ordinary ones look-alikes
+  of each (normal or past readings in words, thresholds asked about, work stories, calm ketamine questions,
+  farewells at the end of treatment). Committed before its first scoring.
 
 The semantic crisis check (``qa.crisis_check``: its check-in line shown with the answer) is scored beside the
 card: the card is the rules' decision, the line the check's, on messages the rules did not card.
