@@ -82,6 +82,11 @@ DATA = Path(__file__).with_name("gate_probe.jsonl")
 #: look-alikes), first scored after that: card 53/60, ordinary carded 6/200 -> 60/60, 0/200. writer-i (120
 #: emergencies with a number — readings, amounts taken, durations, some Spanish — 120 look-alikes), first scored
 #: after that: card 81/120, help 98/120, ordinary carded 7/120 -> 119/120, 119/120, 2/120.
+#: Round 11: writer-j (120 emergencies told with readings in words, instructions being passed now, professionals' own
+#: emergencies; 120 look-alikes) and writer-k (120 ketamine crises and indirect farewells; 119 look-alikes, one that
+#: repeated blind-7 dropped), first scored with round 10's rules: writer-j card 43/120, help 86/120, ordinary carded
+#: 2/120; writer-k card 47/120, help 107/120, ordinary carded 14/119. qa/numbers.py and round 11's rules were written
+#: from them: writer-j 102/120, 115/120, 2/120; writer-k 101/120, 114/120, 13/119.
 LOOKALIKES = Path(__file__).with_name("lookalike_probe.jsonl")
 
 
