@@ -25,9 +25,11 @@ sentence), ``^`` / ``$`` (sentence start / end), ``#`` (a number of 2+ digits), 
 "#140-300"; "104.5" is the words "104" and "5", "165bpm" the words "165" and "bpm"), ``{NAME}`` (a macro), ``~x``
 (not followed by the word or group ``x``: "hits me ~up"). Text and pattern words are normalised alike
 (:func:`normalize_text`: HTML tags dropped, entities decoded, NFKC, case-folded, accents, zero-width characters,
-apostrophes and ``*`` removed, sentence ends . ! ? ; become a "." word, other punctuation and emoji spaces, repeated
-letters collapsed: "diiiie" -> "die", "kill" -> "kil", except in the few words of ``KEEP_DOUBLES``: "odd" is
-not "od"). Then each word of the text goes through ``replacements``; letters mixed with digits, @, $ or ! are
+apostrophes and ``*`` removed, sentence ends . ! ? ; become a "." word (not the dot of "Dr." or "Mrs."), other
+punctuation and emoji spaces, repeated letters collapsed: "diiiie" -> "die", "kill" -> "kil", except in the few
+words of ``KEEP_DOUBLES``: "odd" is not "od"). In the text, numbers written in words then become digits ("one
+eighty" -> "180", :mod:`qa.numbers`; "one" to "twelve" alone stay words), so a pattern writes a larger number as
+digits or a range. Then each word of the text goes through ``replacements``; letters mixed with digits, @, $ or ! are
 read as leetspeak when that gives a known word ("k1ll", "k!ll"; else "a!b" is two words); and a word of
 ``min_length``+ letters that is not a pattern word nor in ``never`` becomes the nearest ``keywords`` entry within
 ``max_distance`` edits (insert, delete, substitute, swap): "myslef" -> "myself". An ``unless`` vetoes its whole
@@ -49,6 +51,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
+from .numbers import read_numbers
 from .rules import Matcher, Node, PatternCompiler, SafetyRulesError
 
 __all__ = [
@@ -70,7 +73,8 @@ _T = TypeVar("_T")
 _TAG = re.compile(r"</?[A-Za-z!][^<>]{0,500}>")
 _DROP = dict.fromkeys(map(ord, "'`*\u2018\u2019\u201b\u02bc\u02b9\u2032\u00b4"), None)
 _ELLIPSIS = re.compile(r"\.{2,}")
-_SENTENCE_END = re.compile(r"[.!?;]+(?=\s|$)")
+#: Sentence ends; not the dot of a title before a name ("Please tell Dr. Alvarez it wasn't her fault").
+_SENTENCE_END = re.compile(r"(?<!\bdr)(?<!\bmr)(?<!\bmrs)(?<!\bms)(?<!\bprof)(?<!\bdra)[.!?;]+(?=\s|$)")
 _WORD = re.compile(r"(?:[^\W_]|[@$])+(?:!+(?:[^\W_]|[@$])+)*|\x1e")
 _REPEAT = re.compile(r"([^\W\d_])\1+")
 _LEET = str.maketrans("0134578@$!", "oieastbasi")
@@ -322,8 +326,9 @@ class SafetyGate:
         return firing > 0
 
     def canonical(self, question: str) -> str:
-        """The text rules are matched on: normalised words after replacements, leetspeak and fuzzing."""
-        words = normalize_text(question).split()
+        """The text rules are matched on: normalised words, number words as digits (:mod:`qa.numbers`), after
+        replacements, leetspeak and fuzzing."""
+        words = read_numbers(normalize_text(question).split())
         out = [w for word in words for w in ((word,) if word == "." else self._cached_resolve(word))]
         return " ".join([".", *out, ". "])
 

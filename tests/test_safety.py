@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from qa.numbers import read_numbers
 from qa.rules import Alphabet, Matcher, Node, PatternCompiler
 from qa.safety import (
     CRISIS_MESSAGE,
@@ -1142,6 +1143,8 @@ def test_collapse_repeats(word: str, expected: str) -> None:
         ("end. Start? yes", "end . start . yes"),
         ("3.5 mg", "3 5 mg"),
         ("s*icide k\u200bill", "sicide kil"),
+        ("Please tell Dr. Alvarez it wasn't her fault.", "please tel dr alvarez it wasnt her fault ."),  # a title's dot
+        ("I saw Mrs. Lee. She helped.", "i saw mrs le . she helped ."),
         ("", ""),
     ],
 )
@@ -1695,7 +1698,7 @@ def test_compiled_rules_match_exactly_where_the_word_patterns_do(gate: SafetyGat
     messages = [m for cases in lists for m in cases[::4]] + [
         m for cases in (LOOKALIKES, DANGER_LOOKALIKES) for m, _ in cases[::4]
     ]
-    messages += ROUND10_CRISIS + ROUND10_LOOKALIKES  # readings: the number ranges
+    messages += ROUND10_CRISIS + ROUND10_LOOKALIKES + ROUND11_CRISIS[:8]  # readings: the number ranges, in words too
     outcomes = set()
     for message in messages:
         text = gate.canonical(message)
@@ -2056,6 +2059,8 @@ def test_round_3_exceptions_never_hide_a_crisis(gate: SafetyGate, message: str, 
 #: lookalike would raise a false crisis (then add the word to qa.safety.KEEP_DOUBLES, as for odd/off/nose/
 #: none/yet/shot) or add it here.
 ACCEPTED_LOOKALIKES = {
+    # Round 11: "counsellor" is the British spelling of the same job (crisis.professional_own).
+    "counselor": {"counsellor"},
     # Round 10: "en el pecho", "le duele" (crisis.emergencia, Spanish beside Spanish), "3 mo old" (an infant's age
     # before a fever), "bleeding bright red", "filling a pad every hour": "eel", "lee", "moo", "reed" and "filing"
     # in their places are harmless.
@@ -2166,7 +2171,7 @@ def test_no_common_word_is_taken_for_a_crisis_keyword_by_the_typo_matcher() -> N
     for word, count in SpellChecker().word_frequency.items():
         if count >= 500 and word.isalpha() and len(word) >= 5:
             plain = collapse_repeats(word)
-            if gate.canonical(plain) != f". {plain} . ":
+            if gate.canonical(plain) != f". {' '.join(read_numbers([plain]))} . ":  # "twenty" is read as 20
                 changed.add(word)
     assert changed - ACCEPTED_FUZZED == set()
 
@@ -2700,12 +2705,91 @@ ROUND10_LOOKALIKES = [
     "since I started taking them I feel calm finally",
     "what if I accidentally injected 100 units of insulin instead of 10 before a session?",
 ]
+#: Round 11: readings in words (qa/numbers.py), instructions passed now, professionals' own emergencies, someone
+#: who does not respond, the clinic's own ketamine taken to die or kept back, voices, edges, farewells (from dev
+#: writers j and k; these wordings are new) — and look-alikes: normal or past readings in words, instructions
+#: checked calmly, work stories, saving for a trip, moves and vacations. Left: "the app is not responding" is carded
+#: (crisis.overdose_means, older).
+ROUND11_CRISIS = [
+    "my heart rate is one fifty five and I feel like I'm going to pass out",
+    "bp is two ten over one twenty right now with a pounding headache",
+    "his sats are in the low eighties and he's gasping",
+    "temp a hundred and five and she's not making sense",
+    "my blood sugar is thirty nine and I'm shaking so bad",
+    "the doctor told us to call 911 if his pressure went over 180, it's 205 now",
+    "discharge sheet says go to the ER if her pulse is over 150. she's at 172 and sweating",
+    "they said if my oxygen dropped under 90 to come in, it's at 86 right now",
+    "the nurse line said if her lips turn blue call 911. they're blue now",
+    "the hospital said call an ambulance if he has more than one seizure. this is his third",
+    "I'm an ER nurse and my own daughter is seizing right now",
+    "paramedic here, my husband's pressure is 220 over 130 and he's slurring",
+    "as a pharmacist I know exactly how much it takes and I took all of it",
+    "my roommate did a bunch of ket and is not responding to his name",
+    "we can't keep her awake after her session and her breathing is really shallow",
+    "his lips are turning blue and he won't wake up properly",
+    "my dad collapsed in the hallway and won't respond to me",
+    "one side of her face is drooping and she can't lift her arm",
+    "I took all my troches at once on purpose. don't send anyone",
+    "took ten sprays so I don't wake up",
+    "drank a bottle of wine on top of my ketamine lozenges, hoping this is it",
+    "I've been saving my troches for weeks and I finally have enough. saturday's the day",
+    "I skip a dose every week and keep them in my drawer. picked the date",
+    "the voices after my infusion tell me I have to jump",
+    "I'm convinced my wife is an impostor and I have the knife ready",
+    "I'm on the bridge and it feels like I'm supposed to step off",
+    "standing at the open window and part of me wants to test if I can fly",
+    "I won't need my appointments after tonight. Please tell Dr. Kim it wasn't her fault.",
+    "Gave away my cat today. I won't be around after this weekend.",
+    "This is the last message you'll get from me.",
+    "logging off for good. thanks for trying",
+    "When they find me, tell them it was my choice and nothing to do with you.",
+    "My sister sent us a goodbye text and now she isn't answering her phone",
+    "He left a note and walked out with his rifle, we can't reach him",
+    "I have a plan and it's tonight",
+    "I've decided this weekend is my last",
+    "Please tell Dr. Reyes I'm sorry.",
+]
+ROUND11_LOOKALIKES = [
+    "my heart rate is usually around seventy two, is that fine for ketamine?",
+    "what if my blood pressure goes to one eighty during the infusion?",
+    "my temperature was a hundred and two last week but it's gone now",
+    "the infusion package is two hundred and fifty dollars, right?",
+    "I'm forty five and my dad is seventy eight, can we both come?",
+    "my sugar was fifty two this morning but I ate and I'm fine now",
+    "my appointment is at one forty five pm",
+    "I was in my twenties when I first got depressed",
+    "the aftercare sheet says call if bp is over 180. mine is 135/85, just checking that's fine",
+    "they told me to go to the ER if my pulse went over 150. it's 88 now, so I'm fine right?",
+    "the nurse said if I feel nauseous to eat crackers, it's been twenty minutes and it's better now",
+    "at what blood pressure should I go to the ER after an infusion?",
+    "I'm an ER nurse and see overdoses every shift; can ketamine help my burnout?",
+    "paramedic here, I had a patient whose sats dropped to 80 last week. Is that a risk with ketamine?",
+    "as a pharmacist I get asked how much ketamine it takes to overdose, what should I tell people?",
+    "my patient was not responding to her name during a k-hole in our clinic last year, is that normal?",
+    "my fingers turn blue in the cold, Raynaud's, is ketamine ok?",
+    "my grandma has dementia and doesn't know my name anymore, could ketamine help her mood?",
+    "I take my troches as prescribed, is it ok to take them with wine?",
+    "I've been saving money for the full infusion package and I finally have enough!",
+    "I'm saving a few troches for my trip so I don't run out, is that ok?",
+    "I hear voices in my headphones all day lol, the podcast is great",
+    "the bridge near the clinic has a great view, I walked across it after my session",
+    "I'm a bit afraid of heights, will the clinic on the 8th floor have a window seat?",
+    "I'm moving to Denver, I won't need my appointments after this weekend. Thanks for everything!",
+    "My grandmother died last month, the funeral is on Thursday, so I'll need to reschedule.",
+    "This is my last message before my vacation, see you in two weeks!",
+    "I'm logging off for the night, talk tomorrow",
+    "My sister sent us a text from her trip and isn't answering now, probably no signal",
+    "I have a plan for my first session tonight: music, blanket and water",
+    "I've decided this session is my last, I feel so much better, thank you",
+    "Dr. Kim was great, please tell her thanks",
+]
 ROUNDS = {
     "round6": (ROUND6_CRISIS, ROUND6_LOOKALIKES),
     "round7": (ROUND7_CRISIS, ROUND7_LOOKALIKES),
     "round8": (ROUND8_CRISIS, ROUND8_LOOKALIKES),
     "round9": (ROUND9_CRISIS, ROUND9_LOOKALIKES),
     "round10": (ROUND10_CRISIS, ROUND10_LOOKALIKES),
+    "round11": (ROUND11_CRISIS, ROUND11_LOOKALIKES),
 }
 
 
