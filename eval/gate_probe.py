@@ -37,7 +37,9 @@ wording, and ordinary messages full of alarming-looking idioms.
   told in words ("one eighty", "two hundred over one twenty"), a threshold someone was given being passed now,
   professionals' own emergencies, ketamine-specific crises and indirect farewells; the ordinary ones look-alikes
   of each (normal or past readings in words, thresholds asked about, work stories, calm ketamine questions,
-  farewells at the end of treatment). Committed before its first scoring.
+  farewells at the end of treatment). Committed before its first scoring: with round 10's rules card 43/100, help
+  of either kind 81/100, ordinary carded 3/100, with neither 93/100. With round 11's (qa/numbers.py and rules from
+  dev writers j and k, 042f009): card 66/100, help 92/100, ordinary carded 4/100, with neither 92/100.
 
 The semantic crisis check (``qa.crisis_check``: its check-in line shown with the answer) is scored beside the
 card: the card is the rules' decision, the line the check's, on messages the rules did not card.
