@@ -60,8 +60,9 @@ from qa.pipeline import Pipeline  # noqa: E402
 DATA = Path(__file__).with_name("gate_probe.jsonl")
 #: Round 7's dev look-alike sets (lookalike-1, lookalike-2): 350 ordinary messages each that carry crisis words
 #: (resolved history, relatives' deaths, jobs, idioms, calm symptom questions) and 100 crisis messages in the
-#: same voices, by two writers blind to the rules, the bot and every other set. Not trained on by the check
-#: (eval/train_crisis_check.py does not read this file): kept for rule work on false crisis cards. First scored
+#: same voices, by two writers blind to the rules, the bot and every other set. Not trained on by the check until
+#: round 11 (since then eval/train_crisis_check.py learns from every dev set of this file, so its "help of either
+#: kind" here is no longer a measure of the check): kept for rule work on false crisis cards. First scored
 #: with round 6's rules: crisis help of either kind 97/100 each, ordinary carded 101/350 and 129/350 (mostly
 #: crisis.first_person_topic); round 7's patterns were written from 8 of their missed crisis messages, and the
 #: rules' "resolved" section (resolved history answered with the crisis-line note) from their ordinary ones:

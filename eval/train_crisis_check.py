@@ -5,7 +5,9 @@ writers, ``set`` writer-1 and writer-2, blind to the rules, the bot and each oth
 keyboard mashes, "lorem ipsum", markup — the check had fired on such input), the dev split of
 ``eval/gate_probe.jsonl`` (blind-1), of ``eval/questions.jsonl`` (kind ``crisis`` against every other kind),
 the small talk of ``eval/smalltalk.jsonl``'s dev split and the dev split of ``eval/idioms.jsonl`` (all
-ordinary). Never a test split nor ``eval/holdout*.jsonl``: those measure it;
+ordinary), and since round 11 the dev look-alike and writer sets of ``eval/lookalike_probe.jsonl`` (lookalike-1/2,
+writer-c to writer-k: 1,439 crisis and 2,226 ordinary messages, most of the ordinary ones look-alikes).
+Never a test split nor ``eval/holdout*.jsonl``: those measure it;
 a dev message that also occurs in a test split (a bare "thanks" is in both) is left out.
 
 The model is an L2-penalised logistic regression (:func:`qa.confidence.fit_logistic`) on the message's vector
@@ -27,6 +29,17 @@ With the shipped weights: writer-c crisis help (card or line) 149 → 154 of 160
 message (two sentences and up) at 0.8 gained the same 5 crisis messages for 6 and 25 false lines; 0.7 no more
 crisis messages for more false lines; 0.9 three fewer. The sentence reading is not trained: a retraining keeps
 these two constants, to be checked again on those sets with eval/gate_probe.py.
+
+Round 11: adding eval/lookalike_probe.jsonl to the training messages was chosen on dev sets held aside from the
+training for the comparison (writers j and k, written this round): trained without them, crisis help of either kind
+(card or line) writer-j 115 -> 117/120, writer-k 114 -> 117/120, ordinary messages given card or line 9 -> 12/120 and
+29 -> 39/119 (writer-k's look-alikes are dark humour and farewells at the end of treatment: the line is the cheap
+error); cross-validated recall 0.786 -> 0.858 at the same 5 % budget. The shipped weights are then fitted on every
+dev message, j and k included, so from round 11 on the look-alike sets no longer measure the check: the test sets
+of eval/gate_probe.jsonl do. The new weights are surer of themselves, so the sentence threshold went 0.8 -> 0.9, chosen
+the same way (trained without j and k): at 0.8 / 0.85 / 0.9 / 0.95 crisis help on j and k 234 / 234 / 234 / 233 of
+240, ordinary given card or line 51 / 47 / 45 / 42 of 239, and at 0.8 and 0.85 the line on an ordinary three-sentence
+message of tests/test_crisis_check.py ("... I've written down my questions for the doctor. Do I need to bring ID?").
 
 Usage: ``.venv/bin/python eval/train_crisis_check.py`` (about a minute).
 """
@@ -60,7 +73,7 @@ FOLDS = 5
 FALSE_ALARM_BUDGET = 0.05
 #: A message of this many sentences or more is also read sentence by sentence, each firing at SENTENCE_THRESHOLD.
 MIN_SENTENCES = 3
-SENTENCE_THRESHOLD = 0.8
+SENTENCE_THRESHOLD = 0.9
 
 
 def _rows(name: str) -> list[dict]:
@@ -74,6 +87,7 @@ def training_messages() -> list[tuple[str, int]]:
     out += [(r["question"], int(r["kind"] == "crisis")) for r in _rows("questions.jsonl") if r["split"] == "dev"]
     out += [(r["message"], 0) for r in _rows("smalltalk.jsonl") if r["split"] == "dev" and r["label"] == "small_talk"]
     out += [(r["message"], 0) for r in _rows("idioms.jsonl") if r["split"] == "dev"]
+    out += [(r["message"], int(r["label"] == "crisis")) for r in _rows("lookalike_probe.jsonl") if r["split"] == "dev"]
     return [(message, label) for message, label in out if _key(message) not in _test_messages()]
 
 
