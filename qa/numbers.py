@@ -34,7 +34,6 @@ _TENS = {
 _DECADES = {f"{word[:-1]}ies": value for word, value in _TENS.items()}
 _DECADE_MARKS = frozenset({"low", "lower", "mid", "middle", "high", "upper"})
 _DIGIT = {"zero": 0, "oh": 0, "o": 0, **_UNITS}
-_SCALE = {"hundred": 100, "thousand": 1000}
 _WORD_VALUES = {**_UNITS, **_TEENS, **_TENS}
 _LONE_WORD_MAX = 12  # "one" to "twelve" alone stay words
 
