@@ -19,13 +19,26 @@ the person typed.
 
 from __future__ import annotations
 
+import re
+
 __all__ = ["read_numbers"]
 
-_UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
-_TEENS = {
+_REPEAT = re.compile(r"([^\W\d_])\1+")
+
+
+def _both_spellings(table: dict[str, int]) -> dict[str, int]:
+    """``table`` plus each word with its repeated letters collapsed, as the gate's text has them ("three" ->
+    "thre", "fifteen" -> "fiften": :func:`qa.safety.normalize_text` collapses before numbers are read)."""
+    return {**table, **{_REPEAT.sub(r"\1", word): value for word, value in table.items()}}
+
+
+_UNITS = _both_spellings(
+    {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
+)
+_TEENS = _both_spellings({
     "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
     "seventeen": 17, "eighteen": 18, "nineteen": 19,
-}  # fmt: skip
+})  # fmt: skip
 _TENS = {
     "twenty": 20, "thirty": 30, "forty": 40, "fourty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
     "ninety": 90, "ninty": 90, "nintey": 90,

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
+import json
+import re
+
 import pytest
 
 from qa.numbers import read_numbers
-from qa.safety import SafetyGate, normalize_text
+from qa.safety import DEFAULT_RULES_PATH, SafetyGate, normalize_text
 
 _UNITS = "one two three four five six seven eight nine".split()
 _TEENS = "ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split()
@@ -36,9 +40,15 @@ def _read(text: str) -> str:
     return " ".join(read_numbers(text.split()))
 
 
+def _gate_read(text: str) -> str:
+    """As the gate reads it: normalised first (so "three" is "thre", "fifteen" "fiften"), then numbers."""
+    return " ".join(read_numbers(normalize_text(text).split()))
+
+
 def test_every_number_written_out_reads_as_its_digits() -> None:
     numbers = [*range(13, 1000), 1000, 1005, 2019, 2345, 9999]
-    assert [n for n in numbers if _read(" ".join(["pulse", *_standard(n), "now"])) != f"pulse {n} now"] == []
+    for read in (_read, _gate_read):
+        assert [n for n in numbers if read(" ".join(["pulse", *_standard(n), "now"])) != f"pulse {n} now"] == []
 
 
 def _spoken(n: int) -> list[str] | None:
@@ -51,7 +61,8 @@ def _spoken(n: int) -> list[str] | None:
 def test_the_spoken_form_of_a_reading() -> None:
     spoken = {n: words for n in range(110, 1000) if (words := _spoken(n))}
     assert len(spoken) == 890 - 8  # all but 200, 300, ... 900
-    assert [n for n, words in spoken.items() if _read(" ".join(["bp", *words, "over"])) != f"bp {n} over"] == []
+    for read in (_read, _gate_read):
+        assert [n for n, words in spoken.items() if read(" ".join(["bp", *words, "over"])) != f"bp {n} over"] == []
 
 
 @pytest.mark.parametrize(
@@ -129,6 +140,10 @@ def gate() -> SafetyGate:
             "is a heart rate of one fifty dangerous during an infusion?",
         ),
         ("my oxygen is 97% right now is that normal", "my oxygen is ninety seven percent right now is that normal"),
+        ("pulse 33 and I'm about to pass out", "pulse thirty three and I'm about to pass out"),
+        ("my sugar is 15 right now and he's confused", "my sugar is fifteen right now and he's confused"),
+        ("bp 213/118 and my head is pounding", "bp two thirteen over one eighteen and my head is pounding"),
+        ("temp 103 and she's hard to wake", "temp one oh three and she's hard to wake"),
     ],
 )
 def test_a_reading_in_words_routes_as_its_digits(gate: SafetyGate, digits: str, words: str) -> None:
@@ -138,3 +153,13 @@ def test_a_reading_in_words_routes_as_its_digits(gate: SafetyGate, digits: str, 
 
 def test_the_gate_reads_number_words_and_hyphens() -> None:
     assert read_numbers(normalize_text("Pulse one-eighty-five!").split()) == ["pulse", "185", "."]
+
+
+def test_no_rule_pattern_writes_a_number_the_gate_reads_as_digits() -> None:
+    """The text's "twenty" becomes "20" before the rules run, so a pattern word "twenty" could never match."""
+    data = json.loads(DEFAULT_RULES_PATH.read_text(encoding="utf-8"))
+    texts = [*data.get("macros", {}).values()]
+    for rule in data["rules"]:
+        texts += [*rule.get("any", []), *rule.get("unless", []), *itertools.chain.from_iterable(rule.get("all", []))]
+    words = {word for text in texts for word in re.findall(r"[a-z]+", text.lower())}
+    assert {word for word in words if read_numbers([word]) != [word]} == set()
