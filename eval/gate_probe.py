@@ -39,7 +39,7 @@ wording, and ordinary messages full of alarming-looking idioms.
   of each (normal or past readings in words, thresholds asked about, work stories, calm ketamine questions,
   farewells at the end of treatment). Committed before its first scoring: with round 10's rules card 43/100, help
   of either kind 81/100, ordinary carded 3/100, with neither 93/100. With round 11's (qa/numbers.py and rules from
-  dev writers j and k, 042f009): card 66/100, help 92/100, ordinary carded 4/100, with neither 92/100. With the
+  dev writers j and k, 5a27e5b): card 66/100, help 92/100, ordinary carded 4/100, with neither 92/100. With the
   crisis check retrained on the look-alike sets (8b3076b): help 99/100, with neither 90/100 (blind-8 help 99/99,
   blind-7 116/120, blind-2 to blind-6 693/749).
 
