@@ -42,6 +42,12 @@ wording, and ordinary messages full of alarming-looking idioms.
   dev writers j and k, 5a27e5b): card 66/100, help 92/100, ordinary carded 4/100, with neither 92/100. With the
   crisis check retrained on the look-alike sets (8b3076b): help 99/100, with neither 90/100 (blind-8 help 99/99,
   blind-7 116/120, blind-2 to blind-6 693/749).
+- blind-10 (round 12, 100 crisis and 100 ordinary messages by another blind writer) is test, never read: clinic
+  administration (billing, insurance, pharmacy, the portal, scheduling) and the idioms people use about it; its
+  crisis messages are emergencies told inside an admin complaint, goodbyes with no time and no stock phrase,
+  instructions passed now in words rather than numbers, and dangerous readings that do not name the vital sign;
+  its ordinary ones frustration idioms ("this portal is killing me"), ordinary goodbyes, and fine, past or asked
+  readings. Committed before its first scoring.
 
 The semantic crisis check (``qa.crisis_check``: its check-in line shown with the answer) is scored beside the
 card: the card is the rules' decision, the line the check's, on messages the rules did not card.
