@@ -47,7 +47,9 @@ wording, and ordinary messages full of alarming-looking idioms.
   crisis messages are emergencies told inside an admin complaint, goodbyes with no time and no stock phrase,
   instructions passed now in words rather than numbers, and dangerous readings that do not name the vital sign;
   its ordinary ones frustration idioms ("this portal is killing me"), ordinary goodbyes, and fine, past or asked
-  readings. Committed before its first scoring.
+  readings. Committed before its first scoring (06f11cf): with round 11's rules and check card 65/100, help of either
+  kind 99/100, ordinary carded 11/100, with neither 73/100. With round 12's rules (from dev writers l and m): card
+  70/100, help 99/100, ordinary carded 8/100, with neither 76/100; unchanged by the later rules from dev writer n.
 
 The semantic crisis check (``qa.crisis_check``: its check-in line shown with the answer) is scored beside the
 card: the card is the rules' decision, the line the check's, on messages the rules did not card.
@@ -98,6 +100,14 @@ DATA = Path(__file__).with_name("gate_probe.jsonl")
 #: repeated blind-7 dropped), first scored with round 10's rules: writer-j card 43/120, help 86/120, ordinary carded
 #: 2/120; writer-k card 47/120, help 107/120, ordinary carded 14/119. qa/numbers.py and round 11's rules were written
 #: from them: writer-j 102/120, 115/120, 2/120; writer-k 101/120, 114/120, 13/119.
+#: Round 12 (clinic administration: crises told inside a billing, pharmacy or portal story, goodbyes made of admin
+#: requests, instructions passed in words, readings named by the device, and the frustration idioms): writer-l and
+#: writer-m (120 crisis, 120 ordinary each) and, written after the rules from those two, writer-n (100 and 100), all
+#: blind like the others. First scored with round 11's rules and check (card, help of either kind, ordinary carded,
+#: ordinary with neither): writer-l 79, 113 of 120, 14, 87 of 120; writer-m 66, 113, 16, 71; writer-n 45, 90 of 100,
+#: 11, 70 of 100, and with the rules from l and m 52, 91, 11, 70. Round 12's rules were written from all three: writer-l
+#: 120, 120, 2, 99; writer-m 120, 120, 6, 79; writer-n 99, 99, 8, 73. The check does not learn from these three
+#: (eval/train_crisis_check.py, MEASURE_SETS), so their line is a dev measure of it.
 LOOKALIKES = Path(__file__).with_name("lookalike_probe.jsonl")
 
 
