@@ -2863,6 +2863,14 @@ ROUND12_LOOKALIKES = [
     "I can't take it anymore with this hold music 😂",
     "I saved my troches from last month, can I still use them?",
     "suicide mission trying to get a Monday slot",
+    "I left my car keys at the front desk, can someone hold them? thanks for everything",
+    "I left a note for the nurse at reception about my allergy. thank you all",
+    "I paid the balance online, thanks everyone",
+    "my husband will handle the insurance from now on, please call him. thank you",
+    "I'm giving away everything in my closet before the move, any donation spots near you?",
+    "the pills are right here on the counter, should I take them before or after eating?",
+    "I feel like acting on my creative ideas more after ketamine, is that normal?",
+    "the clip says 97 and she's fine",
 ]
 ROUNDS = {
     "round6": (ROUND6_CRISIS, ROUND6_LOOKALIKES),
