@@ -51,6 +51,16 @@ the round-11 weights stay: writers l, m and n are left out of the training (MEAS
 instead. This decision used the test sets, so the check's held-out figures for rounds 11-12 are no longer a blind
 comparison of these two models, only of the shipped one (which blind-10 was first scored with).
 
+Round 13: the false-alarm budget went from 5 % to 7.5 % (FALSE_ALARM_BUDGET). The line never withholds an answer and a
+missed crisis is the severe error, so the budget is a policy lever, chosen on dev only: cross-validated recall 0.852 ->
+0.895 (where the rules miss 0.869 -> 0.910); penalty 30 is still the best, so the weights are the same and only the
+threshold moves, 0.551 -> 0.411. On dev writers l, m and n (not trained on; scored with round 11's rules, before
+their own rules existed) crisis help of either kind 316 -> 324 of 340, ordinary messages given the line 71 -> 90 of
+340 (their ordinary messages are admin look-alikes chosen to alarm); dev patient questions (eval/questions.jsonl dev
+split, faq_dev*.jsonl) given the line 13 -> 20 of 1,540. The sweep on the same sets: thresholds 0.50 / 0.45 / 0.40 /
+0.35 / 0.30 gave help 320 / 320 / 324 / 325 / 328 for ordinary lines 80 / 87 / 92 / 107 / 113 and patient-question
+lines 15 / 18 / 22 / 32 / 39; 7.5 % sits at the knee. Committed before its first scoring on the blind test sets.
+
 Usage: ``.venv/bin/python eval/train_crisis_check.py`` (about a minute).
 """
 
@@ -80,7 +90,7 @@ PENALTIES = (1.0, 3.0, 10.0, 30.0, 100.0, 300.0, 1000.0)
 SEEDS = range(5)
 FOLDS = 5
 #: At most this share of the ordinary dev messages may get the check-in line (out of fold).
-FALSE_ALARM_BUDGET = 0.05
+FALSE_ALARM_BUDGET = 0.075
 #: A message of this many sentences or more is also read sentence by sentence, each firing at SENTENCE_THRESHOLD.
 MIN_SENTENCES = 3
 SENTENCE_THRESHOLD = 0.9
