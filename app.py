@@ -10,18 +10,23 @@ App settings (environment variables, read in :func:`load_app_settings` only; the
 ``QA_THREADS``      CPU threads for the embedding model and faiss (default 1: requests run side by side instead).
 ``QA_CONCURRENCY``  requests answered at once (default 2, one per core).
 ``QA_QUEUE_SIZE``   requests allowed to wait; beyond it a request is refused at once as busy (default 64).
+``QA_STAFF_KEY``    the key staff type to see the list of unanswered questions on the staff tab (at least 8
+                    characters). Patients' own words are in that list, so it is not shown without the key; when the
+                    variable is unset a random key is made at each start and printed in the console.
 """
 
 from __future__ import annotations
 
 import argparse
 import functools
+import hmac
 import logging
 import os
+import secrets
 import sqlite3
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # no calls home from a closed network
@@ -38,7 +43,7 @@ from qa.config import PROJECT_ROOT, load_settings  # noqa: E402
 from qa.embedding import Embedder  # noqa: E402
 from qa.feedback import VOTES, FeedbackStore  # noqa: E402
 from qa.render import Turn, conversation_html, gaps_html, results_html  # noqa: E402
-from qa.style import COPY_JS, CSS, HEAD, VOTE_JS  # noqa: E402
+from qa.style import AFTER_ANSWER_JS, COPY_JS, CSS, HEAD, VOTE_JS  # noqa: E402
 
 logger = logging.getLogger("app")
 
@@ -52,7 +57,20 @@ EXAMPLES = (
 MAX_K = 10
 STAFF_ROWS = 10
 GAP_ROWS = 15
-THEME = gr.themes.Default(text_size=gr.themes.sizes.text_lg)
+#: Gradio's orange at its 700 shade (#c2410c) for the primary buttons and the selected tab: white on the default
+#: 500 shade is 2.8:1, below WCAG's 3:1 even for large text; the 700 shade is 5.2:1.
+THEME = gr.themes.Default(text_size=gr.themes.sizes.text_lg).set(
+    color_accent="*primary_700",
+    button_primary_background_fill="*primary_700",
+    button_primary_background_fill_dark="*primary_700",
+    button_primary_background_fill_hover="*primary_800",
+    button_primary_background_fill_hover_dark="*primary_800",
+    button_primary_border_color="*primary_700",
+    button_primary_border_color_dark="*primary_700",
+    button_primary_text_color="white",
+)
+#: Shortest staff key accepted from QA_STAFF_KEY.
+MIN_STAFF_KEY = 8
 
 
 @dataclass(frozen=True)
@@ -63,6 +81,8 @@ class AppSettings:
     threads: int = 1
     concurrency: int = 2
     queue_size: int = 64
+    #: Shown nowhere but the console; a random one per start unless QA_STAFF_KEY sets it.
+    staff_key: str = field(default_factory=lambda: secrets.token_urlsafe(12), repr=False)
 
 
 _APP_ENV = {
@@ -70,6 +90,7 @@ _APP_ENV = {
     "QA_THREADS": "threads",
     "QA_CONCURRENCY": "concurrency",
     "QA_QUEUE_SIZE": "queue_size",
+    "QA_STAFF_KEY": "staff_key",
 }
 
 
@@ -84,6 +105,11 @@ def load_app_settings(**overrides: object) -> AppSettings:
     for name, raw in values.items():
         if name == "feedback_db":
             values[name] = Path(str(raw)).expanduser()
+            continue
+        if name == "staff_key":
+            if len(str(raw).strip()) < MIN_STAFF_KEY:
+                raise ValueError(f"App setting staff_key (QA_STAFF_KEY) must be at least {MIN_STAFF_KEY} characters")
+            values[name] = str(raw).strip()
             continue
         try:
             number = int(raw)  # type: ignore[call-overload]
@@ -156,8 +182,10 @@ def build_app(
         return result
 
     def respond(question: str, turns: list[Turn]) -> tuple[str, list[Turn], str]:
+        """The conversation with the new answer, and the question answered (for AFTER_ANSWER_JS: the box is emptied
+        only if it still holds that question, so what the person typed meanwhile is kept)."""
         turns = [*turns, Turn(answer(question))]
-        return conversation_html(turns), turns, ""
+        return conversation_html(turns), turns, question
 
     def vote(turns: list[Turn], event: gr.EventData) -> tuple[str, list[Turn]]:
         data = event._data if isinstance(event._data, dict) else {}
@@ -188,7 +216,15 @@ def build_app(
             hits = [h for h in hits if h.passage.path == article][:STAFF_ROWS]
         return results_html(query, hits, titles.get(article, ""), pipeline.citations)
 
-    def gaps() -> str:
+    def gaps(key: str) -> str:
+        """The unanswered questions, for staff only: they are patients' own words, so the staff key is needed."""
+        if not (key or "").strip():
+            return (
+                '<p class="qa-empty">Enter the staff key to see the questions the articles could not answer '
+                "(the key is printed in the app's console at start, or set with QA_STAFF_KEY).</p>"
+            )
+        if not hmac.compare_digest(key.strip().encode(), settings.staff_key.encode()):
+            return '<p class="qa-empty" role="alert">That staff key is not right.</p>'
         try:
             return gaps_html(feedback.top_unanswered(GAP_ROWS))
         except sqlite3.Error:
@@ -211,7 +247,8 @@ def build_app(
         turns = gr.State([])
         with gr.Tabs():
             with gr.Tab("Ask a question", id="chat"):
-                log = gr.HTML(conversation_html([]), js_on_load=VOTE_JS, elem_id="qa-log", autoscroll=True)
+                log = gr.HTML(conversation_html([]), js_on_load=VOTE_JS, elem_id="qa-log")
+                answered = gr.Textbox(visible=False)  # the question just answered, read by AFTER_ANSWER_JS
                 with gr.Row(equal_height=True):
                     question = gr.Textbox(
                         label="Your question",
@@ -244,23 +281,29 @@ def build_app(
                     )
                     search = gr.Button("Search", variant="primary", scale=1, min_width=90, elem_id="qa-staff-search")
                 results = gr.HTML("", js_on_load=COPY_JS, elem_id="qa-results")
-                with gr.Row():
-                    gr.Markdown("### Questions we could not answer")
-                    refresh = gr.Button("Refresh", size="sm", scale=0, min_width=100, elem_id="qa-gaps-refresh")
+                gr.Markdown("### Questions we could not answer")
+                with gr.Row(equal_height=True):
+                    staff_key = gr.Textbox(label="Staff key", type="password", scale=3, elem_id="qa-staff-key")
+                    refresh = gr.Button("Show list", scale=1, min_width=100, elem_id="qa-gaps-refresh")
                 gap_table = gr.HTML(js_on_load=None, elem_id="qa-gaps")
 
         # Answering events share one concurrency group and the queue; votes and the gap list are small
         # SQLite calls that skip the queue, so feedback is still taken while the app is busy.
         chat = {"show_progress_on": [log], **busy, **private}
+        # The box is not emptied by the answer itself but after it, and only if it still holds the question answered;
+        # the new answer is scrolled into view (its crisis card or referral comes first).
+        after = {"fn": None, "inputs": [question, answered], "outputs": [question], "js": AFTER_ANSWER_JS}
         for trigger in (question.submit, send.click):
-            trigger(respond, [question, turns], [log, turns, question], **chat)
+            trigger(respond, [question, turns], [log, turns, answered], **chat).success(**after, queue=False)
         for button, text in zip(examples, EXAMPLES, strict=True):
-            button.click(functools.partial(respond, text), [turns], [log, turns, question], **chat)
+            button.click(functools.partial(respond, text), [turns], [log, turns, answered], **chat).success(
+                **after, queue=False
+            )
         log.click(vote, [turns], [log, turns], show_progress="hidden", queue=False, **private)
         for trigger in (query.submit, search.click, article.input):
             trigger(lookup, [query, article], [results], **busy, **private)
-        for trigger in (refresh.click, staff_tab.select):
-            trigger(gaps, None, [gap_table], show_progress="hidden", queue=False, **private)
+        for trigger in (refresh.click, staff_key.submit, staff_tab.select):
+            trigger(gaps, [staff_key], [gap_table], show_progress="hidden", queue=False, **private)
         gr.api(ask, api_name="ask", **busy)
     # Queue positions are pushed every 2 s rather than after every finished request: far fewer messages under load.
     demo.queue(default_concurrency_limit=settings.concurrency, max_size=settings.queue_size, status_update_rate=2)
@@ -296,6 +339,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     _, url, _ = serve(demo, host=args.host, port=args.port, root_path=args.root_path, prevent_thread_lock=True)
     print(f"The clinic's Q&A app is ready at {url}", flush=True)
+    if not os.environ.get("QA_STAFF_KEY"):
+        print(f"Staff key for the list of unanswered questions (this run only): {settings.staff_key}", flush=True)
     demo.block_thread()
     return 0
 

@@ -9,6 +9,7 @@ quote is wrapped in ``<mark>`` using :attr:`Quote.highlights` (file offsets insi
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -23,6 +24,7 @@ __all__ = [
     "quote_citation",
     "copy_text",
     "highlighted",
+    "linked_numbers",
     "answer_html",
     "conversation_html",
     "results_html",
@@ -119,10 +121,28 @@ def _vote_html(index: int, vote: str) -> str:
     )
 
 
+#: Help numbers in the gate's fixed messages (``qa/safety_rules.json``), made tappable on a phone: a number to call
+#: (988, 911, the 1-800 lines) or to text (the Crisis Text Line's 741741, the hotline's 88788).
+_PHONE = re.compile(r"(?<![\w-])(?:(988|911)|(1-800-\d{3}-\d{4})|(741741|88788))(?![\w-])")
+
+
+def _dial(match: re.Match[str]) -> str:
+    call, toll_free, sms = match.groups()
+    if sms:
+        return f'<a href="sms:{sms}">{sms}</a>'
+    number = call or toll_free
+    return f'<a href="tel:{number.replace("-", "")}">{number}</a>'
+
+
+def linked_numbers(message: str) -> str:
+    """``message`` as inert HTML text with its help numbers as ``tel:`` / ``sms:`` links (nothing else is a tag)."""
+    return _PHONE.sub(_dial, text(message))
+
+
 def _paragraphs(message: str, css: str = "") -> str:
-    """A message's lines as paragraphs."""
+    """A message's lines as paragraphs (the gate's fixed text: its help numbers are links)."""
     attr = f' class="{css}"' if css else ""
-    return "".join(f"<p{attr}>{text(line)}</p>" for line in message.splitlines() if line.strip())
+    return "".join(f"<p{attr}>{linked_numbers(line)}</p>" for line in message.splitlines() if line.strip())
 
 
 def answer_html(answer: Answer, index: int = 0, vote: str = "") -> str:

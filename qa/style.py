@@ -6,7 +6,7 @@ The scripts never insert HTML: they only read ``data-*`` attributes that :mod:`q
 
 from __future__ import annotations
 
-__all__ = ["CSS", "HEAD", "VOTE_JS", "COPY_JS"]
+__all__ = ["CSS", "HEAD", "VOTE_JS", "COPY_JS", "AFTER_ANSWER_JS"]
 
 #: Page styles (passed to ``launch``): large text, readable at 375 px, colours that work in light and dark mode.
 CSS = """
@@ -38,7 +38,10 @@ CSS = """
 .qa-vote { display: flex; gap: 0.5rem; align-items: center; flex-wrap: wrap; margin-top: 0.4rem; }
 .qa-vote-btn { font-size: 1.1rem; min-width: 72px; padding: 0 0.7rem; min-height: 44px; border-radius: 8px;
   cursor: pointer; border: 1px solid var(--border-color-primary); background: var(--background-fill-primary); }
-.qa-vote-btn:focus-visible, .qa-copy:focus-visible { outline: 3px solid #1d4ed8; outline-offset: 2px; }
+.qa-vote-btn:focus-visible, .qa-copy:focus-visible, #qa-ask:focus-visible, #qa-staff-search:focus-visible,
+  #qa-gaps-refresh:focus-visible, .qa-examples button:focus-visible { outline: 3px solid #1d4ed8; outline-offset: 2px; }
+.qa-help a, .qa-checkin a, .qa-note a, .qa-referral a { color: inherit; font-weight: 700; text-decoration: underline;
+  padding: 0 !important; margin: 0 !important; }
 #qa-results, #qa-gaps, #qa-log { min-width: 0; max-width: 100%; }
 .qa-table-wrap { overflow-x: auto; max-width: 100%; }
 .qa-results, .qa-gaps { border-collapse: collapse; width: 100%; font-size: 1rem; }
@@ -106,4 +109,21 @@ element.addEventListener('click', async (event) => {
   button.textContent = copied ? 'Copied ✓' : 'Copy failed';
   setTimeout(() => { button.textContent = 'Copy'; }, 2500);
 });
+"""
+
+#: After an answer (a js-only step, inputs: the question box now and the question just answered): unless the new
+#: turn already fits on screen, scroll it to the top — a crisis card or referral opens it and must not sit below the
+#: fold — and empty the box only if it still holds the question answered, so a next question typed while the
+#: answer was coming is kept.
+AFTER_ANSWER_JS = """
+(current, answered) => {
+  setTimeout(() => {
+    const turns = document.querySelectorAll('#qa-log .qa-turn');
+    const last = turns[turns.length - 1];
+    if (!last) return;
+    const box = last.getBoundingClientRect();
+    if (box.top < 0 || box.bottom > window.innerHeight) last.scrollIntoView({block: 'start'});
+  }, 100);
+  return current === answered ? '' : current;
+}
 """

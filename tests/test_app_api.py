@@ -291,6 +291,15 @@ def test_app_settings_come_from_env_and_are_checked(monkeypatch: pytest.MonkeyPa
         app.load_app_settings()
     with pytest.raises(TypeError, match=r"Unknown app setting\(s\) \['workers'\]"):
         app.load_app_settings(workers=2)
+    monkeypatch.delenv("QA_THREADS")
+    assert len(app.load_app_settings().staff_key) >= app.MIN_STAFF_KEY  # unset: a random key per start
+    assert app.load_app_settings().staff_key != app.load_app_settings().staff_key
+    monkeypatch.setenv("QA_STAFF_KEY", "  clinic-staff-2026 ")
+    assert app.load_app_settings().staff_key == "clinic-staff-2026"
+    assert "clinic-staff-2026" not in repr(app.load_app_settings())
+    monkeypatch.setenv("QA_STAFF_KEY", "short")
+    with pytest.raises(ValueError, match=r"QA_STAFF_KEY\) must be at least 8 characters"):
+        app.load_app_settings()
 
 
 def test_pin_threads_limits_faiss() -> None:

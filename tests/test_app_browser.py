@@ -79,6 +79,7 @@ def browser() -> Iterator[object]:
 class AppServer:
     url: str
     store: FeedbackStore
+    staff_key: str
 
 
 @pytest.fixture(scope="module")
@@ -94,7 +95,7 @@ def app_server(pipeline, tmp_path_factory: pytest.TempPathFactory) -> Iterator[A
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     _, url, _ = app.serve(demo, port=port, prevent_thread_lock=True, quiet=True)
-    yield AppServer(url, store)
+    yield AppServer(url, store, settings.staff_key)
     demo.close()
 
 
@@ -213,15 +214,34 @@ def test_markup_typed_by_a_person_is_shown_as_text(page, app_server: AppServer) 
     assert page.evaluate("window.__pwned") is None
     assert page.locator("#qa-log img, #qa-log script").count() == 0
     assert card.locator(".qa-abstain").is_visible()  # unanswerable: said plainly
-    # Staff see it in the unanswered list, still as text.
+    # Staff see it in the unanswered list (with the staff key), still as text.
     page.get_by_role("tab", name="Staff look-up").click()
+    page.get_by_label("Staff key").fill(app_server.staff_key)
+    page.get_by_role("button", name="Show list").click()
     gaps = page.locator("#qa-gaps table")
     gaps.wait_for()
-    page.get_by_role("button", name="Refresh").click()
     page.wait_for_function("document.querySelector('#qa-gaps').innerText.includes('onerror')")
     assert squash(hostile) in squash(gaps.inner_text())
     assert page.locator("#qa-gaps img, #qa-gaps script").count() == 0
     assert page.evaluate("window.__pwned") is None
+
+
+def test_unanswered_list_needs_the_staff_key(page, app_server: AppServer) -> None:
+    """Patients' own words are in the list: anyone can open the staff tab, so the list waits for the key."""
+    private = "My name is Jane Roe and I was born 01/02/1980, how much is parking at the clinic?"
+    ask(page, private)
+    assert page.locator(".qa-turn").last.locator(".qa-abstain").is_visible()
+    page.get_by_role("tab", name="Staff look-up").click()
+    gaps = page.locator("#qa-gaps")
+    gaps.get_by_text("Enter the staff key").wait_for()
+    assert "Jane Roe" not in gaps.inner_text()
+    page.get_by_label("Staff key").fill(app_server.staff_key + "x")
+    page.get_by_role("button", name="Show list").click()
+    gaps.get_by_text("That staff key is not right.").wait_for()
+    assert "Jane Roe" not in gaps.inner_text()
+    page.get_by_label("Staff key").fill(app_server.staff_key)
+    page.get_by_label("Staff key").press("Enter")
+    page.wait_for_function("document.querySelector('#qa-gaps').innerText.includes('Jane Roe')")
 
 
 def test_staff_lookup_filters_by_article_and_copies_quote_with_citation(page, pipeline) -> None:
@@ -271,6 +291,58 @@ def test_screenshots_at_desktop_and_phone_width(page) -> None:
     page.screenshot(path=str(SCREENSHOTS / "staff-desktop-1280.png"), full_page=True)
     for name in ("chat-desktop-1280", "chat-phone-375", "staff-phone-375", "staff-desktop-1280"):
         assert (SCREENSHOTS / f"{name}.png").stat().st_size > 10_000
+
+
+def test_new_answer_scrolls_into_view_with_its_crisis_card(page) -> None:
+    """On a phone, after a few answers, the next answer's top — here the crisis card — is on screen, not below it."""
+    page.set_viewport_size({"width": 375, "height": 800})
+    for question in (NORMAL, "How does ketamine work in the brain?", "Is ketamine addictive?"):
+        ask(page, question)
+    page.get_by_label("Your question").scroll_into_view_if_needed()  # where a phone keeps a focused box
+    card = ask(page, CRISIS).locator(".qa-help")
+    page.wait_for_function(
+        "() => { const r = document.querySelector('.qa-turn:last-of-type .qa-help').getBoundingClientRect();"
+        " return r.top >= 0 && r.top < window.innerHeight / 2; }",
+        timeout=5_000,
+    )
+    links = card.locator("a").evaluate_all("links => links.map((a) => a.getAttribute('href'))")
+    assert {"tel:988", "sms:741741", "tel:911"} <= set(links)
+
+
+def test_question_typed_while_an_answer_comes_is_kept(browser, pipeline, tmp_path: Path) -> None:
+    """The answer empties the box only if it still holds the question answered: a question typed meanwhile stays."""
+    import app
+
+    gate = threading.Event()
+    settings = app.load_app_settings(feedback_db=tmp_path / "f.sqlite3")
+    demo = app.build_app(HeldPipeline(pipeline, gate), settings=settings)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    _, url, _ = app.serve(demo, port=port, prevent_thread_lock=True, quiet=True)
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(url)
+        box = page.get_by_label("Your question")
+        box.fill(NORMAL)
+        box.press("Enter")
+        page.wait_for_timeout(300)  # the request is held by the gate
+        nxt = "Can ketamine help PTSD?"
+        box.fill(nxt)
+        gate.set()
+        page.locator(".qa-turn").first.wait_for()
+        assert squash(page.locator(".qa-you").first.inner_text()) == squash(f"You asked: {NORMAL}")
+        page.wait_for_timeout(500)
+        assert box.input_value() == nxt
+        box.press("Enter")  # and it is then sent whole
+        page.locator(".qa-turn").nth(1).wait_for()
+        assert squash(page.locator(".qa-you").nth(1).inner_text()) == squash(f"You asked: {nxt}")
+        page.wait_for_function("document.querySelector('#qa-question textarea').value === ''", timeout=5_000)
+    finally:
+        gate.set()
+        context.close()
+        demo.close()
 
 
 def _wait_for(job, *codes) -> None:  # noqa: ANN001 - a gradio_client Job

@@ -18,6 +18,7 @@ from qa.render import (
     copy_text,
     gaps_html,
     highlighted,
+    linked_numbers,
     results_html,
     text,
 )
@@ -127,7 +128,26 @@ def test_crisis_help_card_comes_first_then_quotes_and_disclaimer() -> None:
     markup = answer_html(answer)
     assert markup.index('class="qa-help"') < markup.index('class="qa-quote"') < markup.index('class="qa-disclaimer"')
     assert ("div", {"class": "qa-help", "role": "alert"}) in parse(markup).tags
-    assert "Call 988 now." in markup and text(DISCLAIMER) in markup
+    assert 'Call <a href="tel:988">988</a> now.' in markup and text(DISCLAIMER) in markup
+    assert "<a" not in text(DISCLAIMER) and markup.count("<a ") == 1  # quotes and disclaimer are never linked
+
+
+@pytest.mark.parametrize(
+    ("message", "links"),
+    [
+        ("call or text 988 any time", ['<a href="tel:988">988</a>']),
+        ("text HOME to 741741 or START to 88788", ['<a href="sms:741741">741741</a>', '<a href="sms:88788">88788</a>']),
+        ("call 911, Poison Control 1-800-222-1222", ['<a href="tel:911">911</a>', '<a href="tel:18002221222">']),
+        ("room 9881, 19880, 911-2, ext-988, 1-800-222-12222", []),
+        ('<a href="tel:1">988</a>', ['<a href="tel:988">988</a>']),
+    ],
+)
+def test_help_numbers_become_links_and_nothing_else_does(message: str, links: list[str]) -> None:
+    markup = linked_numbers(message)
+    for link in links:
+        assert link in markup
+    assert markup.count("<a ") == len(links)
+    assert '<a href="tel:1">' not in markup  # markup in the message stays text
 
 
 @pytest.mark.parametrize("status", ["answered", "no_answer", "crisis", "medical_advice"])
