@@ -18,7 +18,10 @@ final full stop; a Markdown ``# Heading`` counts), else the file name (``my-arti
 "My article"). Offsets everywhere are Python string indices into the whole file as decoded from
 UTF-8, front matter included, so ``file_text[start:end]`` is always the quoted text.
 
-A file that is empty, binary or not UTF-8 is skipped with a warning naming it; the rest is read.
+A file that is empty, binary or not UTF-8, whose name is not UTF-8, or whose front matter is broken (a first line
+``---`` with no closing ``---``, or a line in the block that is not ``key: value``; or a block that does not start
+on the first line) is skipped with a warning naming it and the problem; the rest is read. A broken block is not
+read as article text: its lines would be quoted to patients.
 """
 
 from __future__ import annotations
@@ -92,6 +95,23 @@ def _front_matter(text: str) -> tuple[dict[str, str], int]:
     return {}, offset  # no closing '---' or not key: value lines: it is article text
 
 
+def front_matter_problem(text: str) -> str:
+    """Why a file's front matter is broken ("" when it has none or it is sound): see the module docstring."""
+    offset = 1 if text.startswith("\ufeff") else 0
+    lines = text[offset:].splitlines()
+    first = next((n for n, line in enumerate(lines) if line.strip()), None)
+    if first is None or lines[first].strip() != "---":
+        return ""
+    if first > 0:
+        return "its front matter ('---') does not start on the first line"
+    for n, line in enumerate(lines[1:], start=2):
+        if line.strip() == "---":
+            return ""
+        if line.strip() and not _FRONT_KEY.match(line.strip()):
+            return f"front matter line {n} is not 'key: value' ({line.strip()[:40]!r})"
+    return "its front matter has no closing '---' line"
+
+
 def _title_from_body(body: str) -> str:
     for line in body.splitlines():
         line = line.strip()
@@ -120,8 +140,14 @@ def corpus_files(corpus_dir: Path) -> list[Path]:
         rel = path.relative_to(corpus_dir)
         if any(part.startswith(".") for part in rel.parts) or not path.is_file():
             continue
-        if path.suffix.lower() in SUFFIXES:
-            files.append(path)
+        if path.suffix.lower() not in SUFFIXES:
+            continue
+        try:
+            rel.as_posix().encode("utf-8")
+        except UnicodeEncodeError:
+            logger.warning("Skipping %r: its file name is not valid UTF-8; rename it", rel.as_posix())
+            continue
+        files.append(path)
     return files
 
 
@@ -150,6 +176,10 @@ def load_corpus(corpus_dir: Path) -> list[Document]:
         rel = path.relative_to(corpus_dir).as_posix()
         read = _read(path, rel)
         if read is None:
+            continue
+        problem = front_matter_problem(read[0])
+        if problem:
+            logger.warning("Skipping %s: %s (see README, 'Corpus format')", rel, problem)
             continue
         doc = parse_document(rel, *read)
         if not doc.body.strip():

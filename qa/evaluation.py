@@ -98,7 +98,7 @@ def run(
     # When it started and at which commit: the code that runs is the code loaded now.
     date, commit = time.strftime("%Y-%m-%d %H:%M:%S %Z"), git_commit()
     space = workspace(work_dir, questions_path)
-    eval_set, questions = load_questions(questions_path, space, split, corpus_dir)
+    eval_set, questions = load_questions(questions_path, space, split, corpus_dir, index_dir)
     base = base_settings(eval_set, space, corpus_dir, index_dir)
     configs = configurations(compare, base, space)
     results = evaluate(questions, configs, embedder=embedder, k=k, progress=progress)
@@ -127,7 +127,7 @@ def git_commit() -> str:
 
 
 def load_questions(
-    path: Path, work_dir: Path, split: str = "all", corpus_dir: Path | None = None
+    path: Path, work_dir: Path, split: str = "all", corpus_dir: Path | None = None, index_dir: Path | None = None
 ) -> tuple[EvalSet, list[EvalQuestion]]:
     """The evaluation set at ``path`` and its questions of ``split``; one-line :class:`EvalFileError`s."""
     path = Path(path)
@@ -141,6 +141,10 @@ def load_questions(
         raise EvalFileError(message if path.name in message else f"{str(path)!r}: {message}") from None
     if eval_set.corpus_dir is not None and corpus_dir is not None:
         raise EvalFileError(f"--corpus cannot be used with {str(path)!r}: a SQuAD file's contexts are its corpus")
+    if eval_set.corpus_dir is not None and index_dir is not None:  # it would replace that folder's index
+        raise EvalFileError(
+            f"--index cannot be used with {str(path)!r}: a SQuAD file's index is built under --work-dir"
+        )
     if not questions:
         counts = dict(Counter(q.split for q in eval_set.questions))
         raise EvalFileError(f"{str(path)!r} has no questions in split {split!r}; questions per split: {counts!r}")

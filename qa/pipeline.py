@@ -27,8 +27,17 @@ __all__ = ["Pipeline", "clean_question"]
 logger = logging.getLogger(__name__)
 
 
+#: What clean_question makes of a character by its Unicode category (others are kept).
+_VISIBLE = {"Cc": " ", "Zl": " ", "Zp": " ", "Cf": "", "Cs": ""}
+
+
 def clean_question(text: object, max_chars: int) -> str:
     """The question with control characters removed and whitespace collapsed.
+
+    Control characters (tabs, line breaks, escapes) and line or paragraph separators become spaces; invisible
+    format characters (zero-width space and joiner, soft hyphen, direction marks, a BOM) and the lone surrogates
+    that undecodable bytes become (a non-UTF-8 terminal or pipe) are deleted: they sit inside words ("d\u200bie",
+    "ke\u00adtamine"), so a space would split the word and hide it from the safety gate and the ranker.
 
     Raises :class:`InvalidQuestion` (one line, naming the limit) when it is not text, is empty once
     cleaned, or is longer than ``max_chars`` characters. Long questions are refused, not truncated,
@@ -38,7 +47,7 @@ def clean_question(text: object, max_chars: int) -> str:
         raise InvalidQuestion(f"The question must be text, not {type(text).__name__}")
     if len(text) > max_chars:
         raise InvalidQuestion(f"The question is {len(text):,} characters long; the maximum is {max_chars:,}")
-    visible = "".join(" " if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") else ch for ch in text)
+    visible = "".join(_VISIBLE.get(unicodedata.category(ch), ch) for ch in text)
     cleaned = " ".join(visible.split())
     if not cleaned:
         raise InvalidQuestion("The question is empty: type a question about ketamine therapy")

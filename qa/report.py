@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 from .config import PROJECT_ROOT
@@ -245,6 +246,12 @@ def report_paths(path: Path) -> tuple[Path, Path]:
     png = path.with_suffix(".png")
     if png == path:
         raise QAError(f"--report {str(path)!r} would be overwritten by its plot; give a .md path")
+    for target in (path, png):
+        if target.is_dir():
+            raise QAError(f"--report: {str(target)!r} is a folder; give a .md file path")
+    folder = next((p for p in path.parents if p.exists()), Path("."))
+    if not folder.is_dir() or not os.access(folder, os.W_OK | os.X_OK):
+        raise QAError(f"--report {str(path)!r}: {str(folder)!r} is not a writable folder")
     return path, png
 
 

@@ -88,8 +88,20 @@ class IndexData:
 
 @contextlib.contextmanager
 def _lock(index_dir: Path) -> Iterator[None]:
-    index_dir.mkdir(parents=True, exist_ok=True)
-    with (index_dir / ".lock").open("a") as fh:
+    """Hold the index folder's build lock; a folder that cannot be made or written is one clear error."""
+    try:
+        index_dir.mkdir(parents=True, exist_ok=True)
+        fh = (index_dir / ".lock").open("a")
+    except OSError as exc:
+        if isinstance(exc, (FileExistsError, NotADirectoryError)) or (index_dir.exists() and not index_dir.is_dir()):
+            what = "is not a folder (a file is in its place or on its path)"
+        else:
+            what = f"cannot be written ({exc.strerror or type(exc).__name__})"
+        raise IndexUnavailable(
+            f"The index folder {str(index_dir)!r} {what}, so the index cannot be built there: "
+            "pass --index (or QA_INDEX_DIR) with a writable folder"
+        ) from None
+    with fh:
         fcntl.flock(fh, fcntl.LOCK_EX)
         try:
             yield
@@ -209,6 +221,10 @@ def index_problem(settings: Settings) -> str | None:
         manifest = json.loads((gen / "manifest.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return "corrupt: manifest.json is unreadable"
+    if not isinstance(manifest, dict) or not all(
+        isinstance(manifest.get(key, {}), dict) for key in ("artifacts", "files")
+    ):
+        return "corrupt: manifest.json is not a manifest"
     if manifest.get("format") != FORMAT:
         return f"stale: format changed ({manifest.get('format')!r} → {FORMAT!r})"
     for name in ARTIFACTS:

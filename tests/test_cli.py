@@ -103,6 +103,24 @@ def test_control_characters_and_html_are_just_text(dirs):
     check_schema(answer, corpus)
 
 
+def test_undecodable_bytes_and_invisible_characters_do_not_break_a_batch(dirs):
+    """Bytes that are not UTF-8 arrive as lone surrogates; zero-width characters sit inside words. Both are
+    deleted, so the batch goes on, the output is valid UTF-8 and "d<ZWSP>ie" is still read as "die"."""
+    corpus, index = dirs
+    lines = [b"side effects?", b"How fast\xff does ketamine work?", b"\xff\xfe", "I want to d\u200bie".encode()]
+    result = subprocess.run(
+        [QA, "ask", "--json", "--corpus", corpus, "--index", index, "-q"],
+        input=b"\n".join(lines) + b"\n",
+        capture_output=True,
+        timeout=300,
+    )
+    out = [json.loads(line) for line in result.stdout.decode("utf-8").splitlines()]  # strict: valid UTF-8
+    assert [o["status"] for o in out] == ["answered", "answered", "error", "crisis"], result.stderr
+    assert out[1]["question"] == "How fast does ketamine work?"
+    assert "question is empty" in out[2]["error"]
+    assert result.returncode == 1 and b"internal error" not in result.stderr
+
+
 def test_missing_or_empty_corpus_is_one_clear_line(tmp_path: Path):
     result = run("build", "--corpus", str(tmp_path / "nope"), "--index", str(tmp_path / "index"))
     assert result.returncode == 2 and "does not exist" in result.stderr and "Traceback" not in result.stderr

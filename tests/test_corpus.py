@@ -64,6 +64,39 @@ def test_bad_files_are_skipped_with_a_warning_naming_them(tmp_path: Path, caplog
     assert "ignored.pdf" not in caplog.text
 
 
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("---\ntitle: Zebra Guide\nauthor Dr. Zebra\n---\nZebra sessions last forty minutes.\n", "line 3"),
+        ("---\ntitle: Zebra Guide\nZebra sessions last forty minutes.\n", "line 3"),
+        ("---\ntitle: Zebra Guide\nauthor: Dr. Zebra\n", "no closing"),
+        ("\n---\ntitle: Zebra Guide\n---\nZebra sessions last forty minutes.\n", "first line"),
+    ],
+)
+def test_broken_front_matter_is_skipped_not_quoted(tmp_path: Path, caplog: pytest.LogCaptureFixture, text, problem):
+    """A broken block would otherwise be article text, its 'author Dr. Zebra' line quoted to patients."""
+    (tmp_path / "good.txt").write_text("---\ntitle: Good\nauthor: A. Writer\n---\nKetamine is a medication.\n")
+    (tmp_path / "zebra.txt").write_text(text, encoding="utf-8")
+    with caplog.at_level(logging.WARNING):
+        docs = load_corpus(tmp_path)
+    assert [(d.path, d.title, d.author) for d in docs] == [("good.txt", "Good", "A. Writer")]
+    assert "Skipping zebra.txt" in caplog.text and problem in caplog.text
+
+
+def test_file_name_that_is_not_utf8_is_skipped(tmp_path: Path, caplog: pytest.LogCaptureFixture):
+    import os
+
+    (tmp_path / "good.txt").write_text("Good Article\nKetamine is a medication.", encoding="utf-8")
+    bad = os.path.join(os.fsencode(tmp_path), b"bad\xff.txt")
+    with open(bad, "wb") as fh:
+        fh.write(b"Bad Name\nKetamine again.\n")
+    with caplog.at_level(logging.WARNING):
+        docs = load_corpus(tmp_path)
+        prints = fingerprint(tmp_path)
+    assert [d.path for d in docs] == ["good.txt"] and list(prints) == ["good.txt"]
+    assert "file name is not valid UTF-8" in caplog.text
+
+
 def test_empty_or_missing_corpus_is_a_clear_error(tmp_path: Path):
     with pytest.raises(CorpusError, match="No usable articles"):
         load_corpus(tmp_path)

@@ -165,6 +165,8 @@ def test_corpus_flag_is_refused_for_squad(tmp_path):
     squad.write_text(json.dumps({"data": [{"paragraphs": [{"context": "Cats purr.", "qas": [qa]}]}]}))
     with pytest.raises(EvalFileError, match="--corpus cannot be used"):
         load_questions(squad, tmp_path / "work", corpus_dir=tmp_path / "corpus")
+    with pytest.raises(EvalFileError, match="--index cannot be used"):  # it would replace that folder's index
+        load_questions(squad, tmp_path / "work", index_dir=tmp_path / "index")
 
 
 def test_configurations_share_or_separate_indexes(tmp_path, monkeypatch):

@@ -72,10 +72,10 @@ def test_settings_change_makes_index_stale(scratch_settings: Settings, embedder)
     assert index_problem(replace(scratch_settings, max_chars=300)).startswith("stale: chunking")
 
 
-@pytest.mark.parametrize("damage", ["truncate", "flip", "delete", "manifest"])
+@pytest.mark.parametrize("damage", ["truncate", "flip", "delete", "manifest", "manifest-list", "manifest-files"])
 def test_corrupt_index_is_detected_and_never_served(scratch_settings: Settings, embedder, damage: str):
     gen = build_index(scratch_settings, embedder, progress=False)
-    target = gen / ("manifest.json" if damage == "manifest" else "vectors.faiss")
+    target = gen / ("manifest.json" if damage.startswith("manifest") else "vectors.faiss")
     data = target.read_bytes()
     if damage == "truncate":
         target.write_bytes(data[: len(data) // 2])
@@ -84,6 +84,10 @@ def test_corrupt_index_is_detected_and_never_served(scratch_settings: Settings, 
         target.write_bytes(data[:middle] + bytes([data[middle] ^ 0xFF]) + data[middle + 1 :])
     elif damage == "delete":
         target.unlink()
+    elif damage == "manifest-list":
+        target.write_text("[1, 2]", encoding="utf-8")  # valid JSON, not a manifest
+    elif damage == "manifest-files":
+        target.write_text(json.dumps({**json.loads(data), "files": "x"}), encoding="utf-8")
     else:
         target.write_text("{not json", encoding="utf-8")
     assert index_problem(scratch_settings).startswith("corrupt")
@@ -142,3 +146,16 @@ def test_missing_index_and_empty_corpus(scratch_settings: Settings, embedder):
 
     with pytest.raises(CorpusError, match="No usable articles"):
         open_index(scratch_settings, lambda: embedder)
+
+
+@pytest.mark.parametrize("where", ["file", "under-file"])
+def test_index_folder_that_is_a_file_is_one_clear_error(scratch_settings: Settings, embedder, where: str):
+    from dataclasses import replace
+
+    blocker = scratch_settings.index_dir.parent / "not-a-folder"
+    blocker.write_text("x", encoding="utf-8")
+    settings = replace(scratch_settings, index_dir=blocker if where == "file" else blocker / "index")
+    with pytest.raises(IndexUnavailable, match=r"is not a folder .*pass --index") as caught:
+        open_index(settings, lambda: embedder)
+    assert "\n" not in str(caught.value)
+    assert blocker.read_text(encoding="utf-8") == "x"  # nothing lost
