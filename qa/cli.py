@@ -133,7 +133,8 @@ def _cmd_ask(args: argparse.Namespace) -> int:
                 print(
                     json.dumps(
                         {
-                            "question": question,
+                            # as typed, except bytes that were not UTF-8 (lone surrogates): "?", so the line is UTF-8
+                            "question": question.encode("utf-8", "replace").decode("utf-8"),
                             "status": "error",
                             "error": str(exc),
                             "quotes": [],
