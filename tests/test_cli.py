@@ -121,6 +121,23 @@ def test_undecodable_bytes_and_invisible_characters_do_not_break_a_batch(dirs):
     assert result.returncode == 1 and b"internal error" not in result.stderr
 
 
+def test_reader_leaving_early_stops_the_batch_quietly(dirs):
+    """`qa ask --json < questions | head -1`: a closed pipe is no internal error."""
+    corpus, index = dirs
+    proc = subprocess.Popen(
+        [QA, "ask", "--json", "--corpus", corpus, "--index", index, "-q"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    proc.stdin.write(b"".join(b"how long is a session %d\n" % n for n in range(200)))
+    proc.stdin.close()
+    assert json.loads(proc.stdout.readline())["status"] == "answered"
+    proc.stdout.close()
+    assert proc.wait(timeout=300) == 141
+    assert proc.stderr.read() == b""
+
+
 def test_missing_or_empty_corpus_is_one_clear_line(tmp_path: Path):
     result = run("build", "--corpus", str(tmp_path / "nope"), "--index", str(tmp_path / "index"))
     assert result.returncode == 2 and "does not exist" in result.stderr and "Traceback" not in result.stderr

@@ -13,7 +13,7 @@ from qa.answer import DISCLAIMER, NO_ANSWER_MESSAGE
 from qa.config import PROJECT_ROOT
 from qa.errors import InvalidQuestion
 from qa.pipeline import Pipeline
-from qa.safety import CRISIS_MESSAGE, MEDICAL_ADVICE_MESSAGE, SAFETY_NOTE
+from qa.safety import CHECK_IN_MESSAGE, CRISIS_MESSAGE, MEDICAL_ADVICE_MESSAGE, SAFETY_NOTE
 
 CRISIS = [
     "I want to kill myself",
@@ -137,7 +137,10 @@ def test_questions_the_articles_do_not_cover_are_abstained_on(pipeline, question
     data = pipeline.ask(question).to_dict()
     _assert_common(data)
     assert data["status"] == "no_answer" and data["quotes"] == []
-    assert data["message"] == NO_ANSWER_MESSAGE
+    # The semantic check may add its line (it reads "…tomorrow" as a possible farewell since round 13's 7.5 % budget:
+    # README "Round 13"); the answer after it is still the plain no-answer message.
+    check_in = CHECK_IN_MESSAGE + "\n\n"
+    assert data["message"] == (check_in if data["check_in"] else "") + NO_ANSWER_MESSAGE
     assert data["answerability"] < pipeline.abstention.threshold
 
 
