@@ -573,6 +573,10 @@ CRISIS_MORE = [
 ]
 
 MEDICAL_MORE = [
+    # round 13 (an app audit): street drugs and whether I can have ketamine (medical.personal_substance_use)
+    "I relapsed on heroin last week, can I still get ketamine?",
+    "I'm in recovery from heroin, would ketamine be a problem for me?",
+    "I used recreational drugs in college, does that disqualify me?",
     "Can I keep taking my Prozac during ketamine treatment?",
     "I'm on Suboxone. Is ketamine ok?",
     "Should I lower my dose of Wellbutrin?",
@@ -666,6 +670,11 @@ RISK_INFO_MORE = [
 ]
 
 ORDINARY_MORE = [
+    # round 13: look-alikes of medical.personal_substance_use (a negation, someone else's use, a practical question)
+    "I don't do drugs, can I still get ketamine?",
+    "my brother uses heroin, can ketamine help him?",
+    "Clean 2 years from meth. Does my urine drug screen need to be negative before the first infusion?",
+    "I drink coke every day, can I still get ketamine?",
     "What is ketamine?",
     "How do I book an appointment?",
     "What conditions does ketamine treat?",
