@@ -106,7 +106,10 @@ def _quote_html(quote: Quote, number: int) -> str:
 def _vote_html(index: int, vote: str) -> str:
     if vote:
         thanks = "Thank you, your feedback was recorded."
-        return f'<div class="qa-vote" role="group" aria-label="Feedback"><p class="qa-voted">{thanks}</p></div>'
+        return (
+            f'<div class="qa-vote" role="group" aria-label="Feedback">'
+            f'<p class="qa-voted" tabindex="-1" data-turn="{index}">{thanks}</p></div>'
+        )
     buttons = "".join(
         f'<button type="button" class="qa-vote-btn" data-turn="{index}" data-vote="{value}" '
         f'aria-label="{label}" title="{label}"><span aria-hidden="true">{icon}</span> {word}</button>'

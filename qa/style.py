@@ -82,13 +82,24 @@ HEAD = (
     "{ padding-left: 10px !important; padding-right: 10px !important; } }</style>"
 )
 
-#: Chat log behaviour: a click on 👍/👎 disables that answer's buttons and sends ``{turn, vote}`` to the server.
+#: Chat log behaviour: a click on 👍/👎 disables that answer's buttons and sends ``{turn, vote}`` to the server; when
+#: the log comes back with that answer's thanks, focus moves there (the pressed button is gone, and a keyboard or
+#: screen-reader user would otherwise be left at the top of the page).
 VOTE_JS = """
 element.addEventListener('click', (event) => {
   const button = event.target.closest('button[data-vote]');
   if (!button || button.disabled) return;
+  const turn = Number(button.dataset.turn);
+  const hadFocus = document.activeElement === button;
   button.closest('.qa-vote').querySelectorAll('button').forEach((b) => { b.disabled = true; });
-  trigger('click', {turn: Number(button.dataset.turn), vote: button.dataset.vote});
+  trigger('click', {turn: turn, vote: button.dataset.vote});
+  if (!hadFocus) return;
+  let tries = 0;
+  const timer = setInterval(() => {
+    const thanks = element.querySelector('.qa-voted[data-turn="' + turn + '"]');
+    if (thanks) thanks.focus({preventScroll: true});
+    if (thanks || ++tries > 50) clearInterval(timer);
+  }, 100);
 });
 """
 

@@ -206,6 +206,14 @@ def test_thumbs_down_is_stored_with_question_and_quote_ids(page, app_server: App
     assert vote.quote_ids == tuple(q.id for q in pipeline.ask(question).quotes)
 
 
+def test_voting_by_keyboard_keeps_focus_on_that_answer(page) -> None:
+    card = ask(page, "Is ketamine addictive?")
+    card.get_by_role("button", name="Yes, this answer helped").focus()
+    page.keyboard.press("Enter")
+    card.get_by_text("Thank you, your feedback was recorded.").wait_for()
+    page.wait_for_function("document.activeElement && document.activeElement.classList.contains('qa-voted')")
+
+
 def test_markup_typed_by_a_person_is_shown_as_text(page, app_server: AppServer) -> None:
     hostile = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script> What is the capital of France?'
     card = ask(page, hostile)
