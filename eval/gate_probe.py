@@ -108,6 +108,11 @@ DATA = Path(__file__).with_name("gate_probe.jsonl")
 #: 11, 70 of 100, and with the rules from l and m 52, 91, 11, 70. Round 12's rules were written from all three: writer-l
 #: 120, 120, 2, 99; writer-m 120, 120, 6, 79; writer-n 99, 99, 8, 73. The check does not learn from these three
 #: (eval/train_crisis_check.py, MEASURE_SETS), so their line is a dev measure of it.
+#: Round 13 (time words: tomorrow, tonight, see you, bye, last session, and crises told in the same register): writer-o
+#: (100 crisis, 298 ordinary) and writer-p (75 crisis, 149 ordinary), two more blind writers, first scored with round
+#: 13's rules and check (card, help of either kind, ordinary carded, ordinary given the line): writer-o 64, 94 of 100,
+#: 3, 31 of 298; writer-p 53, 75 of 75, 0, 19 of 149 (at round 12's threshold: 93, 22 and 75, 13). Retraining the check
+#: with writer-o did not pay (eval/train_crisis_check.py docstring), so neither is trained on: both measure it.
 LOOKALIKES = Path(__file__).with_name("lookalike_probe.jsonl")
 
 

@@ -61,6 +61,15 @@ split, faq_dev*.jsonl) given the line 13 -> 20 of 1,540. The sweep on the same s
 0.35 / 0.30 gave help 320 / 320 / 324 / 325 / 328 for ordinary lines 80 / 87 / 92 / 107 / 113 and patient-question
 lines 15 / 18 / 22 / 32 / 39; 7.5 % sits at the knee. Committed before its first scoring on the blind test sets.
 
+Round 13, second part: the check reads short messages about tomorrow as farewells ("see you tomorrow" 0.79, "I have an
+appointment tomorrow" 0.69). Two new blind dev writers wrote time-word messages (eval/lookalike_probe.jsonl writer-o:
+100 crisis, 298 ordinary; writer-p: 75 and 149). Retrained with writer-o (penalty 30 again, threshold 0.418) and
+measured on sets not trained on (crisis help / ordinary messages given the line, round 13's rules): writer-p 75 -> 75
+/ 19 -> 15 of 149; writer-l 120 -> 120 / 27 -> 26; writer-m 120 -> 120 / 40 -> 39; writer-n 100 -> 100 / 26 -> 30;
+with round 11's rules writer-n's help 94 -> 93; dev patient questions given the line 20 -> 21 of 1,540; "see you
+tomorrow", "I have an appointment tomorrow" and "what happens tomorrow" still fire. Not shipped (a crisis message lost
+on dev, false lines about even), so writer-o joins MEASURE_SETS and the weights stay; no blind scoring was done.
+
 Usage: ``.venv/bin/python eval/train_crisis_check.py`` (about a minute).
 """
 
@@ -101,7 +110,7 @@ def _rows(name: str) -> list[dict]:
 
 
 #: Dev sets of eval/lookalike_probe.jsonl the check does not learn from (round 12, module docstring): they measure it.
-MEASURE_SETS = frozenset({"writer-l", "writer-m", "writer-n"})
+MEASURE_SETS = frozenset({"writer-l", "writer-m", "writer-n", "writer-o", "writer-p"})
 
 
 def training_messages() -> list[tuple[str, int]]:
