@@ -348,6 +348,10 @@ class SafetyGate:
             route, notes = ("medical_advice", (self.messages["safety_info"],)) if medical else ("safety_info", ())
             matched, fired = (*matched, "resolved", *(rule.id for rule in medical)), medical
         logger.debug("Safety gate: route=%s rules=%s", route, ",".join(matched) or "-")
-        parts = (self.messages.get(route, ""), *notes, *(r.message for r in fired))
+        # An emergency of the body leads with its own line (call 911 / the ER, Poison Control): someone whose child is
+        # not breathing must read that first, not the suicide-line wording (round 13; before, it came last).
+        emergency = self.messages.get("medical_emergency")
+        lead = [r.message for r in fired if emergency and r.message == emergency]
+        parts = (*lead, self.messages.get(route, ""), *notes, *(r.message for r in fired))
         message = "\n".join(dict.fromkeys(m for m in parts if m))
         return SafetyDecision(route, message, matched)

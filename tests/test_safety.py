@@ -1225,7 +1225,7 @@ def test_crisis(gate: SafetyGate, message: str) -> None:
     decision = gate.check(message)
     assert decision.route == "crisis", decision
     # The crisis lines, then only the extra lines its rules name (round 9: the medical-emergency line).
-    assert decision.message.removesuffix("\n" + EMERGENCY_LINE) == CRISIS_MESSAGE
+    assert decision.message.removeprefix(EMERGENCY_LINE + "\n") == CRISIS_MESSAGE
     assert decision.matched and all(r.startswith("crisis.") for r in decision.matched)
 
 
@@ -1549,7 +1549,8 @@ def test_html_is_handled(gate: SafetyGate) -> None:
 # --- round 2: danger from others, schedules, "take", someone else's medication ----------------------------
 
 DV_LINE = ("1-800-799-7233", "START to 88788")
-#: Round 9: the line shown after the crisis lines for an emergency of the body or a possible overdose.
+#: Round 9: the line for an emergency of the body or a possible overdose (after the crisis lines; before them since
+#: round 13).
 EMERGENCY_LINE = json.loads(DEFAULT_RULES_PATH.read_text(encoding="utf-8"))["messages"]["medical_emergency"]
 
 
@@ -1562,12 +1563,12 @@ EMERGENCY_LINE = json.loads(DEFAULT_RULES_PATH.read_text(encoding="utf-8"))["mes
         "Just now she started talking nonsense and she's burning up, 104 on the thermometer, and she's shaking.",
     ],
 )
-def test_an_emergency_of_the_body_gets_the_emergency_line_after_the_crisis_lines(
+def test_an_emergency_of_the_body_leads_with_the_emergency_line_then_the_crisis_lines(
     gate: SafetyGate, message: str
 ) -> None:
     decision = gate.check(message)
     assert decision.route == "crisis", decision
-    assert decision.message.startswith(CRISIS_MESSAGE) and decision.message.endswith(EMERGENCY_LINE)
+    assert decision.message == EMERGENCY_LINE + "\n" + CRISIS_MESSAGE
     assert "911" in EMERGENCY_LINE and "1-800-222-1222" in EMERGENCY_LINE
 
 
