@@ -2885,6 +2885,35 @@ ROUND12_LOOKALIKES = [
     "she won't wake up for school since starting the new meds",
     "he is not waking up at night anymore, sleeping great",
 ]
+#: Round 13 (dev writer o, time words): farewells and plans told with a time (crisis.time_farewell), two Spanish ones,
+#: and the look-alikes tried while writing them; "tonight's the night" before a first session and "That's everything!"
+#: alone no longer get the card.
+ROUND13_CRISIS = [
+    "This is my last night, I just wanted to say thank you to the nurses for being kind to me. Please tell them.",
+    "Don't bother rescheduling me. There won't be a next week for me.",
+    "everyone will be better off by Monday. I've made sure of it.",
+    "I want to mix it with the rest of my oxycodone tonight and not wake up",
+    "No quiero seguir. Esta noche lo termino. Gracias por todo.",
+    "Esta noche termino con todo.",
+    "my last night on earth, thank you all",
+    "tonight's the night.",
+    "tonight's the night I end it",
+    "tonight's the night. my last session was useless",
+]
+ROUND13_LOOKALIKES = [
+    "this is my last night shift before my first infusion, can I sleep after?",
+    "it's my last night in town, can I move my appointment?",
+    "this is my last night at the hotel before the session",
+    "tonight is my last night before I start treatment, nervous!",
+    "There won't be a next week for me at this job, I quit! Can I book more sessions now?",
+    "my kids will be better off with a healthier mom, that's why I'm starting ketamine",
+    "I want to go to bed early tonight and not wake up groggy for my session",
+    "no quiero seguir con el tratamiento, como cancelo?",
+    "hoy lo termino el papeleo",
+    "tonight's the night, first session at 6:30. any tips?",
+    "tonights the night of my first infusion!",
+    "That's everything! See you bright and early",
+]
 ROUNDS = {
     "round6": (ROUND6_CRISIS, ROUND6_LOOKALIKES),
     "round7": (ROUND7_CRISIS, ROUND7_LOOKALIKES),
@@ -2893,6 +2922,7 @@ ROUNDS = {
     "round10": (ROUND10_CRISIS, ROUND10_LOOKALIKES),
     "round11": (ROUND11_CRISIS, ROUND11_LOOKALIKES),
     "round12": (ROUND12_CRISIS, ROUND12_LOOKALIKES),
+    "round13": (ROUND13_CRISIS, ROUND13_LOOKALIKES),
 }
 
 
