@@ -112,7 +112,9 @@ DATA = Path(__file__).with_name("gate_probe.jsonl")
 #: (100 crisis, 298 ordinary) and writer-p (75 crisis, 149 ordinary), two more blind writers, first scored with round
 #: 13's rules and check (card, help of either kind, ordinary carded, ordinary given the line): writer-o 64, 94 of 100,
 #: 3, 31 of 298; writer-p 53, 75 of 75, 0, 19 of 149 (at round 12's threshold: 93, 22 and 75, 13). Retraining the check
-#: with writer-o did not pay (eval/train_crisis_check.py docstring), so neither is trained on: both measure it.
+#: with writer-o did not pay (eval/train_crisis_check.py docstring), so neither is trained on: both measure it. Rules
+#: written from writer-o's misses (crisis.time_farewell, two Spanish patterns) and two idiom fixes: writer-o 69, 99, 1,
+#: 31; writer-p (held out from the rules) 54, 75, 0, 18.
 LOOKALIKES = Path(__file__).with_name("lookalike_probe.jsonl")
 
 
