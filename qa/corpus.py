@@ -131,10 +131,18 @@ def _title_from_name(path: str) -> str:
     return words[:1].upper() + words[1:] if words else path
 
 
-def corpus_files(corpus_dir: Path) -> list[Path]:
-    """Article files under ``corpus_dir`` (recursively), sorted; hidden files and folders skipped."""
+def corpus_files(corpus_dir: Path, *, warn: bool = True) -> list[Path]:
+    """Article files under ``corpus_dir`` (recursively), sorted; hidden files and folders skipped.
+
+    A symbolic link is followed only when its target lies inside the corpus folder too: a link
+    to a file elsewhere (``/etc/...``, a draft folder) would put unvetted text behind a quote, so
+    it is skipped with a warning. ``warn=False`` keeps the skips quiet, for callers (the index
+    fingerprint) that run next to :func:`load_corpus`, which reports them once.
+    """
     if not corpus_dir.is_dir():
         raise CorpusError(f"Corpus directory {str(corpus_dir)!r} does not exist; create it and add .txt/.md files")
+    skip = logger.warning if warn else logger.debug
+    root = corpus_dir.resolve()
     files = []
     for path in sorted(corpus_dir.rglob("*")):
         rel = path.relative_to(corpus_dir)
@@ -145,7 +153,10 @@ def corpus_files(corpus_dir: Path) -> list[Path]:
         try:
             rel.as_posix().encode("utf-8")
         except UnicodeEncodeError:
-            logger.warning("Skipping %r: its file name is not valid UTF-8; rename it", rel.as_posix())
+            skip("Skipping %r: its file name is not valid UTF-8; rename it", rel.as_posix())
+            continue
+        if not path.resolve().is_relative_to(root):
+            skip("Skipping %s: it is a link to a file outside the corpus folder; copy the article in instead", rel)
             continue
         files.append(path)
     return files
@@ -196,7 +207,7 @@ def load_corpus(corpus_dir: Path) -> list[Document]:
 def fingerprint(corpus_dir: Path) -> dict[str, str]:
     """sha256 of every article file's bytes, by relative path: what the index manifest records."""
     out = {}
-    for path in corpus_files(corpus_dir):
+    for path in corpus_files(corpus_dir, warn=False):
         try:
             out[path.relative_to(corpus_dir).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
         except OSError:

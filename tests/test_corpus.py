@@ -94,7 +94,21 @@ def test_file_name_that_is_not_utf8_is_skipped(tmp_path: Path, caplog: pytest.Lo
         docs = load_corpus(tmp_path)
         prints = fingerprint(tmp_path)
     assert [d.path for d in docs] == ["good.txt"] and list(prints) == ["good.txt"]
-    assert "file name is not valid UTF-8" in caplog.text
+    assert caplog.text.count("file name is not valid UTF-8") == 1, "said once, not once per pass over the folder"
+
+
+def test_link_to_a_file_outside_the_corpus_is_skipped(tmp_path: Path, caplog: pytest.LogCaptureFixture):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "good.txt").write_text("Good Article\nKetamine is a medication.", encoding="utf-8")
+    (tmp_path / "draft.txt").write_text("Draft\nUnvetted text that must never be quoted.", encoding="utf-8")
+    (corpus / "draft.txt").symlink_to(tmp_path / "draft.txt")
+    (corpus / "same.txt").symlink_to(corpus / "good.txt")
+    with caplog.at_level(logging.WARNING):
+        docs = load_corpus(corpus)
+        prints = fingerprint(corpus)
+    assert [d.path for d in docs] == ["good.txt", "same.txt"] and list(prints) == ["good.txt", "same.txt"]
+    assert caplog.text.count("Skipping draft.txt: it is a link to a file outside the corpus folder") == 1
 
 
 def test_empty_or_missing_corpus_is_a_clear_error(tmp_path: Path):
