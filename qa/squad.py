@@ -20,7 +20,10 @@ ending in ``-`` goes on with the next line (a hard-wrapped title), and a final `
 Only the front matter uses it: the context is written unchanged, and the split below does not use it.
 
 Questions are ``answerable`` with their unique answer texts (first-seen order), or ``unanswerable`` when
-``is_impossible`` is true or they have no non-empty answer text. ``path`` is the question's document file.
+``is_impossible`` is true or their ``answers`` list holds no non-empty text. A question with no ``answers``
+key at all is an error unless ``is_impossible`` is true (a question-only file cannot be scored).
+``answer_start`` is not used: answers are matched by text, and texts missing from their context are counted
+in one warning. ``path`` is the question's document file.
 
 ``split`` is a 2-fold split by article, so no article has questions in both folds: ``"dev"`` when the
 SHA-1 of the article's key is even, else ``"test"``. The key is the article's title when the SQuAD article
@@ -184,6 +187,12 @@ def _parse_qa(qa: Any, where: str) -> tuple[str, str, tuple[str, ...]]:
     question = qa["question"]
     if not isinstance(question, str) or not question.strip():
         raise _NotSquad(f"{where}.question must be a non-empty string, got {short_repr(question)}")
+    impossible = qa.get("is_impossible", False)
+    if not isinstance(impossible, bool):
+        raise _NotSquad(f"{where}.is_impossible must be true or false, got {short_repr(impossible)}")
+    if "answers" not in qa and not impossible:
+        # Read as "unanswerable", a question-only file would score abstention on questions that have answers.
+        raise _NotSquad(f"{where} has no 'answers' list (an unanswerable question says \"is_impossible\": true)")
     answers = qa.get("answers", [])
     if not isinstance(answers, list):
         raise _NotSquad(f"{where}.answers must be a list, got {_shape(answers)}")
@@ -192,9 +201,6 @@ def _parse_qa(qa: Any, where: str) -> tuple[str, str, tuple[str, ...]]:
         if not isinstance(answer, dict) or not isinstance(answer.get("text"), str):
             raise _NotSquad(f"{where}.answers[{n}] must be an object with a 'text' string, got {short_repr(answer)}")
         texts.append(answer["text"])
-    impossible = qa.get("is_impossible", False)
-    if not isinstance(impossible, bool):
-        raise _NotSquad(f"{where}.is_impossible must be true or false, got {short_repr(impossible)}")
     unique = () if impossible else tuple(dict.fromkeys(text for text in texts if text.strip()))
     return qid, question.strip(), unique
 

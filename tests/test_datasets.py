@@ -221,6 +221,11 @@ def test_squad_refuses_foreign_corpus_files(tmp_path: Path) -> None:
             {"data": [{"paragraphs": [{"context": "c", "qas": [{"question": "q?"}]}]}]},
             r"data\[0\]\.paragraphs\[0\]\.qas\[0\] has no 'id'",
         ),
+        (
+            {"data": [{"paragraphs": [{"context": "c", "qas": [{"id": "a", "question": "q?"}]}]}]},
+            r"data\[0\]\.paragraphs\[0\]\.qas\[0\] has no 'answers' list \(an unanswerable question says "
+            r"\"is_impossible\": true\)",
+        ),
     ],
 )
 def test_squad_shape_errors(tmp_path: Path, data: Any, problem: str) -> None:
@@ -235,7 +240,16 @@ def test_squad_invalid_json_and_duplicate_question_ids(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match=r"broken\.json' is not valid JSON \(Expecting value at line 1"):
         load_eval_set(tmp_path / "broken.json", tmp_path / "work")
     dup = {
-        "data": [{"paragraphs": [{"context": "c", "qas": [{"id": 1, "question": "a"}, {"id": "1", "question": "b"}]}]}]
+        "data": [
+            {
+                "paragraphs": [
+                    {
+                        "context": "c",
+                        "qas": [{"id": 1, "question": "a", "answers": []}, {"id": "1", "question": "b", "answers": []}],
+                    }
+                ]
+            }
+        ]
     }
     with pytest.raises(ValueError, match="question id '1' occurs twice"):
         load_eval_set(_write_json(tmp_path / "dup.json", dup), tmp_path / "work")
