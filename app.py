@@ -57,6 +57,11 @@ EXAMPLES = (
 MAX_K = 10
 STAFF_ROWS = 10
 GAP_ROWS = 15
+#: What the text boxes let through, as a multiple of the question limit (``Settings.max_question_chars``). The
+#: browser cuts a paste at a box's ``max_length`` without a word, so the box must not be the limit: a message
+#: over the limit reaches the server whole, where the safety gate reads all of it (a crisis sentence at the end
+#: of a long paste still gets the help card) and anything else is refused with its length, never answered cut.
+PASTE_FACTOR = 20
 #: Gradio's orange at its 700 shade (#c2410c) for the primary buttons and the selected tab: white on the default
 #: 500 shade is 2.8:1, below WCAG's 3:1 even for large text; the 700 shade is 5.2:1.
 THEME = gr.themes.Default(text_size=gr.themes.sizes.text_lg).set(
@@ -205,15 +210,20 @@ def build_app(
         return conversation_html(turns), turns
 
     def lookup(query: str, article: str | None) -> str:
+        """The best passages for ``query``; with an article chosen, that article's best, ranked 1, 2, 3 among
+        themselves (the rank staff see is the row's place in the table, not its place in the whole corpus)."""
         article = article or ""
         if article and article not in titles:
             raise gr.Error(f"Unknown article {article!r}; choose one from the list", print_exception=False)
+        if not (query or "").strip():
+            return '<p class="qa-empty" role="status">Type a word or phrase to search the articles for.</p>'
         try:
             hits = pipeline.search(query, len(pipeline.index) if article else STAFF_ROWS)
         except QAError as exc:
             raise gr.Error(str(exc), print_exception=False) from None
         if article:
-            hits = [h for h in hits if h.passage.path == article][:STAFF_ROWS]
+            mine = [h for h in hits if h.passage.path == article][:STAFF_ROWS]
+            hits = [replace(h, rank=n) for n, h in enumerate(mine, 1)]
         return results_html(query, hits, titles.get(article, ""), pipeline.citations)
 
     def gaps(key: str) -> str:
@@ -253,7 +263,7 @@ def build_app(
                     question = gr.Textbox(
                         label="Your question",
                         placeholder="Type your question",
-                        max_length=pipeline.settings.max_question_chars,
+                        max_length=PASTE_FACTOR * pipeline.settings.max_question_chars,
                         lines=1,
                         max_lines=4,
                         scale=4,
@@ -268,7 +278,7 @@ def build_app(
                 with gr.Row(equal_height=True):
                     query = gr.Textbox(
                         label="Search the articles",
-                        max_length=pipeline.settings.max_question_chars,
+                        max_length=PASTE_FACTOR * pipeline.settings.max_question_chars,
                         scale=3,
                         elem_id="qa-staff-query",
                     )

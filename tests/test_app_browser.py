@@ -268,7 +268,7 @@ def test_staff_lookup_filters_by_article_and_copies_quote_with_citation(page, pi
     for i in range(rows.count()):
         assert rows.nth(i).locator("td").nth(2).inner_text() == title
     ranks = [int(rows.nth(i).locator("td").first.inner_text()) for i in range(rows.count())]
-    assert ranks == sorted(ranks)
+    assert ranks == list(range(1, rows.count() + 1)), "ranked among the article's own passages"
     first = rows.first
     first.get_by_role("button", name=re.compile(r"^Copy passage \d+ with its citation$")).click()
     first.get_by_text("Copied ✓").wait_for()
@@ -277,6 +277,26 @@ def test_staff_lookup_filters_by_article_and_copies_quote_with_citation(page, pi
     p = hit.passage
     who = pipeline.citations[p.path]
     assert clipboard == copy_text(p.text, citation(p.title, p.heading, who.author, who.source, p.path))
+
+
+def test_empty_staff_search_says_what_to_do(page) -> None:
+    page.get_by_role("tab", name="Staff look-up").click()
+    page.get_by_label("Search the articles").fill("   ")
+    page.get_by_role("button", name="Search", exact=True).click()
+    page.locator("#qa-results").get_by_text("Type a word or phrase to search the articles for.").wait_for()
+
+
+def test_long_paste_is_not_cut_by_the_browser(page, pipeline) -> None:
+    """The box once cut a paste at the question limit without a word: a crisis sentence after it was lost."""
+    limit = pipeline.settings.max_question_chars
+    filler = "I have had three sessions so far and the drive to the clinic is long but fine. " * (limit // 40)
+    card = ask(page, filler + "Honestly I want to kill myself tonight.")
+    assert card.locator(":scope > *").first.get_attribute("class") == "qa-help"
+    box = page.get_by_label("Your question")
+    box.fill(filler + "How long does a session last?")
+    box.press("Enter")
+    length = len(filler + "How long does a session last?")
+    page.get_by_text(f"The question is {length:,} characters long; the maximum is {limit:,}").first.wait_for()
 
 
 def test_screenshots_at_desktop_and_phone_width(page) -> None:
