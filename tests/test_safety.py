@@ -2899,6 +2899,10 @@ ROUND13_CRISIS = [
     "tonight's the night.",
     "tonight's the night I end it",
     "tonight's the night. my last session was useless",
+    "I just want to sleep and not wake up",
+    "I want to fall asleep and not wake up at all",
+    "I want to sleep and never wake up again",
+    "I took all my pills so I don't wake up",
 ]
 ROUND13_LOOKALIKES = [
     "this is my last night shift before my first infusion, can I sleep after?",
@@ -2913,6 +2917,10 @@ ROUND13_LOOKALIKES = [
     "tonight's the night, first session at 6:30. any tips?",
     "tonights the night of my first infusion!",
     "That's everything! See you bright and early",
+    # Sleep trouble, the time or state after "wake up" (the rules say 'up at all' is still a crisis):
+    "I'm hoping to sleep through and not wake up at 3am anymore",
+    "I just want to go to sleep and not wake up early for once",
+    "can ketamine help me fall asleep and not wake up every two hours?",
 ]
 ROUNDS = {
     "round6": (ROUND6_CRISIS, ROUND6_LOOKALIKES),
