@@ -11,7 +11,7 @@ JSON contract (stable; later versions only add fields or status values)::
      "route": str,              # safety gate route: "crisis" | "medical_advice" | "safety_info" | "risk_info" | "none"
      "answerability": float | null,   # requirement-gated best question↔quoted-sentence cosine (null: not retrieved)
      "confidence": float | null,      # what the abstention threshold was applied to (null when not retrieved)
-     "intent": str,             # "question", or the kind of small talk (qa.conversation.REPLIES)
+     "intent": str,             # "question", the kind of small talk (qa.conversation.REPLIES), or "other_language"
      "check_in": bool}          # the semantic crisis check fired: message starts with the check-in line
 
 ``confidence`` (added with issue 4) equals ``answerability`` when the shipped abstention rule is the cosine
@@ -20,11 +20,13 @@ the question is unmet) when ``qa/abstention.json`` ships ``"model": "logistic"``
 ``answerability`` keeps its meaning either way.
 
 ``intent`` (added after issue 4): small talk (``qa.conversation``) is answered with status ``no_answer``, no
-quotes and a fixed friendly ``message``; everything else is ``"question"``.
+quotes and a fixed friendly ``message``; everything else is ``"question"``. ``"other_language"`` (added in round
+13): a message not written in English (``qa.language``) gets status ``no_answer``, no quotes and a fixed ``message``
+in English and Spanish that includes the crisis line.
 
 ``check_in`` (added with the semantic crisis check, ``qa.crisis_check``): true when a message the gate did not
 route to ``crisis`` reads like one to the check; ``message`` then starts with the check-in line (988, 911)
-and the rest of the answer is as it would be. Always false for crisis and small-talk answers.
+and the rest of the answer is as it would be. Always false for crisis, small-talk and other-language answers.
 
 ``path`` is relative to the corpus directory and ``text == file[start:end]``; quotes are best first
 and never repeat each other; each highlight is a sentence inside ``[start, end]`` (file offsets).

@@ -18,6 +18,8 @@ from .crisis_check import CrisisCheck
 from .embedding import Embedder
 from .errors import CorpusError, InvalidQuestion
 from .highlight import SentenceIndex, distinct
+from .language import REPLY as LANGUAGE_REPLY
+from .language import other_language
 from .retrieval import Hit, make_retriever
 from .safety import SafetyGate
 from .store import IndexData, open_index
@@ -121,7 +123,8 @@ class Pipeline:
         1. The safety gate reads the question first: a crisis gets help and nothing else (no retrieval,
            no quotes); a personal medical question gets the referral message first.
         1b. A message that is only small talk ("hi", "thanks!", "are you a bot?"; ``qa.conversation``) and
-           that the gate routed nowhere gets a fixed friendly reply: status ``no_answer``, no quotes.
+           that the gate routed nowhere gets a fixed friendly reply: status ``no_answer``, no quotes. So does a
+           message not in English (``qa.language``: intent ``other_language``, the reply gives the crisis line).
         2. Retrieval, then the best ``k`` distinct passages (overlapping or near-identical ones dropped).
         3. Abstention: when no quoted sentence is close enough to the question (``qa.abstention``), the
            answer is ``no_answer`` with no quotes; otherwise each quote carries its highlighted sentence(s)
@@ -159,6 +162,11 @@ class Pipeline:
         if chat is not None:
             logger.info("Answer: status=no_answer route=none intent=%s", chat.kind)
             return Answer(question=cleaned, status="no_answer", message=chat.reply, route="none", intent=chat.kind)
+        if decision.route == "none" and other_language(cleaned):
+            logger.info("Answer: status=no_answer route=none intent=other_language")
+            return Answer(
+                question=cleaned, status="no_answer", message=LANGUAGE_REPLY, route="none", intent="other_language"
+            )
         searched = self.retriever.correct(cleaned)  # misspellings fixed (Settings.spelling), else as is
         vector = self._get_embedder().encode([searched])[0]  # once: retrieval and sentence scores share it
         asked = default_lexicon().requirements(searched)  # once: ranking, abstention and highlights share it

@@ -164,6 +164,11 @@ def answer_html(answer: Answer, index: int = 0, vote: str = "") -> str:
         )
     elif status == "medical_advice":
         parts.append(f'<div class="qa-referral" role="note">{_paragraphs(message)}</div>')
+    elif status == "no_answer" and answer.intent == "other_language":  # English, then Spanish (qa.language)
+        english, _, spanish = message.partition("\n\n")
+        parts.append(f'<p class="qa-abstain">{linked_numbers(english)}</p>')
+        if spanish.strip():
+            parts.append(f'<p class="qa-abstain" lang="es">{linked_numbers(spanish)}</p>')
     elif status == "no_answer":
         parts.append(f'<p class="qa-abstain">{text(message)}</p>')
     elif message:

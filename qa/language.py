@@ -1,0 +1,75 @@
+"""Messages not written in English: the articles are English, so the bot says so instead of quoting.
+
+Before this, "¿Cuánto dura una sesión de ketamina?" was answered with the articles' opening lines (the word
+"ketamina" is close enough to "ketamine" for the embedding) and a question in Chinese got "I couldn't find this
+in our articles" and went to the staff's list as a content gap. Now such a message gets :data:`REPLY`: in English
+and in Spanish (the language a US clinic hears most after English), it says the bot answers in English only and
+points to the care team, and — since a message the bot cannot read may be a crisis the rules did not see — it
+gives the crisis line (988, with its Spanish option) and 911. It is status ``no_answer``, no quotes, ``intent``
+``"other_language"``; the safety gate still reads the message first, so a crisis it recognises (its Spanish
+patterns included) gets the crisis card.
+
+:func:`other_language` is deliberately narrow, since calling an English question foreign costs an answer:
+
+- a message whose letters are mostly of a non-Latin script (Chinese, Cyrillic, Arabic, ...) is foreign;
+- a message in Latin letters is foreign only when it holds **no** English function word (``the``, ``is``,
+  ``how``, ``I``, ... — bm25s' English list) and at least two function words of Spanish, French, German,
+  Italian, Portuguese or Dutch (bm25s' lists, minus words that are also English or common in our English
+  text: "die", "come", "also", "son", "per", "et", "al", single letters, ...).
+
+"Ketamine side effects?" (no function word of any language) stays a question, and so does English with a
+foreign phrase in it ("what does 'la sesión' mean?").
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+
+__all__ = ["REPLY", "other_language"]
+
+REPLY = (
+    "I can only answer in English: the clinic's articles are in English. Please ask your question in English, "
+    "or ask your care team. If you are thinking about suicide or are in danger, call or text 988 (for Spanish, "
+    "call and press 2) or call 911.\n\n"
+    "Solo puedo responder en inglés: los artículos de la clínica están en inglés. Haga su pregunta en inglés o "
+    "consulte a su equipo de atención médica. Si está pensando en el suicidio o corre peligro, llame al 988 y "
+    "oprima 2 para español, o llame al 911."
+)
+
+_WORD = re.compile(r"[^\W\d_]+")
+_LANGUAGES = ("SPANISH", "FRENCH", "GERMAN", "ITALIAN", "PORTUGUESE", "DUTCH")
+#: Stop words of those languages that are English words too, or common in English medical text.
+_ALSO_ENGLISH = frozenset(
+    "al et also non want per il im come ci er ed die ha li son door men ai com na yo sea man ta bin mi wat dies "
+    "ya hat will war was over den sin van hem her had them has then".split()
+)
+
+
+@functools.cache
+def _words() -> tuple[frozenset[str], frozenset[str]]:
+    """(English function words, other languages' function words that are not English)."""
+    import bm25s.stopwords as stop
+
+    english = frozenset(stop.STOPWORDS_EN) | frozenset(stop.STOPWORDS_EN_PLUS)
+    foreign = frozenset().union(*(getattr(stop, f"STOPWORDS_{name}") for name in _LANGUAGES))
+    return english, frozenset(w for w in foreign - english - _ALSO_ENGLISH if len(w) > 1)
+
+
+def _latin(letter: str) -> bool:
+    return unicodedata.name(letter, "").startswith("LATIN")
+
+
+def other_language(text: str) -> bool:
+    """Whether ``text`` (a cleaned question) is written in a language other than English (see the module)."""
+    letters = [c for c in text if c.isalpha()]
+    if not letters:
+        return False
+    if sum(not _latin(c) for c in letters) > len(letters) / 2:
+        return True
+    words = [unicodedata.normalize("NFC", w) for w in _WORD.findall(text.casefold())]
+    english, foreign = _words()
+    if any(w in english for w in words):
+        return False
+    return sum(w in foreign for w in words) >= 2

@@ -1,0 +1,85 @@
+"""Messages in another language: told the bot answers in English, given the crisis line, never quoted loosely."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from qa.answer import DISCLAIMER
+from qa.language import REPLY, other_language
+from qa.render import answer_html
+
+EVAL = Path(__file__).resolve().parents[1] / "eval"
+COVID_QA = Path(__file__).resolve().parents[2] / "shared" / "data" / "covid-qa" / "covid-qa-dev.json"
+
+FOREIGN = [
+    "¿Cuánto dura una sesión de ketamina?",
+    "Como funciona la ketamina",
+    "es seguro la ketamina para la depresion",
+    "Quels sont les effets secondaires de la kétamine?",
+    "Quanto costa una seduta di ketamina?",
+    "氯胺酮有什么副作用？",
+    "Что такое кетамин?",
+]
+ENGLISH = [
+    "Ketamine side effects?",  # no function word of any language
+    "what does 'la sesión' mean?",  # English around a foreign phrase
+    "How long does a session last?",
+    "Is ketamine de-addictive or habit forming",
+    "come to the clinic per the letter, also die-hard fans of my doctor",
+    "🙂🙂",
+    "",
+]
+
+
+@pytest.mark.parametrize("message", FOREIGN)
+def test_other_languages_are_recognised(message: str) -> None:
+    assert other_language(message)
+
+
+@pytest.mark.parametrize("message", ENGLISH)
+def test_english_is_not(message: str) -> None:
+    assert not other_language(message)
+
+
+def _messages(path: Path) -> list[str]:
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [r.get("question") or r.get("message") for r in rows if r.get("split") != "test"]
+
+
+def test_no_english_question_of_the_eval_sets_is_taken_for_another_language() -> None:
+    """Every dev message of the question, FAQ, small-talk, idiom and crisis sets, and COVID-QA's questions: 0 flagged
+    (the few Spanish messages of the look-alike sets are the only ones)."""
+    files = ["questions.jsonl", "faq_dev.jsonl", "faq_dev2.jsonl", "smalltalk.jsonl", "idioms.jsonl"]
+    messages = [m for name in files for m in _messages(EVAL / name)] + _messages(EVAL / "crisis_train.jsonl")
+    data = json.loads(COVID_QA.read_text(encoding="utf-8"))
+    messages += [q["question"] for a in data["data"] for p in a["paragraphs"] for q in p["qas"]]
+    assert len(messages) > 3000
+    assert [m for m in messages if other_language(m)] == []
+    spanish = [m for m in _messages(EVAL / "lookalike_probe.jsonl") if other_language(m)]
+    assert spanish and all(any(c in m for c in "áéíóñ¿") or " la " in m or " el " in m for m in spanish)
+
+
+def test_pipeline_says_it_answers_in_english_with_the_crisis_line(pipeline) -> None:
+    data = pipeline.ask("¿Cuánto dura una sesión de ketamina?").to_dict()
+    assert (data["status"], data["intent"], data["route"], data["check_in"]) == (
+        "no_answer",
+        "other_language",
+        "none",
+        False,
+    )
+    assert data["message"] == REPLY and data["quotes"] == [] and data["disclaimer"] == DISCLAIMER
+    assert "988" in REPLY and "911" in REPLY and "oprima 2" in REPLY
+
+
+def test_the_gate_still_reads_it_first(pipeline) -> None:
+    """A Spanish crisis the rules know gets the crisis card, not the language reply."""
+    assert pipeline.ask("No quiero vivir más. Esta noche lo termino.").status == "crisis"
+
+
+def test_reply_renders_in_two_languages_with_tappable_numbers(pipeline) -> None:
+    markup = answer_html(pipeline.ask("Como funciona la ketamina"))
+    assert '<p class="qa-abstain" lang="es">' in markup
+    assert markup.count('href="tel:988"') == 2 and markup.count('href="tel:911"') == 2
