@@ -148,6 +148,14 @@ def test_small_talk_gets_a_friendly_reply_and_is_not_logged_as_unanswered(server
     assert "thanks!!" not in FeedbackStore(server.db).unanswered()
 
 
+def test_question_in_another_language_gets_the_two_language_reply_not_quotes(server: Server) -> None:
+    question = "¿Cuánto dura una sesión de ketamina?"
+    result = server.client.predict(question, api_name="/ask")
+    assert (result["status"], result["intent"], result["quotes"]) == ("no_answer", "other_language", [])
+    assert "988" in result["message"] and "oprima 2" in result["message"] and result["disclaimer"]
+    assert question not in FeedbackStore(server.db).unanswered()  # unread, maybe a crisis: not stored
+
+
 def test_huge_question_gets_a_clear_error_and_the_server_carries_on(server: Server) -> None:
     # The crisis check reads refused messages too; if it ever fires on this one, the line may follow.
     with pytest.raises(AppError, match=r"^The question is 100,000 characters long; the maximum is 1,000(\. If .*)?$"):
