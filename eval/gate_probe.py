@@ -115,6 +115,11 @@ DATA = Path(__file__).with_name("gate_probe.jsonl")
 #: with writer-o did not pay (eval/train_crisis_check.py docstring), so neither is trained on: both measure it. Rules
 #: written from writer-o's misses (crisis.time_farewell, two Spanish patterns) and two idiom fixes: writer-o 69, 99, 1,
 #: 31; writer-p (held out from the rules) 54, 75, 0, 18.
+#: Round 13, late (clinical shorthand: SI, SH, urges 9/10, PHQ-9 item 9, C-SSRS, safety plan): writer-q (80 crisis, 80
+#: ordinary) and writer-r (70, 69), blind; first scored with round 13's rules before any shorthand rule (card, help,
+#: ordinary carded): writer-q 21, 63 of 80, 8 of 80; writer-r 32, 57 of 70, 10 of 69. crisis.si_disclosure (written
+#: from a probe of my own before either set): writer-q 23, 64; writer-r 35, 59. Rules written from writer-q's misses
+#: (crisis.clinical_now, self_harm_act_now, acts_told_plainly): writer-q 48, 75, 8; writer-r (held out) 42, 60, 10.
 LOOKALIKES = Path(__file__).with_name("lookalike_probe.jsonl")
 
 
