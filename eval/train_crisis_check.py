@@ -70,8 +70,8 @@ with round 11's rules writer-n's help 94 -> 93; dev patient questions given the 
 tomorrow", "I have an appointment tomorrow" and "what happens tomorrow" still fire. Not shipped (a crisis message lost
 on dev, false lines about even), so writer-o joins MEASURE_SETS and the weights stay; no blind scoring was done.
 Late in round 13 two more blind dev writers wrote in clinical shorthand (SI, SH, urges 9/10, C-SSRS, safety plan):
-writer-q (80 crisis, 80 ordinary) and writer-r (70, 69); rules were written from writer-q, and both sets join
-MEASURE_SETS, so the check is measured on them, never trained on them (weights unchanged).
+writer-q (80 crisis, 80 ordinary) and writer-r (70, 69), then writer-s (70, 70) as a held-out set for the rules written
+from q and r; all three join MEASURE_SETS, so the check is measured on them, never trained on them (weights unchanged).
 
 Usage: ``.venv/bin/python eval/train_crisis_check.py`` (about a minute).
 """
@@ -113,7 +113,7 @@ def _rows(name: str) -> list[dict]:
 
 
 #: Dev sets of eval/lookalike_probe.jsonl the check does not learn from (round 12, module docstring): they measure it.
-MEASURE_SETS = frozenset({"writer-l", "writer-m", "writer-n", "writer-o", "writer-p", "writer-q", "writer-r"})
+MEASURE_SETS = frozenset({f"writer-{letter}" for letter in "lmnopqrs"})
 
 
 def training_messages() -> list[tuple[str, int]]:
