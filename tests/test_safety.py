@@ -2137,6 +2137,7 @@ ACCEPTED_LOOKALIKES = {
     "less": {"les"},  # round 12: "breathing less than 8 a minute"
     "lo": {"loo"},  # round 12: "his meter says LO" (a low sugar); "meter says loo" is harmless
     "later": {"latter"},  # round 12: "will handle anything that comes later"; "latter" there is harmless
+    "rated": {"ratted"},  # round 13: "SI rated 9"; "SI ratted 9" is harmless
 }
 
 
