@@ -120,9 +120,9 @@ DATA = Path(__file__).with_name("gate_probe.jsonl")
 #: ordinary carded): writer-q 21, 63 of 80, 8 of 80; writer-r 32, 57 of 70, 10 of 69. crisis.si_disclosure (written
 #: from a probe of my own before either set): writer-q 23, 64; writer-r 35, 59. Rules written from writer-q's misses
 #: (crisis.clinical_now, self_harm_act_now, acts_told_plainly): writer-q 48, 75, 8; writer-r (held out) 42, 60, 10.
-#: Second pass from q and r, with writer-s (70, 70; blind, written after the first pass) held out: writer-s 35 before any
-#: shorthand rule, 41 after the first pass, 43 after the second, help 65 -> 67, ordinary carded 6 -> 6; writer-q 74, 80,
-#: 8; writer-r 69, 69, 10. Blind sets: no card gained, one more ordinary message of blind-6 carded.
+#: Second pass from q and r, with writer-s (70, 70; blind, written after the first pass) held out: writer-s 35 before
+#: any shorthand rule, 41 after the first pass, 43 after the second, help 65 -> 67, ordinary carded 6 -> 6; writer-q 74,
+#: 80, 8; writer-r 69, 69, 10. Blind sets: no card gained, one more ordinary message of blind-6 carded.
 LOOKALIKES = Path(__file__).with_name("lookalike_probe.jsonl")
 
 

@@ -2938,6 +2938,9 @@ ROUND13_CRISIS = [
     "HI toward my ex is getting scary. I know where he is tonight",
     "calling the crisis line didnt help, they put me on hold. i'm on the bridge",
     "dissociating hard, came to and my arm was bleeding. i don't remember doing it. it wont stop",
+    "i need help right now, SI active, roommate left, im alone with the meds",
+    "pls dont call anyone. active SI but i'll be fine. maybe.",
+    "safe-ish earlier, not safe now. plan and means",
 ]
 ROUND13_LOOKALIKES = [
     "this is my last night shift before my first infusion, can I sleep after?",
@@ -2987,6 +2990,16 @@ ROUND13_LOOKALIKES = [
     "I counted my pills, there's enough until my refill",
     "I did it! I took them to the park for the first time since starting ketamine",
     "I went through every step of the intake form tonight and my safety plan template, all good",
+    # Questions and histories in the same words (a review after the writers' sets):
+    "I had active SI in 2019, fine now. can I still do infusions?",
+    "patient denies active SI, can you see her this week?",
+    "is active SI a contraindication for ketamine?",
+    "can you treat active SI?",
+    "Do you ask about plan and intent at every visit?",
+    "will the doctor ask me about plan intent and means?",
+    "my urges were 9 out of 10 last year and now they're 2",
+    "Can HI toward a partner be treated with ketamine?",
+    "Do you have a protocol for when a patient cant contract for safety?",
 ]
 ROUNDS = {
     "round6": (ROUND6_CRISIS, ROUND6_LOOKALIKES),
