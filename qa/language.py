@@ -52,7 +52,7 @@ def _words() -> tuple[frozenset[str], frozenset[str]]:
     """(English function words, other languages' function words that are not English)."""
     import bm25s.stopwords as stop
 
-    english = frozenset(stop.STOPWORDS_EN) | frozenset(stop.STOPWORDS_EN_PLUS)
+    english = frozenset(stop.STOPWORDS_EN_PLUS)  # the list qa.lexical drops (it holds STOPWORDS_EN)
     foreign = frozenset().union(*(getattr(stop, f"STOPWORDS_{name}") for name in _LANGUAGES))
     return english, frozenset(w for w in foreign - english - _ALSO_ENGLISH if len(w) > 1)
 
