@@ -123,6 +123,11 @@ DATA = Path(__file__).with_name("gate_probe.jsonl")
 #: Second pass from q and r, with writer-s (70, 70; blind, written after the first pass) held out: writer-s 35 before
 #: any shorthand rule, 41 after the first pass, 43 after the second, help 65 -> 67, ordinary carded 6 -> 6; writer-q 74,
 #: 80, 8; writer-r 69, 69, 10. Blind sets: no card gained, one more ordinary message of blind-6 carded.
+#: Round 14 (internet slang, gamer talk, filter-dodging euphemisms, emoji): writer-t and writer-u (40 crisis, 40
+#: ordinary each), blind, first scored with round 13's rules (card, help, ordinary carded): writer-t 22, 32, 7;
+#: writer-u 28, 38, 11. Rules written from writer-t's misses (crisis.online_farewell, third_party_end_it,
+#: dose_not_wake, took_all_state; "dead hungry" and "brain cells died" are idioms): writer-t 31, 35, 6; writer-u (held
+#: out, not read) 28, 38, 11 — unchanged: these rules are phrase-bound and did not reach the other writer's words.
 LOOKALIKES = Path(__file__).with_name("lookalike_probe.jsonl")
 
 

@@ -72,6 +72,7 @@ on dev, false lines about even), so writer-o joins MEASURE_SETS and the weights 
 Late in round 13 two more blind dev writers wrote in clinical shorthand (SI, SH, urges 9/10, C-SSRS, safety plan):
 writer-q (80 crisis, 80 ordinary) and writer-r (70, 69), then writer-s (70, 70) as a held-out set for the rules written
 from q and r; all three join MEASURE_SETS, so the check is measured on them, never trained on them (weights unchanged).
+Round 14: writer-t and writer-u (internet slang; 40 crisis, 40 ordinary each) join MEASURE_SETS the same way.
 
 Usage: ``.venv/bin/python eval/train_crisis_check.py`` (about a minute).
 """
@@ -113,7 +114,7 @@ def _rows(name: str) -> list[dict]:
 
 
 #: Dev sets of eval/lookalike_probe.jsonl the check does not learn from (round 12, module docstring): they measure it.
-MEASURE_SETS = frozenset({f"writer-{letter}" for letter in "lmnopqrs"})
+MEASURE_SETS = frozenset({f"writer-{letter}" for letter in "lmnopqrstu"})
 
 
 def training_messages() -> list[tuple[str, int]]:
