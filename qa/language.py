@@ -15,7 +15,10 @@ patterns included) gets the crisis card.
 - a message in Latin letters is foreign only when it holds **no** English function word (``the``, ``is``,
   ``how``, ``I``, ... — bm25s' English list) and at least two function words of Spanish, French, German,
   Italian, Portuguese or Dutch (bm25s' lists, minus words that are also English or common in our English
-  text: "die", "come", "also", "son", "per", "et", "al", single letters, ...).
+  text: "die", "come", "also", "son", "per", "et", "al", single letters, ...) — or of :data:`_TOPIC_WORDS`, the
+  few words a question about this clinic uses in those languages that English never does ("ketamina", "ketamin",
+  "wirkt", "efectos", "secundarios", "Nebenwirkungen", ...), so "Wie wirkt Ketamin?" and "ketamina efectos
+  secundarios" count as foreign, while an English question with a misspelt "ketamin" still has its English words.
 
 "Ketamine side effects?" (no function word of any language) stays a question, and so does English with a
 foreign phrase in it ("what does 'la sesión' mean?").
@@ -46,6 +49,16 @@ _ALSO_ENGLISH = frozenset(
     "ya hat will war was over den sin van hem her had them has then".split()
 )
 
+#: Words of a question about ketamine treatment in Spanish, French, German, Italian, Portuguese or Dutch that are not
+#: English words (counted like those languages' function words; accents as typed or left out).
+_TOPIC_WORDS = frozenset(
+    "ketamina ketamin kétamine cetamina esketamina esketamin efectos efecto secundarios secundario "
+    "nebenwirkungen nebenwirkung effets secondaires effetti collaterali efeitos colaterais bijwerkingen tratamiento "
+    "tratamento trattamento traitement behandlung behandeling depresión depresion depressione depressão depressao "
+    "sesión sesion sessão sessao sitzung séance seance seduta wirkt funciona funziona fonctionne werkt cuánto cuanto "
+    "cuesta precio prix preis kosten quanto custa".split()
+)
+
 
 @functools.cache
 def _words() -> tuple[frozenset[str], frozenset[str]]:
@@ -54,7 +67,7 @@ def _words() -> tuple[frozenset[str], frozenset[str]]:
 
     english = frozenset(stop.STOPWORDS_EN_PLUS)  # the list qa.lexical drops (it holds STOPWORDS_EN)
     foreign = frozenset().union(*(getattr(stop, f"STOPWORDS_{name}") for name in _LANGUAGES))
-    return english, frozenset(w for w in foreign - english - _ALSO_ENGLISH if len(w) > 1)
+    return english, frozenset(w for w in foreign - english - _ALSO_ENGLISH if len(w) > 1) | _TOPIC_WORDS
 
 
 def _latin(letter: str) -> bool:

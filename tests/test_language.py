@@ -22,9 +22,14 @@ FOREIGN = [
     "Quanto costa una seduta di ketamina?",
     "氯胺酮有什么副作用？",
     "Что такое кетамин?",
+    "Wie wirkt Ketamin?",  # one German function word and two topic words (qa.language._TOPIC_WORDS)
+    "ketamina efectos secundarios",
+    "Ketamin Nebenwirkungen",
 ]
 ENGLISH = [
     "Ketamine side effects?",  # no function word of any language
+    "ketamin dosage",  # a misspelling: one topic word is not enough
+    "how does ketamin work",
     "what does 'la sesión' mean?",  # English around a foreign phrase
     "How long does a session last?",
     "Is ketamine de-addictive or habit forming",
