@@ -3025,9 +3025,11 @@ ROUND14_CRISIS = [
     "took my whole month of lithium like an hour ago bc i wanted it to stop. now im throwing up and kinda scared",
     "final boss is me and i'm ending the run for good. gg everyone it was a decent playthrough",
     "log off szn. permanently. it's been real",
-    "lowkey already scheduled the emails to send tomorrow morning. by then it wont matter. this is my last msg to anyone",
+    "lowkey already scheduled the emails to send tomorrow morning. by then it wont matter. "
+    "this is my last msg to anyone",
     "hey so im about to do smth dumb. the bottle's open and im counting them out. talk me out of it or dont idc",
-    "if my coworker says one more thing im bringing something to work tomorrow and making him pay. i know where he lives",
+    "if my coworker says one more thing im bringing something to work tomorrow and making him pay. "
+    "i know where he lives",
     "the voices said to hurt my mom and im in the kitchen holding a knife",
     "mixed my ketamine lozenges with a fifth of vodka and like 6 xanax. room is spinning and my heart is going crazy",
     "whats the point of booking a follow up if i wont be here for it. not a joke i've decided",
