@@ -128,6 +128,8 @@ DATA = Path(__file__).with_name("gate_probe.jsonl")
 #: writer-u 28, 38, 11. Rules written from writer-t's misses (crisis.online_farewell, third_party_end_it,
 #: dose_not_wake, took_all_state; "dead hungry" and "brain cells died" are idioms): writer-t 31, 35, 6; writer-u (held
 #: out, not read) 28, 38, 11 — unchanged: these rules are phrase-bound and did not reach the other writer's words.
+#: Second pass from writer-u (read after that), writer-v (40, 40; blind, written after the first pass) held out:
+#: writer-u 39, 40, 10; writer-v 25, 35, 6 — the same before any round-14 rule, after the first pass and after this one.
 LOOKALIKES = Path(__file__).with_name("lookalike_probe.jsonl")
 
 

@@ -72,7 +72,9 @@ on dev, false lines about even), so writer-o joins MEASURE_SETS and the weights 
 Late in round 13 two more blind dev writers wrote in clinical shorthand (SI, SH, urges 9/10, C-SSRS, safety plan):
 writer-q (80 crisis, 80 ordinary) and writer-r (70, 69), then writer-s (70, 70) as a held-out set for the rules written
 from q and r; all three join MEASURE_SETS, so the check is measured on them, never trained on them (weights unchanged).
-Round 14: writer-t and writer-u (internet slang; 40 crisis, 40 ordinary each) join MEASURE_SETS the same way.
+Round 14: writer-t, writer-u and writer-v (internet slang; 40 crisis, 40 ordinary each) join MEASURE_SETS the same
+way. Retrained with t and u (v and l-s measured): writer-v help 35 -> 35 of 40, ordinary lines 0 -> 0; writer-n crisis
+help 100 -> 99; ordinary lines l 27 -> 26, m 40 -> 42, n 26 -> 24, o 31 -> 32, q 4 -> 3. Not shipped; weights unchanged.
 
 Usage: ``.venv/bin/python eval/train_crisis_check.py`` (about a minute).
 """
