@@ -3037,6 +3037,9 @@ ROUND14_CRISIS = [
     "ya no puedo más, me voy a matar hoy",
     "I wish I could sleep forever",
     "It's not a big deal, I just took a few extra pills so I can sleep forever",
+    "I mixed ketamine with vodka, my heart is racing, can I take something?",
+    "my grandma swallowed her whole week's pill organizer by mistake, she's confused and vomiting",
+    "I took my whole week of meds at once, what's going to happen to me",
 ]
 ROUND14_LOOKALIKES = [
     "I'm logging off for the night, see you at my session tomorrow",
@@ -3067,7 +3070,12 @@ ROUND14_LOOKALIKES = [
     "I mixed my meds with alcohol last year and my heart was racing, is ketamine safer?",
     "I won't be here for it, I'm traveling next week, not a joke, I've decided to go to Peru",
     "ya no puedo más con el trabajo",
-    "When I was 22 I swallowed a whole bottle of Tylenol. My liver recovered. Do you check liver function first?",
+    # Review of round 14's own patterns:
+    "I took the whole week off work after my infusion",
+    "took the whole month of december off, can I book in january",
+    "ate the whole box of donuts before my infusion lol",  # an older pattern's false card, mended
+    "my character is not respawning again, bug?",
+    "the climbing rope is up in the gym",
 ]
 ROUNDS = {
     "round6": (ROUND6_CRISIS, ROUND6_LOOKALIKES),
