@@ -243,6 +243,11 @@ def build_app(
 
     def ask(question: str, k: int | None = None) -> dict:
         """Answer a question with verbatim quotes: the same JSON object as `qa ask --json`."""
+        # Raw HTTP passes JSON values as they are: "3", 2.5 or true must be refused, not crash or pass as a count.
+        if isinstance(k, float) and k.is_integer():
+            k = int(k)
+        if k is not None and (isinstance(k, bool) or not isinstance(k, int)):
+            raise gr.Error(f"k must be a whole number between 1 and {MAX_K}, got {k!r}", print_exception=False)
         if k is not None and not 1 <= k <= MAX_K:
             raise gr.Error(f"k must be between 1 and {MAX_K}, got {k!r}", print_exception=False)
         return answer(question, k).to_dict()

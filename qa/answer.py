@@ -28,6 +28,11 @@ in English and Spanish that includes the crisis line.
 route to ``crisis`` reads like one to the check; ``message`` then starts with the check-in line (988, 911)
 and the rest of the answer is as it would be. Always false for crisis, small-talk and other-language answers.
 
+``"status": "error"`` appears only in ``qa ask --json``'s stdin batch, for a line that cannot be asked (too long,
+nothing left after cleaning): ``error`` and ``message`` hold the one-line reason, ``question`` is the line as
+typed (an answered one is the cleaned question), ``quotes`` is empty, ``route``, ``answerability``, ``confidence``
+and ``intent`` are null and ``check_in`` false, so every line of a batch has the same fields. Blank lines are skipped.
+
 ``path`` is relative to the corpus directory and ``text == file[start:end]``; quotes are best first
 and never repeat each other; each highlight is a sentence inside ``[start, end]`` (file offsets).
 """

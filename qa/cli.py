@@ -138,8 +138,15 @@ def _cmd_ask(args: argparse.Namespace) -> int:
                             "question": question.encode("utf-8", "replace").decode("utf-8"),
                             "status": "error",
                             "error": str(exc),
+                            # The contract's other fields too, so a reader of the batch can treat every line alike.
+                            "message": str(exc),
                             "quotes": [],
                             "disclaimer": Answer(question, "error").disclaimer,
+                            "route": None,
+                            "answerability": None,
+                            "confidence": None,
+                            "intent": None,
+                            "check_in": False,
                         },
                         ensure_ascii=False,
                     )

@@ -106,6 +106,17 @@ def test_k_is_honoured_and_bounded(server: Server) -> None:
     for bad in (0, 11):
         with pytest.raises(AppError, match=rf"k must be between 1 and 10, got {bad}"):
             server.client.predict(NORMAL, bad, api_name="/ask")
+    assert len(server.client.predict(NORMAL, 2.0, api_name="/ask")["quotes"]) == 2  # a JSON number 2.0 is 2
+
+
+def test_k_that_is_not_a_whole_number_is_a_one_line_error_over_raw_http(server: Server) -> None:
+    """Raw HTTP delivers JSON values unconverted: "3" used to crash the handler (an empty error, a traceback in the
+    log), and 2.5 or true passed as a count."""
+    for bad, shown in (("3", "'3'"), (2.5, "2.5"), (True, "True")):
+        event = httpx.post(f"{server.url}gradio_api/call/ask", json={"data": [NORMAL, bad]}, timeout=60).json()
+        stream = httpx.get(f"{server.url}gradio_api/call/ask/{event['event_id']}", timeout=60).text
+        assert "event: error" in stream
+        assert f"k must be a whole number between 1 and 10, got {shown}" in stream
 
 
 def test_crisis_message_gets_help_first_and_is_not_stored(server: Server) -> None:

@@ -70,6 +70,8 @@ def test_stdin_batch_one_json_per_line_and_bad_lines_do_not_stop_it(dirs):
     out = [json.loads(line) for line in result.stdout.splitlines()]
     assert [o["status"] == "error" for o in out] == [False, True, False]
     assert "5,000 characters" in out[1]["error"] and out[1]["disclaimer"]
+    assert set(out[1]) == set(out[0]) | {"error"}  # every contract field on the error line too
+    assert (out[1]["message"], out[1]["route"], out[1]["check_in"]) == (out[1]["error"], None, False)
     for answer in (out[0], out[2]):
         check_schema(answer, corpus)
     assert out[2]["question"] == "how long does a session last"
