@@ -1561,6 +1561,10 @@ EMERGENCY_LINE = json.loads(DEFAULT_RULES_PATH.read_text(encoding="utf-8"))["mes
         "my dad is having a seizure right now",
         "took something idk how much",
         "Just now she started talking nonsense and she's burning up, 104 on the thermometer, and she's shaking.",
+        # Round 14:
+        "mixed my ketamine lozenges with a fifth of vodka and like 6 xanax. room is spinning, my heart is going crazy",
+        "took my whole month of lithium like an hour ago bc i wanted it to stop",
+        "i already took them all. idk why im texting. i feel so sleepy",
     ],
 )
 def test_an_emergency_of_the_body_leads_with_the_emergency_line_then_the_crisis_lines(
@@ -1572,7 +1576,14 @@ def test_an_emergency_of_the_body_leads_with_the_emergency_line_then_the_crisis_
     assert "911" in EMERGENCY_LINE and "1-800-222-1222" in EMERGENCY_LINE
 
 
-@pytest.mark.parametrize("message", ["I want to kill myself tonight", "my boyfriend hits me when he drinks"])
+@pytest.mark.parametrize(
+    "message",
+    [
+        "I want to kill myself tonight",
+        "my boyfriend hits me when he drinks",
+        "final boss is me and im ending the run for good",
+    ],
+)
 def test_the_emergency_line_is_only_for_emergencies_of_the_body(gate: SafetyGate, message: str) -> None:
     decision = gate.check(message)
     assert decision.route == "crisis" and EMERGENCY_LINE not in decision.message
