@@ -27,7 +27,9 @@ sentence), ``^`` / ``$`` (sentence start / end), ``#`` (a number of 2+ digits), 
 (:func:`normalize_text`: HTML tags dropped, entities decoded, NFKC, case-folded, accents, zero-width characters,
 apostrophes and ``*`` removed, sentence ends . ! ? ; become a "." word (not the dot of "Dr." or "Mrs."), other
 punctuation and emoji spaces, repeated letters collapsed: "diiiie" -> "die", "kill" -> "kil", except in the few
-words of ``KEEP_DOUBLES``: "odd" is not "od"). In the text, numbers written in words then become digits ("one
+words of ``KEEP_DOUBLES``: "odd" is not "od"; Cyrillic or Greek letters that look Latin are read as Latin in a word
+that has Latin letters too: "kіll" with a Cyrillic "і"). In the text, three or more one-letter words in a row are
+one word ("d i e", "k-i-l-l"), and numbers written in words then become digits ("one
 eighty" -> "180", :mod:`qa.numbers`; "one" to "twelve" alone stay words), so a pattern writes a larger number as
 digits or a range. Then each word of the text goes through ``replacements``; letters mixed with digits, @, $ or ! are
 read as leetspeak when that gives a known word ("k1ll", "k!ll"; else "a!b" is two words); and a word of
@@ -77,6 +79,16 @@ _ELLIPSIS = re.compile(r"\.{2,}")
 _SENTENCE_END = re.compile(r"(?<!\bdr)(?<!\bmr)(?<!\bmrs)(?<!\bms)(?<!\bprof)(?<!\bdra)[.!?;]+(?=\s|$)")
 _WORD = re.compile(r"(?:[^\W_]|[@$])+(?:!+(?:[^\W_]|[@$])+)*|\x1e")
 _REPEAT = re.compile(r"([^\W\d_])\1+")
+#: Cyrillic and Greek letters that look like Latin ones, read as those in a word that also has a Latin letter: "kіll"
+#: with a Cyrillic "і" is a filter dodge (round 14 audit: it got quotes instead of the card). A word wholly in
+#: another script keeps its letters.
+_LOOKALIKE_LETTERS = str.maketrans(
+    "аеёорсухіїјѕһԁӏкмтвнԛԝαοειικνρτυχς",
+    "aeeopcyxiijshdlkmtbhqwaoeiikvptuxs",
+)
+_ASCII_LETTER = re.compile(r"[a-z]")
+#: Three or more one-letter words in a row are one spelled-out word: "d i e", "k-i-l-l" (round 14 audit).
+_SPELLED_OUT = 3
 _LEET = str.maketrans("0134578@$!", "oieastbasi")
 _BOUNDARIES = re.compile(r"(?:\x1e )+")
 _NUMBER_UNIT = re.compile(r"([0-9]{2,})([^\W\d_]+)")
@@ -110,8 +122,29 @@ def normalize_text(text: str) -> str:
     kept = (c for c in text if not unicodedata.combining(c) and unicodedata.category(c) != "Cf")
     text = "".join(" " if unicodedata.category(c) == "Cc" else c for c in kept)
     text = _SENTENCE_END.sub(" \x1e ", _ELLIPSIS.sub(" ", text.translate(_DROP)))
-    words = " ".join(collapse_repeats(w) for w in _WORD.findall(text)) + " "
+    words = " ".join(collapse_repeats(_latin_lookalikes(w)) for w in _WORD.findall(text)) + " "
     return _BOUNDARIES.sub(". ", words).strip()
+
+
+def _latin_lookalikes(word: str) -> str:
+    """``word`` with :data:`_LOOKALIKE_LETTERS` read as Latin when it mixes them with Latin letters."""
+    return word.translate(_LOOKALIKE_LETTERS) if not word.isascii() and _ASCII_LETTER.search(word) else word
+
+
+def join_spelled_out(words: list[str]) -> list[str]:
+    """Runs of at least :data:`_SPELLED_OUT` one-letter words joined into one word ("i want to d i e" -> "i want to
+    die"); sentence marks (".") and digits end a run."""
+    out: list[str] = []
+    run: list[str] = []
+    for word in [*words, ""]:
+        if len(word) == 1 and word.isalpha():
+            run.append(word)
+            continue
+        out.extend([collapse_repeats("".join(run))] if len(run) >= _SPELLED_OUT else run)
+        run = []
+        if word:
+            out.append(word)
+    return out
 
 
 def _pattern_word(word: str) -> str:
@@ -328,7 +361,7 @@ class SafetyGate:
     def canonical(self, question: str) -> str:
         """The text rules are matched on: normalised words, number words as digits (:mod:`qa.numbers`), after
         replacements, leetspeak and fuzzing."""
-        words = read_numbers(normalize_text(question).split())
+        words = read_numbers(join_spelled_out(normalize_text(question).split()))
         out = [w for word in words for w in ((word,) if word == "." else self._cached_resolve(word))]
         return " ".join([".", *out, ". "])
 

@@ -25,6 +25,7 @@ from qa.safety import (
     collapse_repeats,
     edit_distance,
     fuzzy_lookup,
+    join_spelled_out,
     normalize_text,
 )
 
@@ -3212,3 +3213,23 @@ RESOLVED_ANSWERED = [
 POLICY_CARDED = [
     "My son is an EMT and does overdose calls all the time, he wanted me to ask what your emergency protocol is",
 ]
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "I want to k\u0456ll myself",  # a Cyrillic "і" inside a Latin word (round 14 audit: quotes, not the card)
+        "I want to end my l\u0456fe",
+        "I want to kill mys\u0435lf",  # Cyrillic "е"
+        "I want to d i e",  # spelled out letter by letter
+        "I want to d-i-e",
+        "I want to k.i.l.l myself",
+    ],
+)
+def test_lookalike_letters_and_spelled_out_words_are_read_as_the_word(gate: SafetyGate, message: str) -> None:
+    assert gate.check(message).route == "crisis"
+
+
+def test_spelled_out_runs_join_only_from_three_letters_and_other_scripts_keep_their_letters(gate: SafetyGate) -> None:
+    assert join_spelled_out("my i v site . a b c and d".split()) == "my i v site . abc and d".split()
+    assert gate.canonical("Что такое кетамин?") == ". что такое кетамин . . "  # wholly Cyrillic: unchanged
