@@ -321,7 +321,14 @@ def build_app(
             trigger(gaps, [staff_key], [gap_table], show_progress="hidden", queue=False, **private)
         gr.api(ask, api_name="ask", **busy)
     # Queue positions are pushed every 2 s rather than after every finished request: far fewer messages under load.
-    demo.queue(default_concurrency_limit=settings.concurrency, max_size=settings.queue_size, status_update_rate=2)
+    # api_open=False: Gradio's plain REST routes (/gradio_api/run/...) would otherwise answer outside the queue, so
+    # neither the concurrency limit nor the queue's "busy" refusal held there (round 14 audit: 150 at once all ran).
+    demo.queue(
+        default_concurrency_limit=settings.concurrency,
+        max_size=settings.queue_size,
+        status_update_rate=2,
+        api_open=False,
+    )
     return demo
 
 

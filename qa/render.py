@@ -169,8 +169,8 @@ def answer_html(answer: Answer, index: int = 0, vote: str = "") -> str:
         parts.append(f'<p class="qa-abstain">{linked_numbers(english)}</p>')
         if spanish.strip():
             parts.append(f'<p class="qa-abstain" lang="es">{linked_numbers(spanish)}</p>')
-    elif status == "no_answer":
-        parts.append(f'<p class="qa-abstain">{text(message)}</p>')
+    elif status == "no_answer":  # may carry the crisis-line note (a crisis topic unanswered): its numbers are links
+        parts.append(f'<p class="qa-abstain">{linked_numbers(message)}</p>')
     elif message:
         parts.append(f'<div class="qa-note" role="note">{_paragraphs(message)}</div>')
     if answer.quotes:

@@ -47,7 +47,7 @@ CSS = """
 .qa-results, .qa-gaps { border-collapse: collapse; width: 100%; font-size: 1rem; }
 .qa-results caption, .qa-gaps caption { text-align: left; font-weight: 600; padding: 0.4rem 0; }
 .qa-results th, .qa-results td, .qa-gaps th, .qa-gaps td { border: 1px solid var(--border-color-primary);
-  padding: 0.4rem 0.5rem; vertical-align: top; text-align: left; }
+  padding: 0.4rem 0.5rem; vertical-align: top; text-align: left; overflow-wrap: anywhere; }
 .qa-passage { white-space: pre-line; min-width: 16rem; }
 .qa-num { white-space: nowrap; }
 .qa-copy { min-height: 40px; padding: 0 0.8rem; border-radius: 6px; cursor: pointer;

@@ -109,6 +109,15 @@ def test_k_is_honoured_and_bounded(server: Server) -> None:
     assert len(server.client.predict(NORMAL, 2.0, api_name="/ask")["quotes"]) == 2  # a JSON number 2.0 is 2
 
 
+def test_plain_rest_routes_that_skip_the_queue_are_closed(server: Server) -> None:
+    """Gradio's /gradio_api/run/<name> answered outside the queue (round 14 audit: 150 requests at once all ran, past
+    QA_CONCURRENCY and QA_QUEUE_SIZE); with api_open=False only the queued route answers."""
+    response = httpx.post(f"{server.url}gradio_api/run/ask", json={"data": [NORMAL, None]}, timeout=60)
+    assert response.status_code != 200 and "quotes" not in response.text
+    event = httpx.post(f"{server.url}gradio_api/call/ask", json={"data": [NORMAL, None]}, timeout=60).json()
+    assert '"quotes"' in httpx.get(f"{server.url}gradio_api/call/ask/{event['event_id']}", timeout=60).text
+
+
 def test_k_that_is_not_a_whole_number_is_a_one_line_error_over_raw_http(server: Server) -> None:
     """Raw HTTP delivers JSON values unconverted: "3" used to crash the handler (an empty error, a traceback in the
     log), and 2.5 or true passed as a count."""

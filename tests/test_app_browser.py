@@ -252,6 +252,24 @@ def test_unanswered_list_needs_the_staff_key(page, app_server: AppServer) -> Non
     page.wait_for_function("document.querySelector('#qa-gaps').innerText.includes('Jane Roe')")
 
 
+def test_a_long_unbroken_question_does_not_widen_the_staff_list(page, app_server: AppServer) -> None:
+    """Round 14 audit: one 1,000-letter "word" made the unanswered list 8,080 px wide (every other row's "Last asked"
+    off screen) and the page scroll sideways at phone width."""
+    ask(page, "q" * 1000)
+    page.get_by_role("tab", name="Staff look-up").click()
+    page.get_by_label("Staff key").fill(app_server.staff_key)
+    page.get_by_role("button", name="Show list").click()
+    page.wait_for_function(
+        "document.querySelector('#qa-gaps table') && document.querySelector('#qa-gaps').innerText.includes('qqqq')"
+    )
+    for width in (1280, 375):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.wait_for_timeout(300)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        assert page.evaluate("document.querySelector('#qa-gaps table').scrollWidth") <= width
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+
 def test_staff_lookup_filters_by_article_and_copies_quote_with_citation(page, pipeline) -> None:
     titles = sorted({p.title for p in pipeline.index.passages})
     title = next(t for t in titles if "Science" in t)

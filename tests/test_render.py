@@ -168,6 +168,16 @@ def test_abstention_says_so_plainly() -> None:
     assert "qa-quote" not in markup
 
 
+def test_unanswered_crisis_topic_note_has_tappable_numbers() -> None:
+    """An unanswered question on a crisis topic (route safety_info) carries the crisis-line note: its numbers are
+    links as everywhere else (round 14 audit: plain text here, links when answered)."""
+    from qa.safety import SAFETY_NOTE
+
+    answer = Answer(question="q", status="no_answer", message="I couldn't find this.\n" + SAFETY_NOTE)
+    markup = answer_html(answer)
+    assert 'href="tel:988"' in markup and 'href="tel:911"' in markup
+
+
 def _hit(rank: int, body: str, path: str = "a.txt") -> Hit:
     passage = Passage(
         id=f"{path}:0-{len(body)}",
