@@ -42,6 +42,7 @@ from qa import Answer, Pipeline, QAError  # noqa: E402
 from qa.config import PROJECT_ROOT, load_settings  # noqa: E402
 from qa.embedding import Embedder  # noqa: E402
 from qa.feedback import VOTES, FeedbackStore  # noqa: E402
+from qa.pipeline import READ_FACTOR  # noqa: E402
 from qa.render import Turn, conversation_html, gaps_html, results_html  # noqa: E402
 from qa.style import AFTER_ANSWER_JS, COPY_JS, CSS, HEAD, VOTE_JS  # noqa: E402
 
@@ -61,7 +62,7 @@ GAP_ROWS = 15
 #: browser cuts a paste at a box's ``max_length`` without a word, so the box must not be the limit: a message
 #: over the limit reaches the server whole, where the safety gate reads all of it (a crisis sentence at the end
 #: of a long paste still gets the help card) and anything else is refused with its length, never answered cut.
-PASTE_FACTOR = 20
+PASTE_FACTOR = READ_FACTOR  # beyond it the gate reads the start and end (qa.pipeline.READ_FACTOR)
 #: Gradio's orange at its 700 shade (#c2410c) for the primary buttons and the selected tab: white on the default
 #: 500 shade is 2.8:1, below WCAG's 3:1 even for large text; the 700 shade is 5.2:1.
 THEME = gr.themes.Default(text_size=gr.themes.sizes.text_lg).set(

@@ -33,6 +33,11 @@ logger = logging.getLogger(__name__)
 _VISIBLE = {"Cc": " ", "Zl": " ", "Zp": " ", "Cf": "", "Cs": ""}
 
 
+#: How many times the question limit the safety gate reads of an over-long message (its start and end halves beyond
+#: that); the app's question box takes this much too (app.PASTE_FACTOR).
+READ_FACTOR = 20
+
+
 def clean_question(text: object, max_chars: int) -> str:
     """The question with control characters removed and whitespace collapsed.
 
@@ -143,8 +148,14 @@ class Pipeline:
         top_k = k or self.settings.top_k
         if top_k < 1:
             raise InvalidQuestion(f"k must be at least 1, got {top_k!r}")
-        # The gate reads the whole message, even one over the length limit: a crisis still gets help.
-        gated = clean_question(question, len(question) if isinstance(question, str) else 0)
+        # The gate reads the whole message, even one over the length limit: a crisis still gets help. Past
+        # READ_FACTOR times the limit (more than the app's box takes) it reads the first and last half of that much:
+        # a 5 MB message over the HTTP API held a worker for 30 s (round 14 audit), and a crisis told in it is
+        # told at its start or its end.
+        if isinstance(question, str) and len(question) > (most := READ_FACTOR * self.settings.max_question_chars):
+            gated = clean_question(f"{question[: most // 2]}\n\n{question[-(most // 2) :]}", most + 2)
+        else:
+            gated = clean_question(question, len(question) if isinstance(question, str) else 0)
         decision = self.gate.check(gated)
         if decision.route == "crisis":
             logger.info("Answer: status=crisis rules=%s", ",".join(decision.matched))

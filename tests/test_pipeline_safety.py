@@ -12,7 +12,7 @@ import pytest
 from qa.answer import DISCLAIMER, NO_ANSWER_MESSAGE
 from qa.config import PROJECT_ROOT
 from qa.errors import InvalidQuestion
-from qa.pipeline import Pipeline
+from qa.pipeline import READ_FACTOR, Pipeline
 from qa.safety import CHECK_IN_MESSAGE, CRISIS_MESSAGE, MEDICAL_ADVICE_MESSAGE, SAFETY_NOTE
 
 CRISIS = [
@@ -95,6 +95,18 @@ def test_crisis_message_over_the_length_limit_still_gets_help(pipeline) -> None:
     assert pipeline.ask(long).status == "crisis"
     with pytest.raises(InvalidQuestion):
         pipeline.ask("how does ketamine work? " * 60)
+
+
+def test_a_message_of_megabytes_is_gated_on_its_start_and_end_and_refused_with_its_length(pipeline) -> None:
+    """Past READ_FACTOR times the limit the gate reads the first and last halves of that much (a 5 MB message over
+    the API held a worker for 30 s): a crisis told at either end still gets the card; the refusal names the real
+    length."""
+    filler = "I have some questions about billing and parking. " * 100_000  # 5,000,000 characters
+    assert len(filler) > READ_FACTOR * pipeline.settings.max_question_chars
+    assert pipeline.ask(filler + "I want to kill myself tonight.").status == "crisis"
+    assert pipeline.ask("I want to kill myself tonight. " + filler).status == "crisis"
+    with pytest.raises(InvalidQuestion, match=f"{len(filler):,} characters long"):
+        pipeline.ask(filler)
 
 
 @pytest.mark.parametrize("question", MEDICAL)
