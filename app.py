@@ -25,6 +25,7 @@ import os
 import secrets
 import sqlite3
 import sys
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -190,7 +191,7 @@ def build_app(
     def respond(question: str, turns: list[Turn]) -> tuple[str, list[Turn], str]:
         """The conversation with the new answer, and the question answered (for AFTER_ANSWER_JS: the box is emptied
         only if it still holds that question, so what the person typed meanwhile is kept)."""
-        turns = [*turns, Turn(answer(question))]
+        turns = [*turns, Turn(answer(question), id=uuid.uuid4().hex)]
         return conversation_html(turns), turns, question
 
     def vote(turns: list[Turn], event: gr.EventData) -> tuple[str, list[Turn]]:
@@ -202,7 +203,12 @@ def build_app(
         quote_ids = [q.id for q in turn.answer.quotes]
         args = (turn.answer.question, turn.answer.status, quote_ids, choice)
         recorded = _quietly(
-            "record a vote", feedback.record_vote, *args, check_in=turn.answer.check_in, route=turn.answer.route
+            "record a vote",
+            feedback.record_vote,
+            *args,
+            check_in=turn.answer.check_in,
+            route=turn.answer.route,
+            answer_id=turn.id or None,
         )
         if not recorded:
             gr.Warning("Sorry, your feedback could not be saved. Please try again later.")

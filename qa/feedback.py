@@ -38,6 +38,9 @@ logger = logging.getLogger(__name__)
 #: Stored instead of the words of any message the pipeline routed as a crisis or gave the check-in line.
 CRISIS_PLACEHOLDER = "[crisis message: not stored]"
 CRISIS_TOPIC_PLACEHOLDER = "[message on a crisis topic: not stored]"
+#: Unanswered questions kept (the newest; older ones are deleted as new ones come): the staff list reads the most
+#: frequent, so this bounds the file (about 300 bytes a row) and the list's query time against a flood of requests.
+KEEP_UNANSWERED = 20_000
 #: Accepted vote values.
 VOTES = ("up", "down")
 
@@ -58,6 +61,8 @@ CREATE TABLE IF NOT EXISTS unanswered (
 );
 CREATE INDEX IF NOT EXISTS unanswered_key ON unanswered (key);
 """
+#: Added in round 14: one vote per shown answer, whatever the race. Votes stored before it have no answer id.
+_ANSWER_ID = "CREATE UNIQUE INDEX IF NOT EXISTS votes_answer ON votes (answer_id) WHERE answer_id IS NOT NULL"
 
 
 @dataclass(frozen=True)
@@ -104,13 +109,17 @@ def _now() -> str:
 class FeedbackStore:
     """The feedback database at ``path`` (created, with its folder, on first use)."""
 
-    def __init__(self, path: Path | str, *, timeout: float = 30.0) -> None:
+    def __init__(self, path: Path | str, *, timeout: float = 30.0, keep_unanswered: int = KEEP_UNANSWERED) -> None:
         self.path = Path(path).expanduser()
         self.timeout = timeout
+        self.keep_unanswered = keep_unanswered
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._connect() as conn:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.executescript(_SCHEMA)
+            if "answer_id" not in {row[1] for row in conn.execute("PRAGMA table_info(votes)")}:
+                conn.execute("ALTER TABLE votes ADD COLUMN answer_id TEXT")
+            conn.execute(_ANSWER_ID)
 
     @contextlib.contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
@@ -131,27 +140,33 @@ class FeedbackStore:
         *,
         check_in: bool = False,
         route: str = "",
-    ) -> int:
-        """Store a vote; returns its row id. ``vote`` is ``"up"`` or ``"down"``; ``check_in``, ``route``: the
-        answer's (:func:`storable_question`)."""
+        answer_id: str | None = None,
+    ) -> int | None:
+        """Store a vote; returns its row id, or ``None`` when the answer ``answer_id`` already has a vote (the app
+        gives every shown answer an id, so two clicks or requests racing each other store one vote). ``vote`` is
+        ``"up"`` or ``"down"``; ``check_in``, ``route``: the answer's (:func:`storable_question`)."""
         if vote not in VOTES:
             raise ValueError(f"Vote {vote!r} is not accepted; valid: {list(VOTES)!r}")
         text = storable_question(question, status, check_in, route)
-        row = (_now(), text, status, json.dumps(list(quote_ids)), vote)
+        row = (_now(), text, status, json.dumps(list(quote_ids)), vote, answer_id)
         with self._connect() as conn:
             cur = conn.execute(
-                "INSERT INTO votes (time, question, status, quote_ids, vote) VALUES (?, ?, ?, ?, ?)", row
+                "INSERT OR IGNORE INTO votes (time, question, status, quote_ids, vote, answer_id) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                row,
             )
-            return int(cur.lastrowid)
+            return int(cur.lastrowid) if cur.rowcount else None
 
     def log_unanswered(self, question: str, status: str = "no_answer", route: str = "") -> None:
         """Log a question the articles could not answer (a crisis message, or one on a crisis topic, is logged
         as a placeholder)."""
         text = storable_question(question, status, route=route)
         with self._connect() as conn:
-            conn.execute(
+            cur = conn.execute(
                 "INSERT INTO unanswered (time, question, key) VALUES (?, ?, ?)", (_now(), text, question_key(text))
             )
+            # Only the newest keep_unanswered rows stay: anyone can ask, so the log must not grow without end.
+            conn.execute("DELETE FROM unanswered WHERE id <= ?", (int(cur.lastrowid) - self.keep_unanswered,))
 
     def votes(self) -> list[Vote]:
         """Every stored vote, oldest first."""

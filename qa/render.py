@@ -40,6 +40,8 @@ class Turn:
 
     answer: Answer
     vote: str = ""
+    #: A random id given when the answer is shown: the feedback store keeps one vote per id (qa.feedback).
+    id: str = ""
 
 
 def text(value: object) -> str:
