@@ -191,7 +191,19 @@ def build_app(
     def respond(question: str, turns: list[Turn]) -> tuple[str, list[Turn], str]:
         """The conversation with the new answer, and the question answered (for AFTER_ANSWER_JS: the box is emptied
         only if it still holds that question, so what the person typed meanwhile is kept)."""
-        turns = [*turns, Turn(answer(question), id=uuid.uuid4().hex)]
+        try:
+            result = answer(question)
+        except gr.Error as exc:
+            # Refused (too long) but the crisis check fired on it: the check-in line must stay on screen with its
+            # tappable numbers, as for any other message, not only in a pop-up that fades (round 14 audit).
+            line, refusal = pipeline.gate.messages["check_in"], str(exc.message)
+            if not refusal.endswith(line):
+                raise
+            message = f"{line}\n\n{refusal[: -len(line)].rstrip(' .')}."
+            result = Answer(question=question, status="no_answer", message=message, route="none", check_in=True)
+            turns = [*turns, Turn(result, id=uuid.uuid4().hex)]
+            return conversation_html(turns), turns, ""  # "": the box keeps the text, to shorten it, as on any refusal
+        turns = [*turns, Turn(result, id=uuid.uuid4().hex)]
         return conversation_html(turns), turns, question
 
     def vote(turns: list[Turn], event: gr.EventData) -> tuple[str, list[Turn]]:

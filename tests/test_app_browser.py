@@ -317,6 +317,21 @@ def test_long_paste_is_not_cut_by_the_browser(page, pipeline) -> None:
     page.get_by_text(f"The question is {length:,} characters long; the maximum is {limit:,}").first.wait_for()
 
 
+def test_an_over_long_message_the_check_flags_keeps_the_line_in_the_conversation(page, pipeline) -> None:
+    """Round 14 audit: the refusal of an over-long message the crisis check flagged showed the check-in line only in
+    a red pop-up that faded after 10 s, its numbers not links. Now it is a turn of the conversation."""
+    message = "I am so tired of all of this. " * 37
+    assert len(message) > pipeline.settings.max_question_chars
+    box = page.get_by_label("Your question")
+    box.fill(message)
+    box.press("Enter")
+    turn = page.locator(".qa-turn").last
+    turn.locator(".qa-checkin").wait_for()
+    assert turn.locator('.qa-checkin a[href="tel:988"]').count() == 1
+    assert f"{len(message):,} characters long" in turn.inner_text()
+    assert box.input_value() == message  # kept, to shorten it
+
+
 def test_screenshots_at_desktop_and_phone_width(page) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     ask(page, NORMAL)
