@@ -151,8 +151,8 @@ class FeedbackStore:
         row = (_now(), text, status, json.dumps(list(quote_ids)), vote, answer_id)
         with self._connect() as conn:
             cur = conn.execute(
-                "INSERT OR IGNORE INTO votes (time, question, status, quote_ids, vote, answer_id) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO votes (time, question, status, quote_ids, vote, answer_id) VALUES (?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (answer_id) WHERE answer_id IS NOT NULL DO NOTHING",
                 row,
             )
             return int(cur.lastrowid) if cur.rowcount else None
