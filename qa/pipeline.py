@@ -153,7 +153,8 @@ class Pipeline:
         # a 5 MB message over the HTTP API held a worker for 30 s (round 14 audit), and a crisis told in it is
         # told at its start or its end.
         if isinstance(question, str) and len(question) > (most := READ_FACTOR * self.settings.max_question_chars):
-            gated = clean_question(f"{question[: most // 2]}\n\n{question[-(most // 2) :]}", most + 2)
+            # " . " between the halves: a sentence end, so no rule matches across the cut.
+            gated = clean_question(f"{question[: most // 2]} . {question[-(most // 2) :]}", most + 3)
         else:
             gated = clean_question(question, len(question) if isinstance(question, str) else 0)
         decision = self.gate.check(gated)
