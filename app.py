@@ -42,6 +42,7 @@ from starlette.responses import PlainTextResponse  # noqa: E402
 from qa import Answer, Pipeline, QAError  # noqa: E402
 from qa.config import PROJECT_ROOT, load_settings  # noqa: E402
 from qa.embedding import Embedder  # noqa: E402
+from qa.errors import InvalidQuestion  # noqa: E402
 from qa.feedback import VOTES, FeedbackStore  # noqa: E402
 from qa.pipeline import READ_FACTOR  # noqa: E402
 from qa.render import Turn, conversation_html, gaps_html, results_html  # noqa: E402
@@ -178,9 +179,13 @@ def build_app(
 
     def answer(question: str, k: int | None = None) -> Answer:
         try:
-            result = pipeline.ask(question, k)
+            return logged_answer(question, k)
         except QAError as exc:
             raise gr.Error(str(exc), print_exception=False) from None
+
+    def logged_answer(question: str, k: int | None = None) -> Answer:
+        """``pipeline.ask`` (its QAError raised as is), an unanswered question logged for staff."""
+        result = pipeline.ask(question, k)
         # Small talk is not a content gap, nor a message the crisis check flagged (and its words are not stored).
         if result.status == "no_answer" and result.intent == "question" and not result.check_in:
             _quietly(
@@ -191,20 +196,22 @@ def build_app(
     def respond(question: str, turns: list[Turn]) -> tuple[str, list[Turn], str]:
         """The conversation with the new answer, and the question answered (for AFTER_ANSWER_JS: the box is emptied
         only if it still holds that question, so what the person typed meanwhile is kept)."""
+        answered = question
         try:
-            result = answer(question)
-        except gr.Error as exc:
+            result = logged_answer(question)
+        except InvalidQuestion as exc:
+            if not exc.check_in:
+                raise gr.Error(str(exc), print_exception=False) from None
             # Refused (too long) but the crisis check fired on it: the check-in line must stay on screen with its
             # tappable numbers, as for any other message, not only in a pop-up that fades (round 14 audit).
-            line, refusal = pipeline.gate.messages["check_in"], str(exc.message)
-            if not refusal.endswith(line):
-                raise
-            message = f"{line}\n\n{refusal[: -len(line)].rstrip(' .')}."
+            line = pipeline.gate.messages["check_in"]
+            message = f"{line}\n\n{str(exc).removesuffix(line).rstrip(' .')}."
             result = Answer(question=question, status="no_answer", message=message, route="none", check_in=True)
-            turns = [*turns, Turn(result, id=uuid.uuid4().hex)]
-            return conversation_html(turns), turns, ""  # "": the box keeps the text, to shorten it, as on any refusal
+            answered = ""  # the box keeps the text, to shorten it, as on any refusal
+        except QAError as exc:
+            raise gr.Error(str(exc), print_exception=False) from None
         turns = [*turns, Turn(result, id=uuid.uuid4().hex)]
-        return conversation_html(turns), turns, question
+        return conversation_html(turns), turns, answered
 
     def vote(turns: list[Turn], event: gr.EventData) -> tuple[str, list[Turn]]:
         data = event._data if isinstance(event._data, dict) else {}

@@ -141,8 +141,8 @@ def main() -> None:
         row = json.loads(line)
         answer = pipeline.ask(row["message"])
         # A message in another language gets a reply with the crisis line in it (qa.language): help like the line.
-        line = answer.check_in or answer.intent == "other_language"
-        outcome = "card" if answer.status == "crisis" else "check_in" if line else "none"
+        helped = answer.check_in or answer.intent == "other_language"
+        outcome = "card" if answer.status == "crisis" else "check_in" if helped else "none"
         counts[f"{row['split']} {row['set']}", row["label"], outcome] += 1
     for group in sorted({key[0] for key in counts}):
         crisis = [counts[group, "crisis", o] for o in ("card", "check_in", "none")]

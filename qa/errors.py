@@ -17,7 +17,12 @@ class QAError(Exception):
 
 
 class InvalidQuestion(QAError, ValueError):
-    """The question is empty, too long, or otherwise unusable."""
+    """The question is empty, too long, or otherwise unusable. ``check_in``: refused, but the semantic crisis check
+    fired on it (the message then ends with the check-in line; the app shows it as a turn, not a pop-up)."""
+
+    def __init__(self, message: str, *, check_in: bool = False) -> None:
+        super().__init__(message)
+        self.check_in = check_in
 
 
 class CorpusError(QAError):

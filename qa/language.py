@@ -62,7 +62,7 @@ _TOPIC_WORDS = frozenset(
 
 @functools.cache
 def _words() -> tuple[frozenset[str], frozenset[str]]:
-    """(English function words, other languages' function words that are not English)."""
+    """(English function words, other languages' function words that are not English plus :data:`_TOPIC_WORDS`)."""
     import bm25s.stopwords as stop
 
     english = frozenset(stop.STOPWORDS_EN_PLUS)  # the list qa.lexical drops (it holds STOPWORDS_EN)

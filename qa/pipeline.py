@@ -152,11 +152,10 @@ class Pipeline:
         # READ_FACTOR times the limit (more than the app's box takes) it reads the first and last half of that much:
         # a 5 MB message over the HTTP API held a worker for 30 s (round 14 audit), and a crisis told in it is
         # told at its start or its end.
+        read = question
         if isinstance(question, str) and len(question) > (most := READ_FACTOR * self.settings.max_question_chars):
-            # " . " between the halves: a sentence end, so no rule matches across the cut.
-            gated = clean_question(f"{question[: most // 2]} . {question[-(most // 2) :]}", most + 3)
-        else:
-            gated = clean_question(question, len(question) if isinstance(question, str) else 0)
+            read = f"{question[: most // 2]} . {question[-(most // 2) :]}"  # " . ": no rule matches across the cut
+        gated = clean_question(read, len(read) if isinstance(read, str) else 0)
         decision = self.gate.check(gated)
         if decision.route == "crisis":
             logger.info("Answer: status=crisis rules=%s", ",".join(decision.matched))
@@ -168,7 +167,7 @@ class Pipeline:
             # 100,000-letter "word" would take seconds.
             start = gated[: 2 * self.settings.max_question_chars]
             if self.crisis_check is not None and self._checks_in(start, self.vectors([start])[0]):
-                raise InvalidQuestion(f"{exc}. {self.gate.messages['check_in']}") from None
+                raise InvalidQuestion(f"{exc}. {self.gate.messages['check_in']}", check_in=True) from None
             raise
         chat = small_talk(cleaned) if decision.route == "none" else None
         if chat is not None:

@@ -83,8 +83,8 @@ _REPEAT = re.compile(r"([^\W\d_])\1+")
 #: with a Cyrillic "і" is a filter dodge (round 14 audit: it got quotes instead of the card). A word wholly in
 #: another script keeps its letters.
 _LOOKALIKE_LETTERS = str.maketrans(
-    "аеёорсухіїјѕһԁӏкмтвнԛԝαοειικνρτυχς",
-    "aeeopcyxiijshdlkmtbhqwaoeiikvptuxs",
+    "аеорсухіјѕһԁӏкмтвнԛԝαοεικνρτυχς",
+    "aeopcyxijshdlkmtbhqwaoeikvptuxs",
 )
 _ASCII_LETTER = re.compile(r"[a-z]")
 #: Three or more one-letter words in a row are one spelled-out word: "d i e", "k-i-l-l" (round 14 audit).
