@@ -51,7 +51,8 @@ CREATE TABLE IF NOT EXISTS votes (
     question  TEXT NOT NULL,
     status    TEXT NOT NULL,
     quote_ids TEXT NOT NULL,
-    vote      TEXT NOT NULL CHECK (vote IN ('up', 'down'))
+    vote      TEXT NOT NULL CHECK (vote IN ('up', 'down')),
+    answer_id TEXT
 );
 CREATE TABLE IF NOT EXISTS unanswered (
     id       INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -61,7 +62,9 @@ CREATE TABLE IF NOT EXISTS unanswered (
 );
 CREATE INDEX IF NOT EXISTS unanswered_key ON unanswered (key);
 """
-#: Added in round 14: one vote per shown answer, whatever the race. Votes stored before it have no answer id.
+#: Added in round 14: one vote per shown answer, whatever the race. Votes stored before it have no answer id; a
+#: database from before gets the column in place (a new one has it from the start, so two processes creating one
+#: at once never both add it).
 _ANSWER_ID = "CREATE UNIQUE INDEX IF NOT EXISTS votes_answer ON votes (answer_id) WHERE answer_id IS NOT NULL"
 
 
