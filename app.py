@@ -10,6 +10,8 @@ App settings (environment variables, read in :func:`load_app_settings` only; the
 ``QA_THREADS``      CPU threads for the embedding model and faiss (default 1: requests run side by side instead).
 ``QA_CONCURRENCY``  requests answered at once (default 2, one per core).
 ``QA_QUEUE_SIZE``   requests allowed to wait; beyond it a request is refused at once as busy (default 64).
+``QA_MAX_TURNS``    questions and answers a chat keeps on screen; older ones are dropped, with a line saying how many
+                    (default 50).
 ``QA_STAFF_KEY``    the key staff type to see the list of unanswered questions on the staff tab (at least 8
                     characters). Patients' own words are in that list, so it is not shown without the key; when the
                     variable is unset a random key is made at each start and printed in the console.
@@ -25,7 +27,10 @@ import os
 import secrets
 import sqlite3
 import sys
+import threading
+import time
 import uuid
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -79,6 +84,10 @@ THEME = gr.themes.Default(text_size=gr.themes.sizes.text_lg).set(
 )
 #: Shortest staff key accepted from QA_STAFF_KEY.
 MIN_STAFF_KEY = 8
+#: Wrong staff keys one client may type within ``KEY_WINDOW_S`` seconds before every key from it, the right one
+#: too, is refused until the oldest of those tries is that old (a short chosen key could otherwise be guessed).
+MAX_WRONG_KEYS = 5
+KEY_WINDOW_S = 15 * 60
 
 
 @dataclass(frozen=True)
@@ -89,6 +98,9 @@ class AppSettings:
     threads: int = 1
     concurrency: int = 2
     queue_size: int = 64
+    #: Turns a chat keeps (the page is re-sent whole after every answer, so it must not grow without end); older
+    #: ones are dropped, and the conversation says how many are no longer shown.
+    max_turns: int = 50
     #: Shown nowhere but the console; a random one per start unless QA_STAFF_KEY sets it.
     staff_key: str = field(default_factory=lambda: secrets.token_urlsafe(12), repr=False)
 
@@ -98,6 +110,7 @@ _APP_ENV = {
     "QA_THREADS": "threads",
     "QA_CONCURRENCY": "concurrency",
     "QA_QUEUE_SIZE": "queue_size",
+    "QA_MAX_TURNS": "max_turns",
     "QA_STAFF_KEY": "staff_key",
 }
 
@@ -158,6 +171,50 @@ class RefuseUploads:
         await self.app(scope, receive, send)
 
 
+class KeyGuard:
+    """Counts wrong staff keys per client and locks a client out after ``limit`` of them within ``window`` seconds.
+
+    The client is the connecting address: behind a reverse proxy every person shares the proxy's, so guessing
+    there locks staff out too for the window — the safe direction for a list of patients' own words.
+    """
+
+    #: Clients remembered at most; past it the one whose last wrong key is oldest is forgotten.
+    MAX_CLIENTS = 10_000
+
+    def __init__(
+        self, limit: int = MAX_WRONG_KEYS, window: float = KEY_WINDOW_S, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.limit, self.window, self.clock = limit, window, clock
+        self._wrong: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def _recent(self, client: str, now: float) -> deque[float]:
+        tries = self._wrong.get(client, deque())
+        while tries and now - tries[0] >= self.window:
+            tries.popleft()
+        return tries
+
+    def wait(self, client: str) -> float:
+        """Seconds until ``client`` may try a key again (0 when it may now)."""
+        with self._lock:
+            now = self.clock()
+            tries = self._recent(client, now)
+            if not tries:
+                self._wrong.pop(client, None)
+            return max(0.0, tries[0] + self.window - now) if len(tries) >= self.limit else 0.0
+
+    def wrong(self, client: str) -> None:
+        """Record a wrong key from ``client``."""
+        with self._lock:
+            now = self.clock()
+            tries = self._recent(client, now)
+            tries.append(now)
+            self._wrong.pop(client, None)
+            self._wrong[client] = tries  # re-inserted: the dict stays ordered by last wrong key
+            while len(self._wrong) > self.MAX_CLIENTS:
+                del self._wrong[next(iter(self._wrong))]
+
+
 def _quietly(what: str, fn: Callable, *args: object, **kwargs: object) -> bool:
     """Run a feedback-store write; a storage failure is logged, never shown to a patient as a crash."""
     try:
@@ -176,6 +233,7 @@ def build_app(
     feedback = feedback or FeedbackStore(settings.feedback_db)
     titles = dict(sorted({(p.path, p.title) for p in pipeline.index.passages}, key=lambda pt: pt[1].casefold()))
     busy = {"concurrency_limit": settings.concurrency, "concurrency_id": "pipeline"}
+    guard = KeyGuard()
 
     def answer(question: str, k: int | None = None) -> Answer:
         try:
@@ -210,14 +268,23 @@ def build_app(
             answered = ""  # the box keeps the text, to shorten it, as on any refusal
         except QAError as exc:
             raise gr.Error(str(exc), print_exception=False) from None
-        turns = [*turns, Turn(result, id=uuid.uuid4().hex)]
+        number = turns[-1].number + 1 if turns else 1
+        turns = [*turns, Turn(result, id=uuid.uuid4().hex, number=number)][-settings.max_turns :]
         return conversation_html(turns), turns, answered
 
     def vote(turns: list[Turn], event: gr.EventData) -> tuple[str, list[Turn]]:
+        """Record a vote on the answer the click names by its id (``data-answer``), else by its place (``turn``).
+
+        An answer not in this conversation (a stale page, a forged click) records nothing and leaves the page as it
+        is: re-rendering this state could show an older conversation than the page has (VOTE_JS lets the buttons be
+        pressed again)."""
         data = event._data if isinstance(event._data, dict) else {}
-        index, choice = data.get("turn"), data.get("vote")
+        answer_id, index, choice = data.get("answer"), data.get("turn"), data.get("vote")
+        if isinstance(answer_id, str) and answer_id:
+            index = next((n for n, t in enumerate(turns) if t.id == answer_id), None)
         if not isinstance(index, int) or not 0 <= index < len(turns) or choice not in VOTES or turns[index].vote:
-            return conversation_html(turns), turns  # stale or forged click: nothing to record
+            logger.info("Vote ignored: no such answer in this conversation, or already voted (%d turns)", len(turns))
+            return gr.skip(), gr.skip()
         turn = turns[index]
         quote_ids = [q.id for q in turn.answer.quotes]
         args = (turn.answer.question, turn.answer.status, quote_ids, choice)
@@ -252,14 +319,25 @@ def build_app(
             hits = [replace(h, rank=n) for n, h in enumerate(mine, 1)]
         return results_html(query, hits, titles.get(article, ""), pipeline.citations)
 
-    def gaps(key: str) -> str:
-        """The unanswered questions, for staff only: they are patients' own words, so the staff key is needed."""
+    def gaps(key: str, request: gr.Request) -> str:
+        """The unanswered questions, for staff only: they are patients' own words, so the staff key is needed;
+        after ``MAX_WRONG_KEYS`` wrong keys in ``KEY_WINDOW_S`` seconds a client is refused for a while."""
         if not (key or "").strip():
             return (
                 '<p class="qa-empty">Enter the staff key to see the questions the articles could not answer '
                 "(the key is printed in the app's console at start, or set with QA_STAFF_KEY).</p>"
             )
+        client = request.client.host if request is not None and request.client else "unknown"
+        wait = guard.wait(client)
+        if wait:
+            minutes = max(1, round(wait / 60))
+            return (
+                '<p class="qa-empty" role="alert">Too many wrong staff keys from this computer. '
+                f"Please try again in {minutes} minute{'s' if minutes != 1 else ''}.</p>"
+            )
         if not hmac.compare_digest(key.strip().encode(), settings.staff_key.encode()):
+            guard.wrong(client)
+            logger.warning("Wrong staff key from %s", client)
             return '<p class="qa-empty" role="alert">That staff key is not right.</p>'
         try:
             return gaps_html(feedback.top_unanswered(GAP_ROWS))

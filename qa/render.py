@@ -40,8 +40,11 @@ class Turn:
 
     answer: Answer
     vote: str = ""
-    #: A random id given when the answer is shown: the feedback store keeps one vote per id (qa.feedback).
+    #: A random id given when the answer is shown: the feedback store keeps one vote per id (qa.feedback), and a
+    #: vote names the answer by it (the position of an answer changes once older ones are no longer kept).
     id: str = ""
+    #: Its place in the whole conversation, from 1 (0: its place in the list shown).
+    number: int = 0
 
 
 def text(value: object) -> str:
@@ -105,15 +108,16 @@ def _quote_html(quote: Quote, number: int) -> str:
     )
 
 
-def _vote_html(index: int, vote: str) -> str:
+def _vote_html(index: int, vote: str, answer_id: str = "") -> str:
+    ids = f'data-turn="{index}"' + (f' data-answer="{text(answer_id)}"' if answer_id else "")
     if vote:
         thanks = "Thank you, your feedback was recorded."
         return (
             f'<div class="qa-vote" role="group" aria-label="Feedback">'
-            f'<p class="qa-voted" tabindex="-1" data-turn="{index}">{thanks}</p></div>'
+            f'<p class="qa-voted" tabindex="-1" {ids}>{thanks}</p></div>'
         )
     buttons = "".join(
-        f'<button type="button" class="qa-vote-btn" data-turn="{index}" data-vote="{value}" '
+        f'<button type="button" class="qa-vote-btn" {ids} data-vote="{value}" '
         f'aria-label="{label}" title="{label}"><span aria-hidden="true">{icon}</span> {word}</button>'
         for value, label, icon, word in (
             ("up", "Yes, this answer helped", "👍", "Yes"),
@@ -150,8 +154,9 @@ def _paragraphs(message: str, css: str = "") -> str:
     return "".join(f"<p{attr}>{linked_numbers(line)}</p>" for line in message.splitlines() if line.strip())
 
 
-def answer_html(answer: Answer, index: int = 0, vote: str = "") -> str:
-    """One answer card: help card or referral first when routed there, then quotes, disclaimer, vote buttons."""
+def answer_html(answer: Answer, index: int = 0, vote: str = "", answer_id: str = "") -> str:
+    """One answer card: help card or referral first when routed there, then quotes, disclaimer, vote buttons
+    (``index``: the card's place in the list shown; ``answer_id``: the id its vote names, ``Turn.id``)."""
     status = answer.status
     parts = [f'<article class="qa-answer qa-status-{text(status)}" aria-label="Answer">']
     message = answer.message
@@ -180,20 +185,24 @@ def answer_html(answer: Answer, index: int = 0, vote: str = "") -> str:
         parts.append(f'<p class="qa-intro">{intro}</p>')
         parts.extend(_quote_html(q, n) for n, q in enumerate(answer.quotes, start=1))
     parts.append(f'<p class="qa-disclaimer" role="note">{text(answer.disclaimer)}</p>')
-    parts.append(_vote_html(index, vote))
+    parts.append(_vote_html(index, vote, answer_id))
     parts.append("</article>")
     return "".join(parts)
 
 
 def conversation_html(turns: Sequence[Turn]) -> str:
-    """The whole chat, oldest first, as a log region for screen readers."""
+    """The chat kept, oldest first, as a log region for screen readers; when older turns are no longer kept (the
+    first one's ``number`` is past 1), a line says so."""
     if not turns:
         body = '<p class="qa-empty">Ask a question below, or choose one of the examples.</p>'
     else:
-        body = "".join(
-            f'<section class="qa-turn" aria-label="Question {i + 1}">'
+        earlier = max(0, turns[0].number - 1)
+        shown = f"first {earlier} questions and their answers are" if earlier > 1 else "first question and answer are"
+        body = f'<p class="qa-empty qa-earlier">Your {shown} no longer shown.</p>' if earlier else ""
+        body += "".join(
+            f'<section class="qa-turn" aria-label="Question {t.number or i + 1}">'
             f'<p class="qa-you"><span class="qa-you-label">You asked:</span> {text(t.answer.question)}</p>'
-            f"{answer_html(t.answer, i, t.vote)}</section>"
+            f"{answer_html(t.answer, i, t.vote, t.id)}</section>"
             for i, t in enumerate(turns)
         )
     return f'<div class="qa-log" role="log" aria-label="Conversation" aria-live="polite">{body}</div>'

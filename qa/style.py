@@ -82,23 +82,31 @@ HEAD = (
     "{ padding-left: 10px !important; padding-right: 10px !important; } }</style>"
 )
 
-#: Chat log behaviour: a click on 👍/👎 disables that answer's buttons and sends ``{turn, vote}`` to the server; when
-#: the log comes back with that answer's thanks, focus moves there (the pressed button is gone, and a keyboard or
-#: screen-reader user would otherwise be left at the top of the page).
+#: Chat log behaviour: a click on 👍/👎 disables that answer's buttons and sends ``{turn, vote, answer}`` (the answer's
+#: id, ``Turn.id``) to the server; when the log comes back with that answer's thanks, focus moves there (the pressed
+#: button is gone, and a keyboard or screen-reader user would otherwise be left at the top of the page). With no
+#: thanks after 10 s the buttons are enabled again.
 VOTE_JS = """
 element.addEventListener('click', (event) => {
   const button = event.target.closest('button[data-vote]');
   if (!button || button.disabled) return;
   const turn = Number(button.dataset.turn);
+  const answer = button.dataset.answer || '';
   const hadFocus = document.activeElement === button;
-  button.closest('.qa-vote').querySelectorAll('button').forEach((b) => { b.disabled = true; });
-  trigger('click', {turn: turn, vote: button.dataset.vote});
-  if (!hadFocus) return;
+  const group = button.closest('.qa-vote');
+  group.querySelectorAll('button').forEach((b) => { b.disabled = true; });
+  trigger('click', {turn: turn, vote: button.dataset.vote, answer: answer});
+  const selector = answer ? '.qa-voted[data-answer="' + CSS.escape(answer) + '"]'
+    : '.qa-voted[data-turn="' + turn + '"]';
   let tries = 0;
   const timer = setInterval(() => {
-    const thanks = element.querySelector('.qa-voted[data-turn="' + turn + '"]');
-    if (thanks) thanks.focus({preventScroll: true});
-    if (thanks || ++tries > 50) clearInterval(timer);
+    const thanks = element.querySelector(selector);
+    if (thanks && hadFocus) thanks.focus({preventScroll: true});
+    if (thanks || ++tries > 100) clearInterval(timer);
+    // No thank-you after 10 s: the vote was not taken (a stale page, a lost request); the buttons work again.
+    if (!thanks && tries > 100 && group.isConnected) {
+      group.querySelectorAll('button').forEach((b) => { b.disabled = false; });
+    }
   }, 100);
 });
 """

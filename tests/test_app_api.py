@@ -368,3 +368,35 @@ def test_launcher_reports_an_app_that_cannot_start(tmp_path: Path) -> None:
         with running_app(env, timeout=STARTUP_SECONDS):
             pytest.fail("the app started without a corpus")
     assert "no-such-corpus" in str(failed.value)
+
+
+def test_key_guard_locks_a_client_out_after_too_many_wrong_keys() -> None:
+    import app
+
+    now = [1000.0]
+    guard = app.KeyGuard(limit=3, window=600, clock=lambda: now[0])
+    for _ in range(2):
+        guard.wrong("10.0.0.1")
+        now[0] += 10
+    assert guard.wait("10.0.0.1") == 0  # two wrong keys: still allowed
+    guard.wrong("10.0.0.1")  # third, at 1020
+    assert guard.wait("10.0.0.1") == 580  # until the first (at 1000) is 600 s old
+    assert guard.wait("10.0.0.2") == 0  # another client is not locked out
+    now[0] = 1600
+    assert guard.wait("10.0.0.1") == 0  # the oldest try has expired: two left in the window
+    guard.wrong("10.0.0.1")
+    assert guard.wait("10.0.0.1") == 10  # tries at 1010, 1020, 1600: locked until 1610
+    now[0] = 1700
+    assert guard.wait("10.0.0.1") == 0
+
+
+def test_key_guard_forgets_the_oldest_clients_past_its_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    import app
+
+    monkeypatch.setattr(app.KeyGuard, "MAX_CLIENTS", 2)
+    now = [0.0]
+    guard = app.KeyGuard(limit=1, window=600, clock=lambda: now[0])
+    for client in ("a", "b", "c"):
+        guard.wrong(client)
+        now[0] += 1
+    assert [guard.wait(c) > 0 for c in ("a", "b", "c")] == [False, True, True]

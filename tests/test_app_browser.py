@@ -6,6 +6,7 @@ Screenshots at desktop (1280 px) and phone (375 px) width go to eval/screenshots
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -75,6 +76,12 @@ def browser() -> Iterator[object]:
         chromium.close()
 
 
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 @dataclass
 class AppServer:
     url: str
@@ -91,10 +98,7 @@ def app_server(pipeline, tmp_path_factory: pytest.TempPathFactory) -> Iterator[A
     settings = app.load_app_settings(feedback_db=db)
     store = FeedbackStore(db)
     demo = app.build_app(pipeline, feedback=store, settings=settings)
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    _, url, _ = app.serve(demo, port=port, prevent_thread_lock=True, quiet=True)
+    _, url, _ = app.serve(demo, port=_free_port(), prevent_thread_lock=True, quiet=True)
     yield AppServer(url, store, settings.staff_key)
     demo.close()
 
@@ -206,6 +210,32 @@ def test_thumbs_down_is_stored_with_question_and_quote_ids(page, app_server: App
     assert vote.quote_ids == tuple(q.id for q in pipeline.ask(question).quotes)
 
 
+def test_a_vote_for_an_answer_the_server_does_not_know_changes_nothing_and_can_be_cast_again(
+    page, app_server: AppServer
+) -> None:
+    """A stale page's vote (its answer no longer in the conversation) used to re-render the server's conversation over
+    the page's. Now it records nothing, the page is left as it is, and after 10 s the buttons work again."""
+    question = "What is esketamine?"
+    card = ask(page, question)
+    no = card.get_by_role("button", name="No, this answer did not help")
+    real_id = no.get_attribute("data-answer")
+    assert real_id
+    before = len(app_server.store.votes())
+    card.locator("button[data-vote]").evaluate_all("bs => bs.forEach((b) => { b.dataset.answer = 'not-an-answer'; })")
+    with page.expect_response(lambda r: "/run/predict" in r.url):
+        no.click()
+    assert no.is_disabled()
+    page.wait_for_function(
+        "document.querySelector('.qa-turn:last-child button[data-vote=\"down\"]').disabled === false", timeout=15_000
+    )
+    assert len(app_server.store.votes()) == before and card.get_by_text("Thank you").count() == 0
+    assert page.locator(".qa-turn").last.locator(".qa-you").inner_text().endswith(question)
+    card.locator("button[data-vote]").evaluate_all(f"bs => bs.forEach((b) => {{ b.dataset.answer = '{real_id}'; }})")
+    no.click()
+    card.get_by_text("Thank you, your feedback was recorded.").wait_for()
+    assert [(v.question, v.vote) for v in app_server.store.votes()[before:]] == [(question, "down")]
+
+
 def test_voting_by_keyboard_keeps_focus_on_that_answer(page) -> None:
     card = ask(page, "Is ketamine addictive?")
     card.get_by_role("button", name="Yes, this answer helped").focus()
@@ -250,6 +280,69 @@ def test_unanswered_list_needs_the_staff_key(page, app_server: AppServer) -> Non
     page.get_by_label("Staff key").fill(app_server.staff_key)
     page.get_by_label("Staff key").press("Enter")
     page.wait_for_function("document.querySelector('#qa-gaps').innerText.includes('Jane Roe')")
+
+
+@contextlib.contextmanager
+def own_app(browser, pipeline, tmp_path: Path, **settings: object) -> Iterator[tuple[object, object]]:
+    """A page on an app server of its own (for settings or state the shared server must not get): (page, settings)."""
+    import app
+
+    chosen = app.load_app_settings(feedback_db=tmp_path / "feedback.sqlite3", **settings)
+    demo = app.build_app(pipeline, settings=chosen)
+    _, url, _ = app.serve(demo, port=_free_port(), prevent_thread_lock=True, quiet=True)
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        page.set_default_timeout(TIMEOUT_MS)
+        page.goto(url)
+        page.get_by_label("Your question").wait_for()
+        yield page, chosen
+    finally:
+        context.close()
+        demo.close()
+
+
+def test_guessing_the_staff_key_locks_that_computer_out(browser, pipeline, tmp_path: Path) -> None:
+    """Round 15: a short chosen key could be guessed one try after another. After five wrong keys even the right one
+    is refused for a while."""
+    import app
+
+    with own_app(browser, pipeline, tmp_path) as (page, settings):
+        page.get_by_role("tab", name="Staff look-up").click()
+        gaps, box = page.locator("#qa-gaps"), page.get_by_label("Staff key")
+        for n in range(app.MAX_WRONG_KEYS):
+            box.fill(f"wrong-key-{n}")
+            with page.expect_response(lambda r: "/run/predict" in r.url):
+                box.press("Enter")
+            gaps.get_by_text("That staff key is not right.").wait_for()
+        box.fill(settings.staff_key)
+        box.press("Enter")
+        gaps.get_by_text("Too many wrong staff keys from this computer. Please try again in 15 minutes.").wait_for()
+        assert "Jane Roe" not in gaps.inner_text() and gaps.locator("table").count() == 0
+
+
+def test_a_long_chat_keeps_its_newest_turns_and_votes_reach_the_right_answer(browser, pipeline, tmp_path) -> None:
+    """Round 15: the chat grew without end (the whole page is re-sent after each answer). It keeps the newest
+    ``QA_MAX_TURNS``; a vote names its answer by id, so one cast after older turns were dropped is not misplaced."""
+    questions = ["Is ketamine addictive?", "How does ketamine work in the brain?", "What is esketamine?", "hi"]
+    with own_app(browser, pipeline, tmp_path, max_turns=3) as (page, _):
+        for question in questions[:3]:
+            ask(page, question)
+        box = page.get_by_label("Your question")
+        box.fill(questions[3])
+        box.press("Enter")
+        page.get_by_text("Your first question and answer are no longer shown.").wait_for()
+        turns = page.locator(".qa-turn")
+        assert turns.count() == 3
+        assert [squash(t.locator(".qa-you").inner_text()) for t in turns.all()] == [
+            f"You asked: {q}" for q in questions[1:]
+        ]
+        assert turns.first.get_attribute("aria-label") == "Question 2"
+        turns.first.get_by_role("button", name="No, this answer did not help").click()
+        turns.first.get_by_text("Thank you, your feedback was recorded.").wait_for()
+        assert turns.nth(1).get_by_role("button", name="No, this answer did not help").is_enabled()
+        votes = FeedbackStore(tmp_path / "feedback.sqlite3").votes()
+        assert [(v.question, v.vote) for v in votes] == [(questions[1], "down")]
 
 
 def test_a_long_unbroken_question_does_not_widen_the_staff_list(page, app_server: AppServer) -> None:
@@ -377,10 +470,7 @@ def test_question_typed_while_an_answer_comes_is_kept(browser, pipeline, tmp_pat
     gate = threading.Event()
     settings = app.load_app_settings(feedback_db=tmp_path / "f.sqlite3")
     demo = app.build_app(HeldPipeline(pipeline, gate), settings=settings)
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    _, url, _ = app.serve(demo, port=port, prevent_thread_lock=True, quiet=True)
+    _, url, _ = app.serve(demo, port=_free_port(), prevent_thread_lock=True, quiet=True)
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     try:
         page = context.new_page()
@@ -422,10 +512,7 @@ def test_overload_shows_busy_at_once_and_keeps_the_question(browser, pipeline, t
     gate = threading.Event()
     settings = app.load_app_settings(feedback_db=tmp_path / "f.sqlite3", concurrency=1, queue_size=1)
     demo = app.build_app(HeldPipeline(pipeline, gate), settings=settings)
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    _, url, _ = app.serve(demo, port=port, prevent_thread_lock=True, quiet=True)
+    _, url, _ = app.serve(demo, port=_free_port(), prevent_thread_lock=True, quiet=True)
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     try:
         client = Client(url, verbose=False, download_files=False, analytics_enabled=False)

@@ -231,3 +231,15 @@ def test_check_in_line_gets_its_own_box_before_the_rest_of_the_message(status: s
     else:
         assert 'class="qa-note"' not in markup  # nothing after the line: no empty note box
     assert "qa-checkin" not in answer_html(Answer(question="q", status=status, message=message))
+
+
+def test_a_chat_that_dropped_older_turns_says_how_many_and_votes_name_the_answer() -> None:
+    turns = [Turn(Answer(question=f"q{n}", status="no_answer", message="m"), id=f"id{n}", number=n) for n in (3, 4)]
+    markup = conversation_html(turns)
+    assert "Your first 2 questions and their answers are no longer shown." in markup
+    assert [a["aria-label"] for t, a in parse(markup).tags if t == "section"] == ["Question 3", "Question 4"]
+    votes = [a for t, a in parse(markup).tags if t == "button"]
+    assert [(a["data-turn"], a["data-answer"]) for a in votes] == [("0", "id3")] * 2 + [("1", "id4")] * 2
+    one = conversation_html([Turn(Answer(question="q", status="no_answer", message="m"), number=2)])
+    assert "Your first question and answer are no longer shown." in one
+    assert "no longer shown" not in conversation_html([Turn(Answer(question="q", status="no_answer", message="m"))])
