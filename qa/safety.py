@@ -18,24 +18,24 @@ rule fires matches ``any`` (the past, another person, a job) and no ``unless`` p
 matches the message: "I attempted suicide in 2016, does that disqualify me?" (README "Resolved history").
 
 A rule fires when a pattern of ``any`` matches (or it has none), each list in ``all`` has a match and no ``unless``
-pattern matches. Patterns are word sequences, not regexes, matched in linear time: ``word`` (written naturally:
-"don't", "self-harm", "kill" match "dont", "self harm", "kil"), ``word*`` (prefix), ``(a|b c|)`` (alternatives; an
-empty one makes it optional), ``[a b]`` (optional), ``*`` / ``*N`` (a gap of up to 3 / N <= 12 words in one
-sentence), ``^`` / ``$`` (sentence start / end), ``#`` (a number of 2+ digits), ``#lo-hi`` (one from lo to hi:
-"#140-300"; "104.5" is the words "104" and "5", "165bpm" the words "165" and "bpm"), ``{NAME}`` (a macro), ``~x``
-(not followed by the word or group ``x``: "hits me ~up"). Text and pattern words are normalised alike
-(:func:`normalize_text`: HTML tags dropped, entities decoded, NFKC, case-folded, accents, zero-width characters,
-apostrophes and ``*`` removed, sentence ends . ! ? ; become a "." word (not the dot of "Dr." or "Mrs."), other
-punctuation and emoji spaces, repeated letters collapsed: "diiiie" -> "die", "kill" -> "kil", except in the few
-words of ``KEEP_DOUBLES``: "odd" is not "od"; Cyrillic or Greek letters that look Latin are read as Latin in a word
-that has Latin letters too: "kіll" with a Cyrillic "і"). In the text, three or more one-letter words in a row are
-one word ("d i e", "k-i-l-l"), and numbers written in words then become digits ("one
-eighty" -> "180", :mod:`qa.numbers`; "one" to "twelve" alone stay words), so a pattern writes a larger number as
-digits or a range. Then each word of the text goes through ``replacements``; letters mixed with digits, @, $ or ! are
-read as leetspeak when that gives a known word ("k1ll", "k!ll"; else "a!b" is two words); and a word of
-``min_length``+ letters that is not a pattern word nor in ``never`` becomes the nearest ``keywords`` entry within
-``max_distance`` edits (insert, delete, substitute, swap): "myslef" -> "myself". An ``unless`` vetoes its whole
-rule, so give a pattern that needs its own exceptions a rule of its own, or use ``~``.
+pattern matches. Patterns are word sequences, not regexes, matched in linear time: ``word`` (written naturally: "don't",
+"self-harm", "kill" match "dont", "self harm", "kil"), ``word*`` (prefix), ``(a|b c|)`` (alternatives; an empty one
+makes it optional), ``[a b]`` (optional), ``*`` / ``*N`` (a gap of up to 3 / N <= 12 words in one sentence), ``^`` /
+``$`` (sentence start / end), ``#`` (a number of 2+ digits), ``#lo-hi`` (one from lo to hi: "#140-300"; "104.5" is the
+words "104" and "5", "165bpm" the words "165" and "bpm"), ``{NAME}`` (a macro), ``~x`` (not followed by the word or
+group ``x``: "hits me ~up"). Text and pattern words are normalised alike (:func:`normalize_text`: HTML tags dropped,
+entities decoded, NFKC, case-folded, accents, zero-width characters, apostrophes and ``*`` removed, sentence ends . ! ?
+; become a "." word (not the dot of "Dr." or "Mrs."), a few emoji words ("🪢" is ``emojirope``, :data:`_EMOJI_WORDS`;
+patterns may write the emoji), other punctuation and emoji spaces, repeated letters collapsed: "diiiie" -> "die", "kill"
+-> "kil", except in the few words of ``KEEP_DOUBLES``: "odd" is not "od"; Cyrillic or Greek letters that look Latin are
+read as Latin in a word that has Latin letters too: "kіll" with a Cyrillic "і"). In the text, three or more one-letter
+words in a row are one word ("d i e", "k-i-l-l"), and numbers written in words then become digits ("one eighty" ->
+"180", :mod:`qa.numbers`; "one" to "twelve" alone stay words), so a pattern writes a larger number as digits or a range.
+Then each word of the text goes through ``replacements``; letters mixed with digits, @, $ or ! are read as leetspeak
+when that gives a known word ("k1ll", "k!ll"; else "a!b" is two words); and a word of ``min_length``+ letters that is
+not a pattern word nor in ``never`` becomes the nearest ``keywords`` entry within ``max_distance`` edits (insert,
+delete, substitute, swap): "myslef" -> "myself". An ``unless`` vetoes its whole rule, so give a pattern that needs its
+own exceptions a rule of its own, or use ``~``.
 :mod:`qa.rules` parses the patterns and compiles them to regexes over one character per word.
 """
 
@@ -87,6 +87,39 @@ _LOOKALIKE_LETTERS = str.maketrans(
     "aeopcyxijshdlkmtbhqwaoeikvptuxs",
 )
 _ASCII_LETTER = re.compile(r"[a-z]")
+#: Emoji read as words (every other emoji is a space): a message told in emoji alone ("🪢🙃👋", "💊💊💊😴⚰️") had
+#: nothing for a rule to read (round 15: 5 such dev crisis messages got neither the card nor the check-in line).
+#: Patterns may write the emoji themselves; each becomes the word ``emoji`` + its name here.
+_EMOJI_WORDS = {
+    "🪢": "rope",
+    "🔪": "knife",
+    "🗡": "knife",
+    "🔫": "gun",
+    "🩸": "blood",
+    "⚰": "cofin",
+    "🪦": "grave",
+    "💊": "pil",
+    "💉": "syringe",
+    "🌉": "bridge",
+    "🚂": "train",
+    "🚆": "train",
+    "🚄": "train",
+    "🚅": "train",
+    "👋": "wave",
+    "😴": "sleep",
+    "💤": "sleep",
+    "🛏": "bed",
+    "🫡": "salute",
+    "✌": "peace",
+    "⬇": "down",
+    "🏢": "building",
+    "🚗": "car",
+    "💨": "fumes",
+    "🔒": "lock",
+    "🥃": "drink",
+    "🍷": "drink",
+}
+_EMOJI = str.maketrans({emoji: f" emoji{name} " for emoji, name in _EMOJI_WORDS.items()})
 #: Three or more one-letter words in a row are one spelled-out word: "d i e", "k-i-l-l" (round 14 audit).
 _SPELLED_OUT = 3
 _LEET = str.maketrans("0134578@$!", "oieastbasi")
@@ -117,7 +150,7 @@ def collapse_repeats(word: str) -> str:
 
 def normalize_text(text: str) -> str:
     """Canonical lower-case words joined by single spaces, with "." marking sentence ends."""
-    text = _TAG.sub(" ", html.unescape(text))
+    text = _TAG.sub(" ", html.unescape(text)).translate(_EMOJI)
     text = unicodedata.normalize("NFD", unicodedata.normalize("NFKC", text).casefold())
     kept = (c for c in text if not unicodedata.combining(c) and unicodedata.category(c) != "Cf")
     text = "".join(" " if unicodedata.category(c) == "Cc" else c for c in kept)

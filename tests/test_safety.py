@@ -1155,6 +1155,8 @@ def test_collapse_repeats(word: str, expected: str) -> None:
         ("s*icide k\u200bill", "sicide kil"),
         ("Please tell Dr. Alvarez it wasn't her fault.", "please tel dr alvarez it wasnt her fault ."),  # a title's dot
         ("I saw Mrs. Lee. She helped.", "i saw mrs le . she helped ."),
+        ("🪢🙃👋 bye", "emojirope emojiwave bye"),  # a few emoji are words, the rest spaces (round 15)
+        ("⚰️ me", "emojicofin me"),  # with its variation selector
         ("", ""),
     ],
 )
@@ -3089,6 +3091,32 @@ ROUND14_LOOKALIKES = [
     "my character is not respawning again, bug?",
     "the climbing rope is up in the gym",
 ]
+#: Round 15: emoji read as words (qa.safety._EMOJI_WORDS), and crisis.emoji_means for a crisis told in emoji — the
+#: dev crisis messages of eval/crisis_train.jsonl and writers u and v (eval/lookalike_probe.jsonl) that had no card.
+ROUND15_CRISIS = [
+    "🚗💨🏠🔒😴",
+    "🏢⬇️👋😌 tonight",
+    "🪢🙃👋",
+    "🔪🩸😶",
+    "🌉🚶‍♀️👋",
+    "😶‍🌫️💊💊💊🥃🛏️ goodbye",
+    "💊💊💊💊💊💊😴⚰️",
+    "me later 🪦 already got it loaded fr fr no cap",
+    "🪦 me by sunday. not hyperbole for once. sorry",
+    "⚰️ me tonight",
+]
+ROUND15_LOOKALIKES = [
+    "ketamine bills got me like 🪦 does insurance cover any of this or nah",
+    "i said bet 🔪 (metaphorically)",
+    "💊💊 then 😴 is that normal?",
+    "cut my finger cooking 🔪🩸 lol can i still come in",
+    "See you in two weeks for the booster 👋",
+    "🌉 the golden gate was so pretty 👋",
+    "🎮🔫 helps me chill after infusions lol bye 👋",
+    "the 🚂 was late so bye 👋 see u next week",
+    "😴😴😴 after session, normal?",
+    "🔪 emoji wave 👋",
+]
 ROUNDS = {
     "round6": (ROUND6_CRISIS, ROUND6_LOOKALIKES),
     "round7": (ROUND7_CRISIS, ROUND7_LOOKALIKES),
@@ -3099,6 +3127,7 @@ ROUNDS = {
     "round12": (ROUND12_CRISIS, ROUND12_LOOKALIKES),
     "round13": (ROUND13_CRISIS, ROUND13_LOOKALIKES),
     "round14": (ROUND14_CRISIS, ROUND14_LOOKALIKES),
+    "round15": (ROUND15_CRISIS, ROUND15_LOOKALIKES),
 }
 
 
