@@ -130,6 +130,11 @@ DATA = Path(__file__).with_name("gate_probe.jsonl")
 #: out, not read) 28, 38, 11 — unchanged: these rules are phrase-bound and did not reach the other writer's words.
 #: Second pass from writer-u (read after that), writer-v (40, 40; blind, written after the first pass) held out:
 #: writer-u 39, 40, 10; writer-v 25, 35, 6 — the same before any round-14 rule, after the first pass and after this one.
+#: Round 15 (crises told in emoji): writer-w (40 crisis, 40 ordinary; blind) first scored with round 14's rules: card 4,
+#: help 25, ordinary carded 2. Emoji read as words and crisis.emoji_means, written from dev crisis_train and writers u
+#: and v before writer-w was read: writer-w 9, 26, 2. Second pass from writer-w's misses, writer-x (40, 40; blind,
+#: written before the second pass, not read) held out: writer-x 9 with round 14's rules, 10 after the first pass, 14
+#: after the second (help 25, 26, 28; ordinary carded 2, 2, 2); writer-w 35, 38, 2.
 LOOKALIKES = Path(__file__).with_name("lookalike_probe.jsonl")
 
 
