@@ -134,7 +134,9 @@ DATA = Path(__file__).with_name("gate_probe.jsonl")
 #: help 25, ordinary carded 2. Emoji read as words and crisis.emoji_means, written from dev crisis_train and writers u
 #: and v before writer-w was read: writer-w 9, 26, 2. Second pass from writer-w's misses, writer-x (40, 40; blind,
 #: written before the second pass, not read) held out: writer-x 9 with round 14's rules, 10 after the first pass, 14
-#: after the second (help 25, 26, 28; ordinary carded 2, 2, 2); writer-w 35, 38, 2.
+#: after the second (help 25, 26, 28; ordinary carded 2, 2, 2); writer-w 35, 38, 2. Third pass from writer-x's misses,
+#: writer-y (40, 40; blind, written before it, not read) held out: writer-y 12 with round 14's rules, 17 after the first
+#: pass, 21 after the second, 25 after the third (help 34, 37, 37, 37; ordinary carded 1, 1, 1, 2); writer-x 39, 39, 2.
 LOOKALIKES = Path(__file__).with_name("lookalike_probe.jsonl")
 
 

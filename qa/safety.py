@@ -144,6 +144,20 @@ _EMOJI_WORDS = {
     "🤬": "angry",
     "🏫": "school",
     "🪓": "axe",
+    # Round 15, third pass (dev writer x)
+    "🧠": "brain",
+    "🤯": "brain",
+    "🧱": "wall",
+    "💪": "arm",
+    "📅": "calendar",
+    "⏰": "alarm",
+    "🫀": "heart",
+    "🌅": "sunrise",
+    "🌄": "sunrise",
+    "🌇": "sunset",
+    "🕯": "candle",
+    "🍾": "drink",
+    "🍺": "drink",
 }
 _EMOJI = str.maketrans({emoji: f" emoji{name} " for emoji, name in _EMOJI_WORDS.items()})
 #: Three or more one-letter words in a row are one spelled-out word: "d i e", "k-i-l-l" (round 14 audit).
