@@ -21,8 +21,11 @@ from __future__ import annotations
 
 import argparse
 import functools
+import hashlib
 import hmac
+import json
 import logging
+import math
 import os
 import secrets
 import sqlite3
@@ -51,7 +54,7 @@ from qa.errors import InvalidQuestion  # noqa: E402
 from qa.feedback import VOTES, FeedbackStore  # noqa: E402
 from qa.pipeline import READ_FACTOR  # noqa: E402
 from qa.render import Turn, conversation_html, gaps_html, results_html  # noqa: E402
-from qa.style import AFTER_ANSWER_JS, COPY_JS, CSS, HEAD, VOTE_JS  # noqa: E402
+from qa.style import AFTER_ANSWER_JS, COPY_JS, CSS, HEAD, VOTE_DONE_JS, VOTE_JS  # noqa: E402
 
 logger = logging.getLogger("app")
 
@@ -88,6 +91,8 @@ MIN_STAFF_KEY = 8
 #: too, is refused until the oldest of those tries is that old (a short chosen key could otherwise be guessed).
 MAX_WRONG_KEYS = 5
 KEY_WINDOW_S = 15 * 60
+#: Wrong staff keys from all clients together within ``KEY_WINDOW_S`` before every client is refused for a while.
+MAX_WRONG_KEYS_OVERALL = 30
 
 
 @dataclass(frozen=True)
@@ -172,26 +177,37 @@ class RefuseUploads:
 
 
 class KeyGuard:
-    """Counts wrong staff keys per client and locks a client out after ``limit`` of them within ``window`` seconds.
+    """Counts wrong staff keys per client and locks a client out after ``limit`` of them within ``window`` seconds;
+    after ``overall`` wrong keys from all clients together within the window, every client is locked out.
 
-    The client is the connecting address: behind a reverse proxy every person shares the proxy's, so guessing
-    there locks staff out too for the window — the safe direction for a list of patients' own words.
+    The client is the address uvicorn reports: the connecting socket's, or, for a connection from a trusted proxy
+    (uvicorn's ``FORWARDED_ALLOW_IPS``, by default this machine), the address the proxy puts in X-Forwarded-For. So
+    a client on this machine can claim any address; the overall limit bounds guessing even then (round 15 audit).
+    The same wrong key again (re-opening the staff tab, Enter pressed twice) counts once, and the right key clears
+    that client's count.
     """
 
     #: Clients remembered at most; past it the one whose last wrong key is oldest is forgotten.
     MAX_CLIENTS = 10_000
 
     def __init__(
-        self, limit: int = MAX_WRONG_KEYS, window: float = KEY_WINDOW_S, clock: Callable[[], float] = time.monotonic
+        self,
+        limit: int = MAX_WRONG_KEYS,
+        window: float = KEY_WINDOW_S,
+        overall: int = MAX_WRONG_KEYS_OVERALL,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self.limit, self.window, self.clock = limit, window, clock
-        self._wrong: dict[str, deque[float]] = {}
+        self.limit, self.window, self.overall, self.clock = limit, window, overall, clock
+        self._wrong: dict[str, deque[tuple[float, str]]] = {}
+        self._all: deque[float] = deque()
         self._lock = threading.Lock()
 
-    def _recent(self, client: str, now: float) -> deque[float]:
+    def _recent(self, client: str, now: float) -> deque[tuple[float, str]]:
         tries = self._wrong.get(client, deque())
-        while tries and now - tries[0] >= self.window:
+        while tries and now - tries[0][0] >= self.window:
             tries.popleft()
+        while self._all and now - self._all[0] >= self.window:
+            self._all.popleft()
         return tries
 
     def wait(self, client: str) -> float:
@@ -201,18 +217,30 @@ class KeyGuard:
             tries = self._recent(client, now)
             if not tries:
                 self._wrong.pop(client, None)
-            return max(0.0, tries[0] + self.window - now) if len(tries) >= self.limit else 0.0
+            waits = [tries[0][0] + self.window - now] if len(tries) >= self.limit else []
+            if len(self._all) >= self.overall:
+                waits.append(self._all[0] + self.window - now)
+            return max([0.0, *waits])
 
-    def wrong(self, client: str) -> None:
-        """Record a wrong key from ``client``."""
+    def wrong(self, client: str, key: str = "") -> None:
+        """Record a wrong ``key`` from ``client`` (the one it tried last, again, is not counted twice)."""
+        digest = hashlib.sha256(key.encode()).hexdigest()
         with self._lock:
             now = self.clock()
             tries = self._recent(client, now)
-            tries.append(now)
+            if key and tries and tries[-1][1] == digest:
+                return
+            tries.append((now, digest))
+            self._all.append(now)
             self._wrong.pop(client, None)
             self._wrong[client] = tries  # re-inserted: the dict stays ordered by last wrong key
             while len(self._wrong) > self.MAX_CLIENTS:
                 del self._wrong[next(iter(self._wrong))]
+
+    def right(self, client: str) -> None:
+        """The right key from ``client``: its wrong keys no longer count against it."""
+        with self._lock:
+            self._wrong.pop(client, None)
 
 
 def _quietly(what: str, fn: Callable, *args: object, **kwargs: object) -> bool:
@@ -251,6 +279,16 @@ def build_app(
             )
         return result
 
+    def shown(turns: list[Turn]) -> str:
+        """The conversation as the page shows it, each answer's vote read from the feedback store (the store, not a
+        session state, says what was voted: a vote and an answer finishing in either order cannot undo each other)."""
+        votes: dict[str, str] = {}
+        try:
+            votes = feedback.votes_for([t.id for t in turns])
+        except sqlite3.Error:
+            logger.exception("Could not read votes from the feedback database")
+        return conversation_html([replace(t, vote=votes.get(t.id, t.vote)) for t in turns])
+
     def respond(question: str, turns: list[Turn]) -> tuple[str, list[Turn], str]:
         """The conversation with the new answer, and the question answered (for AFTER_ANSWER_JS: the box is emptied
         only if it still holds that question, so what the person typed meanwhile is kept)."""
@@ -270,37 +308,40 @@ def build_app(
             raise gr.Error(str(exc), print_exception=False) from None
         number = turns[-1].number + 1 if turns else 1
         turns = [*turns, Turn(result, id=uuid.uuid4().hex, number=number)][-settings.max_turns :]
-        return conversation_html(turns), turns, answered
+        return shown(turns), turns, answered
 
-    def vote(turns: list[Turn], event: gr.EventData) -> tuple[str, list[Turn]]:
-        """Record a vote on the answer the click names by its id (``data-answer``), else by its place (``turn``).
+    def vote(turns: list[Turn], event: gr.EventData) -> str:
+        """Record a vote on the answer the click names by its id (``data-answer``), else by its place (``turn``), and
+        say how it went to VOTE_DONE_JS, which changes that one answer's buttons on the page.
 
-        An answer not in this conversation (a stale page, a forged click) records nothing and leaves the page as it
-        is: re-rendering this state could show an older conversation than the page has (VOTE_JS lets the buttons be
-        pressed again)."""
+        The vote writes neither the conversation nor its state (round 15 audit: re-drawing the conversation it read
+        when it started could remove an answer that arrived meanwhile, a crisis card included). Status ``recorded``,
+        ``already`` (the store had a vote for that answer), ``failed`` (the store could not be written) or
+        ``unknown`` (no such answer in this conversation: a stale page, a forged click): on the last two the buttons
+        work again."""
         data = event._data if isinstance(event._data, dict) else {}
         answer_id, index, choice = data.get("answer"), data.get("turn"), data.get("vote")
         if isinstance(answer_id, str) and answer_id:
             index = next((n for n, t in enumerate(turns) if t.id == answer_id), None)
-        if not isinstance(index, int) or not 0 <= index < len(turns) or choice not in VOTES or turns[index].vote:
-            logger.info("Vote ignored: no such answer in this conversation, or already voted (%d turns)", len(turns))
-            return gr.skip(), gr.skip()
-        turn = turns[index]
-        quote_ids = [q.id for q in turn.answer.quotes]
-        args = (turn.answer.question, turn.answer.status, quote_ids, choice)
-        recorded = _quietly(
-            "record a vote",
-            feedback.record_vote,
-            *args,
-            check_in=turn.answer.check_in,
-            route=turn.answer.route,
-            answer_id=turn.id or None,
-        )
-        if not recorded:
-            gr.Warning("Sorry, your feedback could not be saved. Please try again later.")
-            return conversation_html(turns), turns
-        turns = [*turns[:index], replace(turn, vote=choice), *turns[index + 1 :]]
-        return conversation_html(turns), turns
+        status = "unknown"
+        if isinstance(index, int) and 0 <= index < len(turns) and choice in VOTES:
+            turn = turns[index]
+            answer_id = turn.id
+            quote_ids = [q.id for q in turn.answer.quotes]
+            args = (turn.answer.question, turn.answer.status, quote_ids, choice)
+            try:
+                row = feedback.record_vote(
+                    *args, check_in=turn.answer.check_in, route=turn.answer.route, answer_id=turn.id or None
+                )
+                status = "recorded" if row is not None else "already"
+            except sqlite3.Error:
+                logger.exception("Could not record a vote in the feedback database")
+                gr.Warning("Sorry, your feedback could not be saved. Please try again later.")
+                status = "failed"
+        else:
+            logger.info("Vote ignored: no such answer in this conversation (%d turns)", len(turns))
+        done = {"answer": answer_id if isinstance(answer_id, str) else "", "turn": data.get("turn"), "vote": choice}
+        return json.dumps({**done, "status": status, "nonce": uuid.uuid4().hex})
 
     def lookup(query: str, article: str | None) -> str:
         """The best passages for ``query``; with an article chosen, that article's best, ranked 1, 2, 3 among
@@ -330,15 +371,16 @@ def build_app(
         client = request.client.host if request is not None and request.client else "unknown"
         wait = guard.wait(client)
         if wait:
-            minutes = max(1, round(wait / 60))
+            minutes = max(1, math.ceil(wait / 60))
             return (
-                '<p class="qa-empty" role="alert">Too many wrong staff keys from this computer. '
+                '<p class="qa-empty" role="alert">Too many wrong staff keys have been tried. '
                 f"Please try again in {minutes} minute{'s' if minutes != 1 else ''}.</p>"
             )
         if not hmac.compare_digest(key.strip().encode(), settings.staff_key.encode()):
-            guard.wrong(client)
+            guard.wrong(client, key.strip())
             logger.warning("Wrong staff key from %s", client)
             return '<p class="qa-empty" role="alert">That staff key is not right.</p>'
+        guard.right(client)
         try:
             return gaps_html(feedback.top_unanswered(GAP_ROWS))
         except sqlite3.Error:
@@ -368,6 +410,7 @@ def build_app(
             with gr.Tab("Ask a question", id="chat"):
                 log = gr.HTML(conversation_html([]), js_on_load=VOTE_JS, elem_id="qa-log")
                 answered = gr.Textbox(visible=False)  # the question just answered, read by AFTER_ANSWER_JS
+                voted = gr.Textbox(visible=False)  # how the last vote went (JSON), read by VOTE_DONE_JS
                 with gr.Row(equal_height=True):
                     question = gr.Textbox(
                         label="Your question",
@@ -418,7 +461,8 @@ def build_app(
             button.click(functools.partial(respond, text), [turns], [log, turns, answered], **chat).success(
                 **after, queue=False
             )
-        log.click(vote, [turns], [log, turns], show_progress="hidden", queue=False, **private)
+        log.click(vote, [turns], [voted], show_progress="hidden", queue=False, **private)
+        voted.change(None, [voted], None, js=VOTE_DONE_JS, queue=False)
         for trigger in (query.submit, search.click, article.input):
             trigger(lookup, [query, article], [results], **busy, **private)
         for trigger in (refresh.click, staff_key.submit, staff_tab.select):

@@ -177,6 +177,17 @@ class FeedbackStore:
             rows = conn.execute("SELECT id, time, question, status, quote_ids, vote FROM votes ORDER BY id").fetchall()
         return [Vote(r[0], r[1], r[2], r[3], tuple(json.loads(r[4])), r[5]) for r in rows]
 
+    def votes_for(self, answer_ids: list[str] | tuple[str, ...]) -> dict[str, str]:
+        """The vote stored for each of ``answer_ids`` that has one (``{answer id: "up" | "down"}``): what the app
+        shows for answers already voted on when it draws the conversation again."""
+        ids = [i for i in dict.fromkeys(answer_ids) if i]
+        if not ids:
+            return {}
+        with self._connect() as conn:
+            marks = ", ".join("?" * len(ids))
+            rows = conn.execute(f"SELECT answer_id, vote FROM votes WHERE answer_id IN ({marks})", ids).fetchall()
+        return dict(rows)
+
     def unanswered(self) -> list[str]:
         """Every logged unanswered question as stored, oldest first."""
         with self._connect() as conn:

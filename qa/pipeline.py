@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import unicodedata
 
 import numpy as np
@@ -21,7 +22,7 @@ from .highlight import SentenceIndex, distinct
 from .language import REPLY as LANGUAGE_REPLY
 from .language import other_language
 from .retrieval import Hit, make_retriever
-from .safety import SafetyGate
+from .safety import EMOJI_WORDS, SafetyGate
 from .store import IndexData, open_index
 
 __all__ = ["Pipeline", "clean_question"]
@@ -36,6 +37,7 @@ _VISIBLE = {"Cc": " ", "Zl": " ", "Zp": " ", "Cf": "", "Cs": ""}
 #: How many times the question limit the safety gate reads of an over-long message (its start and end halves beyond
 #: that); the app's question box takes this much too (app.PASTE_FACTOR).
 READ_FACTOR = 20
+_LETTER_RUN = re.compile(r"[^\W\d_]{2,}")
 
 
 def clean_question(text: object, max_chars: int) -> str:
@@ -111,11 +113,23 @@ class Pipeline:
         searched = [self.retriever.correct(clean_question(m, len(m))) for m in messages]
         return self._get_embedder().encode(searched)
 
+    def _readable(self, text: str) -> bool:
+        """Whether a message holds anything the semantic check can read: a word of two or more letters that the
+        articles or an English word list know, a letter of another script, or an emoji the safety gate reads as a
+        word (``qa.safety.EMOJI_WORDS``). Keyboard mashing, "#", "????" and "aaaa…" hold none: the model's vector for
+        them is noise, and they got the check-in line (round 14 audit). With spelling correction off (no word
+        lists) every message counts as readable."""
+        speller = getattr(self.retriever, "speller", None)
+        if speller is None or any(c in EMOJI_WORDS for c in text):
+            return True
+        words = _LETTER_RUN.findall(text.casefold())
+        return any(not w.isascii() or w in speller.counts or w in speller.english for w in words)
+
     def _checks_in(self, text: str, vector: np.ndarray) -> bool:
         """Whether the semantic crisis check fires on a message (``vector``: its embedding) or, for a message
         of several sentences, on one of them (embedded only then, as :meth:`vectors` does)."""
         check = self.crisis_check
-        if check is None:
+        if check is None or not self._readable(text):
             return False
         if check.fires(vector):
             return True

@@ -25,7 +25,7 @@ makes it optional), ``[a b]`` (optional), ``*`` / ``*N`` (a gap of up to 3 / N <
 words "104" and "5", "165bpm" the words "165" and "bpm"), ``{NAME}`` (a macro), ``~x`` (not followed by the word or
 group ``x``: "hits me ~up"). Text and pattern words are normalised alike (:func:`normalize_text`: HTML tags dropped,
 entities decoded, NFKC, case-folded, accents, zero-width characters, apostrophes and ``*`` removed, sentence ends . ! ?
-; become a "." word (not the dot of "Dr." or "Mrs."), a few emoji words ("🪢" is ``emojirope``, :data:`_EMOJI_WORDS`;
+; become a "." word (not the dot of "Dr." or "Mrs."), a few emoji words ("🪢" is ``emojirope``, :data:`EMOJI_WORDS`;
 patterns may write the emoji), other punctuation and emoji spaces, repeated letters collapsed: "diiiie" -> "die", "kill"
 -> "kil", except in the few words of ``KEEP_DOUBLES``: "odd" is not "od"; Cyrillic or Greek letters that look Latin are
 read as Latin in a word that has Latin letters too: "kіll" with a Cyrillic "і"). In the text, three or more one-letter
@@ -59,6 +59,7 @@ from .rules import Matcher, Node, PatternCompiler, SafetyRulesError
 __all__ = [
     "CHECK_IN_MESSAGE",
     "CRISIS_MESSAGE",
+    "EMOJI_WORDS",
     "MEDICAL_ADVICE_MESSAGE",
     "SAFETY_NOTE",
     "SafetyDecision",
@@ -90,7 +91,7 @@ _ASCII_LETTER = re.compile(r"[a-z]")
 #: Emoji read as words (every other emoji is a space): a message told in emoji alone ("🪢🙃👋", "💊💊💊😴⚰️") had
 #: nothing for a rule to read (round 15: 5 such dev crisis messages got neither the card nor the check-in line).
 #: Patterns may write the emoji themselves; each becomes the word ``emoji`` + its name here.
-_EMOJI_WORDS = {
+EMOJI_WORDS = {
     "🪢": "rope",
     "🔪": "knife",
     "🗡": "knife",
@@ -159,7 +160,7 @@ _EMOJI_WORDS = {
     "🍾": "drink",
     "🍺": "drink",
 }
-_EMOJI = str.maketrans({emoji: f" emoji{name} " for emoji, name in _EMOJI_WORDS.items()})
+_EMOJI = str.maketrans({emoji: f" emoji{name} " for emoji, name in EMOJI_WORDS.items()})
 #: Three or more one-letter words in a row are one spelled-out word: "d i e", "k-i-l-l" (round 14 audit).
 _SPELLED_OUT = 3
 _LEET = str.maketrans("0134578@$!", "oieastbasi")

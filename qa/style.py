@@ -6,7 +6,7 @@ The scripts never insert HTML: they only read ``data-*`` attributes that :mod:`q
 
 from __future__ import annotations
 
-__all__ = ["CSS", "HEAD", "VOTE_JS", "COPY_JS", "AFTER_ANSWER_JS"]
+__all__ = ["CSS", "HEAD", "VOTE_JS", "VOTE_DONE_JS", "COPY_JS", "AFTER_ANSWER_JS"]
 
 #: Page styles (passed to ``launch``): large text, readable at 375 px, colours that work in light and dark mode.
 CSS = """
@@ -83,32 +83,58 @@ HEAD = (
 )
 
 #: Chat log behaviour: a click on 👍/👎 disables that answer's buttons and sends ``{turn, vote, answer}`` (the answer's
-#: id, ``Turn.id``) to the server; when the log comes back with that answer's thanks, focus moves there (the pressed
-#: button is gone, and a keyboard or screen-reader user would otherwise be left at the top of the page). With no
-#: thanks after 10 s the buttons are enabled again.
+#: id, ``Turn.id``) to the server, which answers through a hidden box that VOTE_DONE_JS reads. With no answer after
+#: 10 s (a lost request) the buttons work again.
 VOTE_JS = """
 element.addEventListener('click', (event) => {
   const button = event.target.closest('button[data-vote]');
   if (!button || button.disabled) return;
-  const turn = Number(button.dataset.turn);
-  const answer = button.dataset.answer || '';
-  const hadFocus = document.activeElement === button;
   const group = button.closest('.qa-vote');
+  group.dataset.pressed = button.dataset.vote;
+  group.dataset.hadFocus = document.activeElement === button ? '1' : '';
   group.querySelectorAll('button').forEach((b) => { b.disabled = true; });
-  trigger('click', {turn: turn, vote: button.dataset.vote, answer: answer});
-  const selector = answer ? '.qa-voted[data-answer="' + CSS.escape(answer) + '"]'
-    : '.qa-voted[data-turn="' + turn + '"]';
-  let tries = 0;
-  const timer = setInterval(() => {
-    const thanks = element.querySelector(selector);
-    if (thanks && hadFocus) thanks.focus({preventScroll: true});
-    if (thanks || ++tries > 100) clearInterval(timer);
-    // No thank-you after 10 s: the vote was not taken (a stale page, a lost request); the buttons work again.
-    if (!thanks && tries > 100 && group.isConnected) {
+  trigger('click', {turn: Number(button.dataset.turn), vote: button.dataset.vote, answer: button.dataset.answer || ''});
+  setTimeout(() => {
+    if (group.isConnected && group.querySelector('button:disabled')) {
       group.querySelectorAll('button').forEach((b) => { b.disabled = false; });
     }
-  }, 100);
+  }, 10000);
 });
+"""
+
+#: How a vote went (the server's JSON: answer id, turn, vote, status): ``recorded`` or ``already`` put that answer's
+#: thanks in place of its buttons (focus goes there after a keyboard vote: the pressed button is gone, and a keyboard
+#: or screen-reader user would otherwise be left at the top of the page); ``failed`` or ``unknown`` make the buttons
+#: work again, focus back on the one pressed. Only that answer changes: the rest of the conversation is left alone.
+VOTE_DONE_JS = """
+(raw) => {
+  let done;
+  try { done = JSON.parse(raw || ''); } catch (err) { return; }
+  const log = document.getElementById('qa-log');
+  if (!log || !done) return;
+  const button = done.answer
+    ? log.querySelector('button[data-answer="' + CSS.escape(done.answer) + '"]')
+    : log.querySelector('button[data-turn="' + Number(done.turn) + '"]');
+  const group = button && button.closest('.qa-vote');
+  if (!group) return;
+  const hadFocus = group.dataset.hadFocus === '1';
+  if (done.status === 'recorded' || done.status === 'already') {
+    const thanks = document.createElement('p');
+    thanks.className = 'qa-voted';
+    thanks.tabIndex = -1;
+    thanks.dataset.turn = button.dataset.turn;
+    if (done.answer) thanks.dataset.answer = done.answer;
+    thanks.textContent = done.status === 'recorded'
+      ? 'Thank you, your feedback was recorded.' : 'Your feedback on this answer was already recorded.';
+    group.setAttribute('aria-label', 'Feedback');
+    group.replaceChildren(thanks);
+    if (hadFocus) thanks.focus({preventScroll: true});
+  } else {
+    group.querySelectorAll('button').forEach((b) => { b.disabled = false; });
+    const pressed = group.querySelector('button[data-vote="' + group.dataset.pressed + '"]');
+    if (hadFocus && pressed) pressed.focus({preventScroll: true});
+  }
+}
 """
 
 #: Staff table behaviour: the copy button puts the quote and its citation on the clipboard (no server call).

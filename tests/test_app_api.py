@@ -395,8 +395,30 @@ def test_key_guard_forgets_the_oldest_clients_past_its_limit(monkeypatch: pytest
 
     monkeypatch.setattr(app.KeyGuard, "MAX_CLIENTS", 2)
     now = [0.0]
-    guard = app.KeyGuard(limit=1, window=600, clock=lambda: now[0])
+    guard = app.KeyGuard(limit=1, window=600, overall=100, clock=lambda: now[0])
     for client in ("a", "b", "c"):
         guard.wrong(client)
         now[0] += 1
     assert [guard.wait(c) > 0 for c in ("a", "b", "c")] == [False, True, True]
+
+
+def test_key_guard_counts_a_repeated_key_once_clears_on_the_right_key_and_caps_all_clients() -> None:
+    """Round 15 audit: re-opening the staff tab re-sent the one mistyped key until staff were locked out; the right
+    key reset nothing; an address claimed in X-Forwarded-For (trusted from this machine) gave endless tries."""
+    import app
+
+    now = [0.0]
+    guard = app.KeyGuard(limit=3, window=600, overall=7, clock=lambda: now[0])
+    for _ in range(5):
+        guard.wrong("staff", "clinic-staf-key")  # the same typo, re-sent five times
+    assert guard.wait("staff") == 0
+    guard.wrong("staff", "other-1")
+    guard.right("staff")
+    guard.wrong("staff", "other-2")
+    guard.wrong("staff", "other-3")
+    assert guard.wait("staff") == 0  # the right key cleared the first two
+    for n in range(5):
+        guard.wrong(f"10.9.0.{n}", "guess")  # one guess each from five claimed addresses: 7 wrong keys in all
+    assert guard.wait("10.9.9.9") == 600  # everyone waits until the oldest of the window's wrong keys is 600 s old
+    now[0] = 600
+    assert guard.wait("10.9.9.9") == 0

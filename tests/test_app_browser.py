@@ -11,6 +11,7 @@ import os
 import re
 import shutil
 import socket
+import sqlite3
 import threading
 import time
 from collections.abc import Iterator
@@ -214,7 +215,7 @@ def test_a_vote_for_an_answer_the_server_does_not_know_changes_nothing_and_can_b
     page, app_server: AppServer
 ) -> None:
     """A stale page's vote (its answer no longer in the conversation) used to re-render the server's conversation over
-    the page's. Now it records nothing, the page is left as it is, and after 10 s the buttons work again."""
+    the page's. Now it records nothing, the page is left as it is, and the buttons work again."""
     question = "What is esketamine?"
     card = ask(page, question)
     no = card.get_by_role("button", name="No, this answer did not help")
@@ -224,9 +225,8 @@ def test_a_vote_for_an_answer_the_server_does_not_know_changes_nothing_and_can_b
     card.locator("button[data-vote]").evaluate_all("bs => bs.forEach((b) => { b.dataset.answer = 'not-an-answer'; })")
     with page.expect_response(lambda r: "/run/predict" in r.url):
         no.click()
-    assert no.is_disabled()
     page.wait_for_function(
-        "document.querySelector('.qa-turn:last-child button[data-vote=\"down\"]').disabled === false", timeout=15_000
+        "document.querySelector('.qa-turn:last-child button[data-vote=down]').disabled === false", timeout=5_000
     )
     assert len(app_server.store.votes()) == before and card.get_by_text("Thank you").count() == 0
     assert page.locator(".qa-turn").last.locator(".qa-you").inner_text().endswith(question)
@@ -317,8 +317,33 @@ def test_guessing_the_staff_key_locks_that_computer_out(browser, pipeline, tmp_p
             gaps.get_by_text("That staff key is not right.").wait_for()
         box.fill(settings.staff_key)
         box.press("Enter")
-        gaps.get_by_text("Too many wrong staff keys from this computer. Please try again in 15 minutes.").wait_for()
+        gaps.get_by_text("Too many wrong staff keys have been tried. Please try again in 15 minutes.").wait_for()
         assert "Jane Roe" not in gaps.inner_text() and gaps.locator("table").count() == 0
+
+
+def test_a_slow_vote_does_not_undo_a_newer_answer(browser, pipeline, tmp_path) -> None:
+    """Round 15 audit: a vote re-drew the conversation it read when it started, so one that finished after the next
+    answer (the feedback database busy) removed that answer from the page and the state — a crisis card included."""
+    with own_app(browser, pipeline, tmp_path) as (page, settings):
+        first = ask(page, "Is ketamine addictive?")
+        hold = sqlite3.connect(settings.feedback_db, isolation_level=None)
+        hold.execute("BEGIN IMMEDIATE")  # the vote waits for the write lock
+        try:
+            first.get_by_role("button", name="Yes, this answer helped").click()
+            ask(page, CRISIS).locator(".qa-help").wait_for()
+            page.wait_for_timeout(500)
+        finally:
+            hold.execute("ROLLBACK")
+            hold.close()
+        first.get_by_text("Thank you, your feedback was recorded.").wait_for()
+        page.wait_for_timeout(500)
+        assert page.locator(".qa-turn").count() == 2 and page.locator(".qa-help").count() == 1
+        assert [(v.question, v.vote) for v in FeedbackStore(settings.feedback_db).votes()] == [
+            ("Is ketamine addictive?", "up")
+        ]
+        ask(page, "hi")
+        assert page.locator(".qa-turn").last.get_attribute("aria-label") == "Question 3"
+        assert page.locator(".qa-turn").first.get_by_text("Thank you, your feedback was recorded.").count() == 1
 
 
 def test_a_long_chat_keeps_its_newest_turns_and_votes_reach_the_right_answer(browser, pipeline, tmp_path) -> None:

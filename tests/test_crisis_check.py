@@ -242,3 +242,17 @@ def test_an_over_long_message_the_check_flags_is_refused_with_the_line(pipeline)
     with pytest.raises(InvalidQuestion) as refused:
         pipeline.ask(hidden)
     assert str(refused.value).endswith(CHECK_IN_MESSAGE)
+
+
+@pytest.mark.parametrize("mash", ["#", "xkcd qwpoe zzvb", "a" * 80, "???? " * 20, "idk " * 20])
+def test_keyboard_mashing_gets_no_check_in_line(pipeline, mash: str) -> None:
+    """Round 14 audit: "#", random letters and repeated filler got the check-in line (the model's vector for them is
+    noise). A message with no word the articles or an English word list know, no other script and no emoji the gate
+    reads is not given to the check (on every eval message: 4 dev ordinary lines removed, no crisis changed)."""
+    answer = pipeline.ask(mash)
+    assert not answer.check_in and pipeline.gate.messages["check_in"] not in answer.message
+
+
+def test_the_check_still_reads_words_emoji_and_other_scripts(pipeline) -> None:
+    assert pipeline._readable("i wnt 2 dye") and pipeline._readable("🪢🪑") and pipeline._readable("我想死")
+    assert pipeline._readable("Ketamine?") and not pipeline._readable("qwpoe zzvb 123 ?!")

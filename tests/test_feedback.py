@@ -148,6 +148,12 @@ def test_one_vote_per_answer_id_even_when_requests_race(tmp_path) -> None:
     assert store.record_vote("q", "answered", [], "up", answer_id="answer-2") is not None
     assert store.record_vote("q", "answered", [], "up") is not None  # no id (the CLI, tests): not deduplicated
     assert store.record_vote("q", "answered", [], "up") is not None
+    first = store.votes()[0].vote
+    assert store.votes_for(["answer-1", "answer-2", "answer-3", "", "answer-1"]) == {
+        "answer-1": first,
+        "answer-2": "up",
+    }
+    assert store.votes_for([]) == {}
 
 
 def test_a_database_from_before_answer_ids_is_upgraded_in_place(tmp_path) -> None:
