@@ -137,6 +137,9 @@ DATA = Path(__file__).with_name("gate_probe.jsonl")
 #: after the second (help 25, 26, 28; ordinary carded 2, 2, 2); writer-w 35, 38, 2. Third pass from writer-x's misses,
 #: writer-y (40, 40; blind, written before it, not read) held out: writer-y 12 with round 14's rules, 17 after the first
 #: pass, 21 after the second, 25 after the third (help 34, 37, 37, 37; ordinary carded 1, 1, 1, 2); writer-x 39, 39, 2.
+#: Fourth pass from writer-y's misses, writer-z (40, 40; blind, caregivers and older adults among its voices, written
+#: before the fourth pass, not read) held out: writer-z 13 with round 14's rules, 20 after the third pass, 21 after the
+#: fourth (help 35, 37, 37; ordinary carded 0, 0, 0); writer-y 40, 40, 0.
 LOOKALIKES = Path(__file__).with_name("lookalike_probe.jsonl")
 
 

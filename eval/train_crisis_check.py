@@ -75,8 +75,8 @@ from q and r; all three join MEASURE_SETS, so the check is measured on them, nev
 Round 14: writer-t, writer-u and writer-v (internet slang; 40 crisis, 40 ordinary each) join MEASURE_SETS the same
 way. Retrained with t and u (v and l-s measured): writer-v help 35 -> 35 of 40, ordinary lines 0 -> 0; writer-n crisis
 help 100 -> 99; ordinary lines l 27 -> 26, m 40 -> 42, n 26 -> 24, o 31 -> 32, q 4 -> 3. Not shipped; weights unchanged.
-Round 15: writer-w, writer-x and writer-y (crises told in emoji; 40 crisis, 40 ordinary each) join MEASURE_SETS too
-(weights unchanged).
+Round 15: writer-w, writer-x, writer-y and writer-z (crises told in emoji; 40 crisis, 40 ordinary each) join
+MEASURE_SETS too (weights unchanged).
 
 Usage: ``.venv/bin/python eval/train_crisis_check.py`` (about a minute).
 """
@@ -118,7 +118,7 @@ def _rows(name: str) -> list[dict]:
 
 
 #: Dev sets of eval/lookalike_probe.jsonl the check does not learn from (round 12, module docstring): they measure it.
-MEASURE_SETS = frozenset({f"writer-{letter}" for letter in "lmnopqrstuvwxy"})
+MEASURE_SETS = frozenset({f"writer-{letter}" for letter in "lmnopqrstuvwxyz"})
 
 
 def training_messages() -> list[tuple[str, int]]:

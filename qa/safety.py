@@ -159,6 +159,12 @@ EMOJI_WORDS = {
     "🕯": "candle",
     "🍾": "drink",
     "🍺": "drink",
+    # Round 15, fourth pass (dev writer y)
+    "🌍": "world",
+    "🌎": "world",
+    "🌏": "world",
+    "💬": "speech",
+    "☀": "sun",
 }
 _EMOJI = str.maketrans({emoji: f" emoji{name} " for emoji, name in EMOJI_WORDS.items()})
 #: Three or more one-letter words in a row are one spelled-out word: "d i e", "k-i-l-l" (round 14 audit).

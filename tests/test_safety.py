@@ -3150,6 +3150,22 @@ ROUND15_CRISIS = [
     "this is my last 🌅 — thank you for trying 🙏",
     "💀 soon. made my choice ✅ don't call anyone",
     "Going to run him over with the 🚗 when he leaves work 😡",
+    # fourth pass (dev writer y)
+    "👋🌍 bye",
+    "🩸🩸 can't stop 😭",
+    "💊🍷💊🍷 🫠🫠",
+    "mom 💊💊💊 not waking 😨",
+    "🚗💥 on purpose tonight",
+    "ngl gonna 🪢 myself after my shift",
+    "had like 6 🍺 and then the xanax 💊💊 im so sleepy lol might not wake up 😴",
+    "writing my 📝 letters for everyone tonight. thx for trying 🫶",
+    "bf took a bunch of 💊 and isnt answering 📵 what do i do",
+    "my lil sis says shes gonna 🔪 herself, shes locked in the bathroom 🚪😭",
+    "sorry 🙏 this is my last 💬, love u all 💔",
+    "The session helped for a day but now I'm back in the bath with the 🪒 and there's a lot of 🩸",
+    "I'm at the train station 🚉 and I'm not getting on the train, I'm getting in front of it. Sorry for wasting your"
+    " time 💔",
+    "I took all my take-home ketamine at once plus half a bottle of vodka 🥃 on purpose. don't want to see the ☀️ again",
 ]
 ROUND15_LOOKALIKES = [
     "ketamine bills got me like 🪦 does insurance cover any of this or nah",
@@ -3190,6 +3206,11 @@ ROUND15_LOOKALIKES = [
     "giving my old 🎮 to my nephew since I got a new one 😄",
     "🏢⬆️ which floor is the clinic? couldn't find it last time",
     "my 🐶 ate my sock again 🙄 running 10 min late",
+    "my lil sis stole my 🍫 stash, im gonna 🔪 her jk 😂",
+    "I gave my dog 🐕 to my neighbor for the weekend while I travel ✈️, so I can do the Friday slot now!",
+    "took my 💊 ✅ see u thurs 👋",
+    "bye world cup fans 👋 see you next season",
+    "my 🩸 draw is at 9, the nurse couldn't stop laughing at my jokes",
 ]
 ROUNDS = {
     "round6": (ROUND6_CRISIS, ROUND6_LOOKALIKES),
