@@ -262,6 +262,7 @@ def build_app(
     titles = dict(sorted({(p.path, p.title) for p in pipeline.index.passages}, key=lambda pt: pt[1].casefold()))
     busy = {"concurrency_limit": settings.concurrency, "concurrency_id": "pipeline"}
     guard = KeyGuard()
+    turns_lock = threading.Lock()  # a session's list of turns is changed in place, by one answer at a time
 
     def answer(question: str, k: int | None = None) -> Answer:
         try:
@@ -306,9 +307,14 @@ def build_app(
             answered = ""  # the box keeps the text, to shorten it, as on any refusal
         except QAError as exc:
             raise gr.Error(str(exc), print_exception=False) from None
-        number = turns[-1].number + 1 if turns else 1
-        turns = [*turns, Turn(result, id=uuid.uuid4().hex, number=number)][-settings.max_turns :]
-        return shown(turns), turns, answered
+        # The session's list itself is extended (Gradio hands every event of a session the same object): two answers
+        # of one tab running at once (Enter, then an example) each wrote back the list they had read, and the one
+        # finishing last removed the other — a crisis card included (round 15 audit).
+        with turns_lock:
+            turns.append(Turn(result, id=uuid.uuid4().hex, number=turns[-1].number + 1 if turns else 1))
+            del turns[: -settings.max_turns]
+            kept = list(turns)
+        return shown(kept), turns, answered
 
     def vote(turns: list[Turn], event: gr.EventData) -> str:
         """Record a vote on the answer the click names by its id (``data-answer``), else by its place (``turn``), and
@@ -321,11 +327,13 @@ def build_app(
         work again."""
         data = event._data if isinstance(event._data, dict) else {}
         answer_id, index, choice = data.get("answer"), data.get("turn"), data.get("vote")
+        with turns_lock:
+            kept = list(turns)
         if isinstance(answer_id, str) and answer_id:
-            index = next((n for n, t in enumerate(turns) if t.id == answer_id), None)
+            index = next((n for n, t in enumerate(kept) if t.id == answer_id), None)
         status = "unknown"
-        if isinstance(index, int) and 0 <= index < len(turns) and choice in VOTES:
-            turn = turns[index]
+        if isinstance(index, int) and 0 <= index < len(kept) and choice in VOTES:
+            turn = kept[index]
             answer_id = turn.id
             quote_ids = [q.id for q in turn.answer.quotes]
             args = (turn.answer.question, turn.answer.status, quote_ids, choice)
@@ -336,10 +344,9 @@ def build_app(
                 status = "recorded" if row is not None else "already"
             except sqlite3.Error:
                 logger.exception("Could not record a vote in the feedback database")
-                gr.Warning("Sorry, your feedback could not be saved. Please try again later.")
-                status = "failed"
+                status = "failed"  # said beside the buttons (a gr.Warning does not reach the page from this event)
         else:
-            logger.info("Vote ignored: no such answer in this conversation (%d turns)", len(turns))
+            logger.info("Vote ignored: no such answer in this conversation (%d turns)", len(kept))
         done = {"answer": answer_id if isinstance(answer_id, str) else "", "turn": data.get("turn"), "vote": choice}
         return json.dumps({**done, "status": status, "nonce": uuid.uuid4().hex})
 
@@ -461,8 +468,10 @@ def build_app(
             button.click(functools.partial(respond, text), [turns], [log, turns, answered], **chat).success(
                 **after, queue=False
             )
-        log.click(vote, [turns], [voted], show_progress="hidden", queue=False, **private)
-        voted.change(None, [voted], None, js=VOTE_DONE_JS, queue=False)
+        # "multiple": every click is sent, even while another vote is on its way (Gradio's default, "once", dropped
+        # a second answer's vote made before the first came back: round 15 audit).
+        log.click(vote, [turns], [voted], show_progress="hidden", queue=False, trigger_mode="multiple", **private)
+        voted.change(None, [voted], None, js=VOTE_DONE_JS, queue=False, trigger_mode="multiple")
         for trigger in (query.submit, search.click, article.input):
             trigger(lookup, [query, article], [results], **busy, **private)
         for trigger in (refresh.click, staff_key.submit, staff_tab.select):

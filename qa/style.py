@@ -38,6 +38,7 @@ CSS = """
 .qa-vote { display: flex; gap: 0.5rem; align-items: center; flex-wrap: wrap; margin-top: 0.4rem; }
 .qa-vote-btn { font-size: 1.1rem; min-width: 72px; padding: 0 0.7rem; min-height: 44px; border-radius: 8px;
   cursor: pointer; border: 1px solid var(--border-color-primary); background: var(--background-fill-primary); }
+.qa-vote-error { font-size: 1rem; font-weight: 600; }
 .qa-vote-btn:focus-visible, .qa-copy:focus-visible, #qa-ask:focus-visible, #qa-staff-search:focus-visible,
   #qa-gaps-refresh:focus-visible, .qa-examples button:focus-visible { outline: 3px solid #1d4ed8; outline-offset: 2px; }
 .qa-help a, .qa-checkin a, .qa-note a, .qa-referral a { color: inherit; font-weight: 700; text-decoration: underline;
@@ -83,9 +84,63 @@ HEAD = (
 )
 
 #: Chat log behaviour: a click on 👍/👎 disables that answer's buttons and sends ``{turn, vote, answer}`` (the answer's
-#: id, ``Turn.id``) to the server, which answers through a hidden box that VOTE_DONE_JS reads. With no answer after
-#: 10 s (a lost request) the buttons work again.
+#: id, ``Turn.id``) to the server, which answers through a hidden box that VOTE_DONE_JS hands to ``qaVoteDone``
+#: below. ``recorded`` or ``already`` put that answer's thanks in place of its buttons (focus goes there after a
+#: keyboard vote: the pressed button is gone, and a keyboard or screen-reader user would otherwise be left at the top
+#: of the page); the page remembers it and puts the thanks back if a redraw that started before the vote brings the
+#: buttons back. ``failed`` says so beside the buttons; ``failed`` and ``unknown`` make the buttons work again, focus
+#: back on the one pressed. With no answer after 10 s (a lost request) the buttons work again too. Only that answer
+#: changes: the rest of the conversation is left alone.
 VOTE_JS = """
+const voted = new Map();
+const thank = (group, button, answer, text, focus) => {
+  const thanks = document.createElement('p');
+  thanks.className = 'qa-voted';
+  thanks.tabIndex = -1;
+  thanks.dataset.turn = button.dataset.turn;
+  if (answer) thanks.dataset.answer = answer;
+  thanks.textContent = text;
+  group.setAttribute('aria-label', 'Feedback');
+  group.replaceChildren(thanks);
+  if (focus) thanks.focus({preventScroll: true});
+};
+const reopen = (group) => {
+  group.querySelectorAll('button').forEach((b) => { b.disabled = false; });
+  const pressed = group.querySelector('button[data-vote="' + group.dataset.pressed + '"]');
+  if (group.dataset.hadFocus === '1' && pressed) pressed.focus({preventScroll: true});
+};
+new MutationObserver(() => {
+  voted.forEach((text, answer) => {
+    const button = element.querySelector('button[data-answer="' + CSS.escape(answer) + '"]');
+    if (button) thank(button.closest('.qa-vote'), button, answer, text, false);
+  });
+}).observe(element, {childList: true, subtree: true});
+window.qaVoteDone = (raw) => {
+  let done;
+  try { done = JSON.parse(raw || ''); } catch (err) { return; }
+  if (!done) return;
+  const button = done.answer
+    ? element.querySelector('button[data-answer="' + CSS.escape(done.answer) + '"]')
+    : element.querySelector('button[data-turn="' + Number(done.turn) + '"]');
+  const group = button && button.closest('.qa-vote');
+  if (done.status === 'recorded' || done.status === 'already') {
+    const text = done.status === 'recorded'
+      ? 'Thank you, your feedback was recorded.' : 'Your feedback on this answer was already recorded.';
+    if (done.answer) voted.set(done.answer, text);
+    if (group) thank(group, button, done.answer, text, group.dataset.hadFocus === '1');
+    return;
+  }
+  if (!group) return;
+  group.querySelectorAll('.qa-vote-error').forEach((e) => e.remove());
+  if (done.status === 'failed') {
+    const note = document.createElement('span');
+    note.className = 'qa-vote-error';
+    note.setAttribute('role', 'status');
+    note.textContent = 'Sorry, your feedback could not be saved. Please try again later.';
+    group.append(note);
+  }
+  reopen(group);
+};
 element.addEventListener('click', (event) => {
   const button = event.target.closest('button[data-vote]');
   if (!button || button.disabled) return;
@@ -95,46 +150,14 @@ element.addEventListener('click', (event) => {
   group.querySelectorAll('button').forEach((b) => { b.disabled = true; });
   trigger('click', {turn: Number(button.dataset.turn), vote: button.dataset.vote, answer: button.dataset.answer || ''});
   setTimeout(() => {
-    if (group.isConnected && group.querySelector('button:disabled')) {
-      group.querySelectorAll('button').forEach((b) => { b.disabled = false; });
-    }
+    if (group.isConnected && group.querySelector('button:disabled')) reopen(group);
   }, 10000);
 });
 """
 
-#: How a vote went (the server's JSON: answer id, turn, vote, status): ``recorded`` or ``already`` put that answer's
-#: thanks in place of its buttons (focus goes there after a keyboard vote: the pressed button is gone, and a keyboard
-#: or screen-reader user would otherwise be left at the top of the page); ``failed`` or ``unknown`` make the buttons
-#: work again, focus back on the one pressed. Only that answer changes: the rest of the conversation is left alone.
+#: Hands the server's word on a vote (the hidden box's JSON) to the chat log's ``qaVoteDone`` (VOTE_JS).
 VOTE_DONE_JS = """
-(raw) => {
-  let done;
-  try { done = JSON.parse(raw || ''); } catch (err) { return; }
-  const log = document.getElementById('qa-log');
-  if (!log || !done) return;
-  const button = done.answer
-    ? log.querySelector('button[data-answer="' + CSS.escape(done.answer) + '"]')
-    : log.querySelector('button[data-turn="' + Number(done.turn) + '"]');
-  const group = button && button.closest('.qa-vote');
-  if (!group) return;
-  const hadFocus = group.dataset.hadFocus === '1';
-  if (done.status === 'recorded' || done.status === 'already') {
-    const thanks = document.createElement('p');
-    thanks.className = 'qa-voted';
-    thanks.tabIndex = -1;
-    thanks.dataset.turn = button.dataset.turn;
-    if (done.answer) thanks.dataset.answer = done.answer;
-    thanks.textContent = done.status === 'recorded'
-      ? 'Thank you, your feedback was recorded.' : 'Your feedback on this answer was already recorded.';
-    group.setAttribute('aria-label', 'Feedback');
-    group.replaceChildren(thanks);
-    if (hadFocus) thanks.focus({preventScroll: true});
-  } else {
-    group.querySelectorAll('button').forEach((b) => { b.disabled = false; });
-    const pressed = group.querySelector('button[data-vote="' + group.dataset.pressed + '"]');
-    if (hadFocus && pressed) pressed.focus({preventScroll: true});
-  }
-}
+(raw) => { if (window.qaVoteDone) window.qaVoteDone(raw); }
 """
 
 #: Staff table behaviour: the copy button puts the quote and its citation on the clipboard (no server call).

@@ -346,6 +346,51 @@ def test_a_slow_vote_does_not_undo_a_newer_answer(browser, pipeline, tmp_path) -
         assert page.locator(".qa-turn").first.get_by_text("Thank you, your feedback was recorded.").count() == 1
 
 
+def test_two_answers_running_at_once_in_one_tab_are_both_kept(browser, pipeline, tmp_path) -> None:
+    """Round 15 audit: Enter and the Ask button are separate events; each wrote back the list of turns it had read, so
+    the one finishing last removed the other's answer from page and state — here, the crisis card."""
+    with own_app(browser, pipeline, tmp_path) as (page, settings):
+        box = page.get_by_label("Your question")
+        hold = sqlite3.connect(settings.feedback_db, isolation_level=None)
+        hold.execute("BEGIN IMMEDIATE")  # the unanswerable question waits to be logged for staff
+        try:
+            box.fill("What is the capital of France?")
+            page.locator("#qa-ask").click()
+            page.wait_for_timeout(1000)
+            box.fill(CRISIS)
+            box.press("Enter")
+            page.locator(".qa-help").wait_for()
+        finally:
+            hold.execute("ROLLBACK")
+            hold.close()
+        page.locator(".qa-turn").nth(1).wait_for()
+        page.wait_for_timeout(500)
+        assert page.locator(".qa-turn").count() == 2 and page.locator(".qa-help").count() == 1
+        asked = [squash(t.inner_text()) for t in page.locator(".qa-you").all()]
+        assert sorted(asked) == sorted(["You asked: What is the capital of France?", f"You asked: {CRISIS}"])
+        ask(page, "hi")
+        assert page.locator(".qa-turn").count() == 3 and page.locator(".qa-help").count() == 1
+
+
+def test_votes_on_two_answers_sent_together_are_both_kept(browser, pipeline, tmp_path) -> None:
+    """Round 15 audit: Gradio's default trigger mode ("once") dropped a vote made while another was on its way."""
+    with own_app(browser, pipeline, tmp_path) as (page, settings):
+        first, second = ask(page, "Is ketamine addictive?"), ask(page, "What is esketamine?")
+        hold = sqlite3.connect(settings.feedback_db, isolation_level=None)
+        hold.execute("BEGIN IMMEDIATE")
+        try:
+            first.get_by_role("button", name="Yes, this answer helped").click()
+            second.get_by_role("button", name="No, this answer did not help").click()
+            page.wait_for_timeout(500)
+        finally:
+            hold.execute("ROLLBACK")
+            hold.close()
+        for card in (first, second):
+            card.get_by_text("Thank you, your feedback was recorded.").wait_for()
+        votes = sorted((v.question, v.vote) for v in FeedbackStore(settings.feedback_db).votes())
+        assert votes == [("Is ketamine addictive?", "up"), ("What is esketamine?", "down")]
+
+
 def test_a_long_chat_keeps_its_newest_turns_and_votes_reach_the_right_answer(browser, pipeline, tmp_path) -> None:
     """Round 15: the chat grew without end (the whole page is re-sent after each answer). It keeps the newest
     ``QA_MAX_TURNS``; a vote names its answer by id, so one cast after older turns were dropped is not misplaced."""
