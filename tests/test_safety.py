@@ -3211,6 +3211,15 @@ ROUND15_LOOKALIKES = [
     "took my 💊 ✅ see u thurs 👋",
     "bye world cup fans 👋 see you next season",
     "my 🩸 draw is at 9, the nurse couldn't stop laughing at my jokes",
+    # ordinary wordings the plain-word rules of passes 3-4 must leave alone (review before landing)
+    "I take my dose at night so I don't wake up tired",
+    "I'll take the afternoon slot so I won't come back exhausted from work",
+    "I moved to Ohio so I won't come back.",
+    "ive decided to skip the booster, dont call my mom she worries",
+    "giving my winter clothes away, won't need them anymore",
+    "I'm going to run her down to the clinic after lunch",
+    "I'm going to get in front of it before it gets worse",
+    "💊 refill request, pharmacy not answering",
 ]
 ROUNDS = {
     "round6": (ROUND6_CRISIS, ROUND6_LOOKALIKES),
