@@ -147,7 +147,7 @@ EMOJI_WORDS = {
     "🪓": "axe",
     # Round 15, third pass (dev writer x)
     "🧠": "brain",
-    "🤯": "brain",
+    "🤯": "mindblown",
     "🧱": "wall",
     "💪": "arm",
     "📅": "calendar",

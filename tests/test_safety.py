@@ -3124,6 +3124,7 @@ ROUND15_CRISIS = [
     "🔪😡➡️👨 he's gonna pay tonight",
     "🔫🏫 tmrw 😈",
     "⚰️⚰️⚰️ me. tonight. 💊",
+    "🔫🤯 me. done",
     # third pass (dev writer x)
     "🔫🧠",
     "👋👋 for good this time 🪦",
@@ -3220,6 +3221,19 @@ ROUND15_LOOKALIKES = [
     "I'm going to run her down to the clinic after lunch",
     "I'm going to get in front of it before it gets worse",
     "💊 refill request, pharmacy not answering",
+    "💊 x 30 refill done",
+    "🌊 beach trip, last sunset of the summer 🌅",
+    "🔫🤯 that plot twist",
+    "🔪🩸 cut my finger again cooking",
+    "🏢⬇️ roof parking is closed?",
+    "🪒💪 for the IV tomorrow",
+    "😴 no more waking up at 5am!",
+    "🚂 jumping on the train now, be there in 10",
+    "🚗💥 fender bender tonight, can I reschedule?",
+    "I cut 🔪 myself while cooking lol",
+    "writing my 📝 thank-you notes to everyone at the clinic",
+    "I could 😴 forever",
+    "🏫 🔫 lockdown drill today so im late",
 ]
 ROUNDS = {
     "round6": (ROUND6_CRISIS, ROUND6_LOOKALIKES),
