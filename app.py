@@ -288,7 +288,8 @@ def build_app(
             votes = feedback.votes_for([t.id for t in turns])
         except sqlite3.Error:
             logger.exception("Could not read votes from the feedback database")
-        return conversation_html([replace(t, vote=votes.get(t.id, t.vote)) for t in turns])
+        help_line = pipeline.gate.messages["check_in"]
+        return conversation_html([replace(t, vote=votes.get(t.id, t.vote)) for t in turns], help_line)
 
     def respond(question: str, turns: list[Turn]) -> tuple[str, list[Turn], str]:
         """The conversation with the new answer, and the question answered (for AFTER_ANSWER_JS: the box is emptied
@@ -312,7 +313,10 @@ def build_app(
         # finishing last removed the other — a crisis card included (round 15 audit).
         with turns_lock:
             turns.append(Turn(result, id=uuid.uuid4().hex, number=turns[-1].number + 1 if turns else 1))
-            del turns[: -settings.max_turns]
+            dropped, turns[:] = turns[: -settings.max_turns], turns[-settings.max_turns :]
+            # A crisis card or check-in line scrolled out of the kept turns: the help numbers stay at the top.
+            if any(t.after_help or t.answer.status == "crisis" or t.answer.check_in for t in dropped):
+                turns[0] = replace(turns[0], after_help=True)
             kept = list(turns)
         return shown(kept), turns, answered
 

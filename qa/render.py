@@ -45,6 +45,9 @@ class Turn:
     id: str = ""
     #: Its place in the whole conversation, from 1 (0: its place in the list shown).
     number: int = 0
+    #: An earlier turn no longer kept had the crisis card or the check-in line (set on the first turn kept): the line
+    #: saying earlier turns are gone then repeats the help numbers.
+    after_help: bool = False
 
 
 def text(value: object) -> str:
@@ -190,15 +193,18 @@ def answer_html(answer: Answer, index: int = 0, vote: str = "", answer_id: str =
     return "".join(parts)
 
 
-def conversation_html(turns: Sequence[Turn]) -> str:
+def conversation_html(turns: Sequence[Turn], help_line: str = "") -> str:
     """The chat kept, oldest first, as a log region for screen readers; when older turns are no longer kept (the
-    first one's ``number`` is past 1), a line says so."""
+    first one's ``number`` is past 1), a line says so — followed by ``help_line`` (its numbers tappable) when one of
+    them had the crisis card or the check-in line (``Turn.after_help``)."""
     if not turns:
         body = '<p class="qa-empty">Ask a question below, or choose one of the examples.</p>'
     else:
         earlier = max(0, turns[0].number - 1)
         shown = f"first {earlier} questions and their answers are" if earlier > 1 else "first question and answer are"
         body = f'<p class="qa-empty qa-earlier">Your {shown} no longer shown.</p>' if earlier else ""
+        if earlier and turns[0].after_help and help_line:
+            body += f'<div class="qa-checkin" role="note">{_paragraphs(help_line)}</div>'
         body += "".join(
             f'<section class="qa-turn" aria-label="Question {t.number or i + 1}">'
             f'<p class="qa-you"><span class="qa-you-label">You asked:</span> {text(t.answer.question)}</p>'

@@ -346,6 +346,25 @@ def test_a_slow_vote_does_not_undo_a_newer_answer(browser, pipeline, tmp_path) -
         assert page.locator(".qa-turn").first.get_by_text("Thank you, your feedback was recorded.").count() == 1
 
 
+def test_the_help_numbers_stay_on_screen_after_the_crisis_card_is_no_longer_kept(browser, pipeline, tmp_path) -> None:
+    """Round 15 audit: the turn cap dropped a crisis card like any other turn; the line saying earlier turns are gone
+    now repeats the check-in line with its numbers as links."""
+    with own_app(browser, pipeline, tmp_path, max_turns=2) as (page, _):
+        ask(page, CRISIS).locator(".qa-help").wait_for()
+        ask(page, "Is ketamine addictive?")
+        box = page.get_by_label("Your question")
+        box.fill("What is esketamine?")
+        box.press("Enter")
+        page.get_by_text("Your first question and answer are no longer shown.").wait_for()
+        assert page.locator(".qa-help").count() == 0
+        top = page.locator("#qa-log .qa-earlier + .qa-checkin")
+        assert top.count() == 1 and top.locator('a[href="tel:988"]').count() >= 1
+        box.fill("hi")
+        box.press("Enter")  # the flag moves with the first kept turn
+        page.get_by_text("Your first 2 questions and their answers are no longer shown.").wait_for()
+        assert page.locator("#qa-log .qa-earlier + .qa-checkin").count() == 1
+
+
 def test_two_answers_running_at_once_in_one_tab_are_both_kept(browser, pipeline, tmp_path) -> None:
     """Round 15 audit: Enter and the Ask button are separate events; each wrote back the list of turns it had read, so
     the one finishing last removed the other's answer from page and state — here, the crisis card."""

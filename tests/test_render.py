@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from dataclasses import replace
 from html.parser import HTMLParser
 
 import pytest
@@ -243,3 +244,11 @@ def test_a_chat_that_dropped_older_turns_says_how_many_and_votes_name_the_answer
     one = conversation_html([Turn(Answer(question="q", status="no_answer", message="m"), number=2)])
     assert "Your first question and answer are no longer shown." in one
     assert "no longer shown" not in conversation_html([Turn(Answer(question="q", status="no_answer", message="m"))])
+
+
+def test_the_help_numbers_stay_when_a_turn_that_had_them_is_no_longer_kept() -> None:
+    turn = Turn(Answer(question="q", status="no_answer", message="m"), id="a", number=4, after_help=True)
+    markup = conversation_html([turn], "Call or text 988 now.")
+    assert "no longer shown." in markup and '<div class="qa-checkin" role="note">' in markup
+    assert '<a href="tel:988">988</a>' in markup
+    assert "qa-checkin" not in conversation_html([replace(turn, after_help=False)], "Call or text 988 now.")
