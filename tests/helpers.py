@@ -6,13 +6,14 @@ import threading
 
 
 class HeldPipeline:
-    """The real pipeline, except that ``ask`` waits until the test opens ``gate``."""
+    """The real pipeline, except that ``ask`` waits until the test opens ``release`` (the pipeline's own ``gate``,
+    the safety gate, stays reachable: the app reads its messages)."""
 
-    def __init__(self, real, gate: threading.Event) -> None:
-        self._real, self.gate = real, gate
+    def __init__(self, real, release: threading.Event) -> None:
+        self._real, self._release = real, release
 
     def ask(self, question: str, k: int | None = None):
-        assert self.gate.wait(timeout=120), "test never released the pipeline"
+        assert self._release.wait(timeout=120), "test never released the pipeline"
         return self._real.ask(question, k)
 
     def __getattr__(self, name: str):
