@@ -140,6 +140,12 @@ DATA = Path(__file__).with_name("gate_probe.jsonl")
 #: Fourth pass from writer-y's misses, writer-z (40, 40; blind, caregivers and older adults among its voices, written
 #: before the fourth pass, not read) held out: writer-z 13 with round 14's rules, 20 after the third pass, 21 after the
 #: fourth (help 35, 37, 37; ordinary carded 0, 0, 0); writer-y 40, 40, 0.
+#: Round 16 (emergencies told by a relative or carer, and body emergencies after a substance): writer-aa, writer-ab and
+#: writer-ac (40 crisis, 40 ordinary each; blind), first scored with round 15's rules (card, help, ordinary carded):
+#: writer-aa 23, 40, 3; writer-ab 23, 40, 1; writer-ac 23, 40, 1. Rules from writer-aa's misses only (withdrawal_danger,
+#: seizure_now, heat_illness_now, bladder_emergency, blood_urine_fever, locked_in_with_gun, car_running_garage,
+#: found_with_empty_supply, third_party_doing_it; goodbye_unreachable, third_party_now, unresponsive_now, join_the_dead
+#: widened): writer-aa 40, 40, 3; held out, not read: writer-ab 24, 40, 1; writer-ac 26, 40, 1.
 LOOKALIKES = Path(__file__).with_name("lookalike_probe.jsonl")
 
 

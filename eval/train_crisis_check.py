@@ -77,6 +77,9 @@ way. Retrained with t and u (v and l-s measured): writer-v help 35 -> 35 of 40, 
 help 100 -> 99; ordinary lines l 27 -> 26, m 40 -> 42, n 26 -> 24, o 31 -> 32, q 4 -> 3. Not shipped; weights unchanged.
 Round 15: writer-w, writer-x, writer-y and writer-z (crises told in emoji; 40 crisis, 40 ordinary each) join
 MEASURE_SETS too (weights unchanged).
+Round 16: writer-aa, writer-ab and writer-ac (emergencies told by a relative or carer; 40 crisis, 40 ordinary each)
+join MEASURE_SETS too (weights unchanged): the check gave all 120 crisis messages help of either kind before any
+round-16 rule.
 
 Usage: ``.venv/bin/python eval/train_crisis_check.py`` (about a minute).
 """
@@ -118,7 +121,7 @@ def _rows(name: str) -> list[dict]:
 
 
 #: Dev sets of eval/lookalike_probe.jsonl the check does not learn from (round 12, module docstring): they measure it.
-MEASURE_SETS = frozenset({f"writer-{letter}" for letter in "lmnopqrstuvwxyz"})
+MEASURE_SETS = frozenset({f"writer-{letter}" for letter in "lmnopqrstuvwxyz"} | {"writer-aa", "writer-ab", "writer-ac"})
 
 
 def training_messages() -> list[tuple[str, int]]:
