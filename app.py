@@ -466,12 +466,17 @@ def build_app(
         # The box is not emptied by the answer itself but after it, and only if it still holds the question answered;
         # the new answer is scrolled into view (its crisis card or referral comes first).
         after = {"fn": None, "inputs": [question, answered], "outputs": [question], "js": AFTER_ANSWER_JS}
+        # "multiple": a message sent while an answer is on its way is answered too (Gradio's default, "once", dropped a
+        # second Enter without a word — 'I took all my pills' got no card: round 16 audit); turns of one tab running at
+        # once are all kept (respond extends the session's list under a lock).
         for trigger in (question.submit, send.click):
-            trigger(respond, [question, turns], [log, turns, answered], **chat).success(**after, queue=False)
-        for button, text in zip(examples, EXAMPLES, strict=True):
-            button.click(functools.partial(respond, text), [turns], [log, turns, answered], **chat).success(
+            trigger(respond, [question, turns], [log, turns, answered], trigger_mode="multiple", **chat).success(
                 **after, queue=False
             )
+        for button, text in zip(examples, EXAMPLES, strict=True):
+            button.click(
+                functools.partial(respond, text), [turns], [log, turns, answered], trigger_mode="multiple", **chat
+            ).success(**after, queue=False)
         # "multiple": every click is sent, even while another vote is on its way (Gradio's default, "once", dropped
         # a second answer's vote made before the first came back: round 15 audit).
         log.click(vote, [turns], [voted], show_progress="hidden", queue=False, trigger_mode="multiple", **private)

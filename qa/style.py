@@ -8,7 +8,10 @@ from __future__ import annotations
 
 __all__ = ["CSS", "HEAD", "VOTE_JS", "VOTE_DONE_JS", "COPY_JS", "AFTER_ANSWER_JS"]
 
-#: Page styles (passed to ``launch``): large text, readable at 375 px, colours that work in light and dark mode.
+#: Page styles (passed to ``launch``): large text, readable at 375 px, colours that work in light and dark mode. The
+#: help boxes (crisis card, check-in line, referral) keep their light backgrounds in dark mode, so their text and links
+#: are given their dark colours with !important: Gradio's dark theme colours every p and a near-white, which made the
+#: 988 / 911 links 1.07:1 on the card (round 16 audit).
 CSS = """
 .gradio-container { max-width: 980px !important; margin: 0 auto; }
 .qa-log { font-size: 1.15rem; line-height: 1.6; }
@@ -41,8 +44,13 @@ CSS = """
 .qa-vote-error { font-size: 1rem; font-weight: 600; }
 .qa-vote-btn:focus-visible, .qa-copy:focus-visible, #qa-ask:focus-visible, #qa-staff-search:focus-visible,
   #qa-gaps-refresh:focus-visible, .qa-examples button:focus-visible { outline: 3px solid #1d4ed8; outline-offset: 2px; }
-.qa-help a, .qa-checkin a, .qa-note a, .qa-referral a { color: inherit; font-weight: 700; text-decoration: underline;
+.qa-help a, .qa-checkin a, .qa-note a, .qa-referral a, .qa-abstain a { font-weight: 700; text-decoration: underline;
   padding: 0 !important; margin: 0 !important; }
+.qa-help a, .qa-checkin a, .qa-note a, .qa-referral a { color: inherit; }
+.qa-help p, .qa-help a, .qa-help li, .qa-help strong, .qa-help span { color: #5c0a0a !important; }
+.qa-help .qa-help-title { color: #7f1d1d !important; }
+.qa-checkin p, .qa-checkin a, .qa-checkin li, .qa-checkin strong, .qa-checkin span { color: #5c2a0a !important; }
+.qa-referral p, .qa-referral a, .qa-referral li, .qa-referral strong, .qa-referral span { color: #0b2a5b !important; }
 #qa-results, #qa-gaps, #qa-log { min-width: 0; max-width: 100%; }
 .qa-table-wrap { overflow-x: auto; max-width: 100%; }
 .qa-results, .qa-gaps { border-collapse: collapse; width: 100%; font-size: 1rem; }

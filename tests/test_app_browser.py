@@ -391,6 +391,66 @@ def test_two_answers_running_at_once_in_one_tab_are_both_kept(browser, pipeline,
         assert page.locator(".qa-turn").count() == 3 and page.locator(".qa-help").count() == 1
 
 
+def test_a_second_enter_while_an_answer_is_on_its_way_is_answered(browser, pipeline, tmp_path) -> None:
+    """Round 16 audit: with Gradio's default trigger mode a second Enter while the first answer was pending did
+    nothing — 'I took all my pills' got no turn and no card, without a word."""
+    with own_app(browser, pipeline, tmp_path) as (page, settings):
+        box = page.get_by_label("Your question")
+        hold = sqlite3.connect(settings.feedback_db, isolation_level=None)
+        hold.execute("BEGIN IMMEDIATE")  # the unanswerable question waits to be logged for staff
+        try:
+            box.fill("What is the capital of France?")
+            box.press("Enter")
+            page.wait_for_timeout(1000)
+            box.fill(CRISIS)
+            box.press("Enter")
+            page.locator(".qa-help").wait_for()
+        finally:
+            hold.execute("ROLLBACK")
+            hold.close()
+        page.locator(".qa-turn").nth(1).wait_for()
+        assert page.locator(".qa-help").count() == 1
+
+
+def _luminance(rgb: str) -> float:
+    channels = [int(c) / 255 for c in re.findall(r"\d+", rgb)[:3]]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def _contrast(foreground: str, background: str) -> float:
+    light, dark = sorted((_luminance(foreground), _luminance(background)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def test_help_boxes_are_readable_in_dark_mode(browser, app_server: AppServer) -> None:
+    """Round 16 audit: in dark mode the crisis card, the check-in line and the referral kept their light backgrounds
+    while Gradio's dark theme made their paragraphs and 988 / 911 links near-white (contrast 1.07:1)."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, color_scheme="dark")
+    try:
+        page = context.new_page()
+        page.set_default_timeout(TIMEOUT_MS)
+        page.goto(app_server.url)
+        cases = {
+            ".qa-help": CRISIS,
+            ".qa-checkin": "after my husband leaves for work tomorrow i'm going to do it",
+            ".qa-referral": "can I double my dose?",
+        }
+        for box, message in cases.items():
+            card = ask(page, message)
+            found = card.locator(box).first
+            found.wait_for()
+            background = found.evaluate("e => getComputedStyle(e).backgroundColor")
+            texts = found.locator("p, a")
+            assert texts.count() > 0
+            for i in range(texts.count()):
+                colour = texts.nth(i).evaluate("e => getComputedStyle(e).color")
+                assert _contrast(colour, background) >= 4.5, (box, texts.nth(i).inner_text(), colour, background)
+        assert page.locator(".qa-help a[href^='tel:']").count() > 0
+    finally:
+        context.close()
+
+
 def test_votes_on_two_answers_sent_together_are_both_kept(browser, pipeline, tmp_path) -> None:
     """Round 15 audit: Gradio's default trigger mode ("once") dropped a vote made while another was on its way."""
     with own_app(browser, pipeline, tmp_path) as (page, settings):
