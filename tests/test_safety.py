@@ -574,6 +574,14 @@ CRISIS_MORE = [
 ]
 
 MEDICAL_MORE = [
+    # Round 16 (app audit): a number of doses ('2' reads as the word 'to' after leetspeak) was answered with quotes.
+    "should I take 2 doses?",
+    "Should I take two doses?",
+    "should I take 2 sprays?",
+    "is it ok to take 2 doses",
+    "do I need 2 doses?",
+    "Can I have 2 sessions a week?",
+    "I took 2 doses instead of 1, what should I do?",
     # round 13 (an app audit): street drugs and whether I can have ketamine (medical.personal_substance_use)
     "I relapsed on heroin last week, can I still get ketamine?",
     "I'm in recovery from heroin, would ketamine be a problem for me?",
@@ -1074,6 +1082,9 @@ PERSONAL_SCHEDULE = [
 
 #: The same subjects asked in general: informational, not medical advice.
 GENERAL_SCHEDULE = [
+    "do patients take 2 doses a week?",
+    "How many doses do patients usually get?",
+    "I went to the clinic and took to the sessions well",
     "how often are infusions usually given?",
     "how many infusions do most patients receive?",
     "how often do people get booster sessions?",
