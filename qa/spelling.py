@@ -80,6 +80,7 @@ class Speller:
             if count >= min_count and len(word) >= MIN_LENGTH - 1:
                 for key in (word, *_deletes(word)):
                     self._keys.setdefault(key, set()).add(word)
+        self._longest = max(map(len, self._keys), default=0)  # the longest corpus word
 
     @property
     def english(self) -> frozenset[str]:
@@ -101,6 +102,10 @@ class Speller:
         if len(word) < MIN_LENGTH or not word.isalpha() or word in self.counts or word in self.english:
             return None
         limit = 2 if len(word) >= LONG_WORD else 1
+        if len(word) > self._longest + limit:
+            # No corpus word is within `limit` edits (each changes the length by one at most); and a 1,000-letter
+            # word's two-letter deletes took ~0.5 GB and 3-5 s per question (round 16 audit).
+            return None
         probes = {word} | _deletes(word)
         if limit > 1:
             probes |= {d for p in list(probes) for d in _deletes(p)}

@@ -84,3 +84,16 @@ def test_the_shipped_english_word_list_protects_real_words():
     assert speller.suggest("hooked") is None  # a real word, though no passage uses it
     assert speller.suggest("clinik") is None  # "clinic" occurs once only
     assert Speller.from_texts(["The clinic. A clinic."]).suggest("clinik") == "clinic"
+
+
+def test_a_word_too_long_to_be_near_any_corpus_word_is_not_searched(monkeypatch: pytest.MonkeyPatch):
+    """Round 16 audit: a 1,000-letter word built ~500,000 two-letter deletes (~0.5 GB, 3-5 s) to find nothing."""
+    speller = Speller(Counter({"ketamine": 5, "infusion": 3}))
+    assert speller.suggest("ketamineqq") == "ketamine"  # two edits longer than the longest word: still searched
+
+    def refuse(word: str) -> set[str]:
+        raise AssertionError(f"deletes of a {len(word)}-letter word were built")
+
+    monkeypatch.setattr("qa.spelling._deletes", refuse)
+    assert speller.suggest("ketamineqqq") is None
+    assert speller.suggest("q" * 1000) is None
