@@ -516,12 +516,13 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     try:
         settings, qa_settings = load_app_settings(), load_settings()
+        feedback = FeedbackStore(settings.feedback_db)  # a bad database fails before the model and index load
         pin_threads(settings.threads)
         print("Loading the index (it is built first if missing or out of date)...", flush=True)
         embedder = Embedder(
             qa_settings.model, batch_size=qa_settings.batch_size, backend=qa_settings.backend, threads=settings.threads
         )
-        demo = build_app(Pipeline(qa_settings, embedder=embedder), settings=settings)
+        demo = build_app(Pipeline(qa_settings, embedder=embedder), feedback=feedback, settings=settings)
     except (QAError, ValueError, TypeError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

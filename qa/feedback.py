@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from .errors import QAError
+
 __all__ = [
     "CRISIS_PLACEHOLDER",
     "CRISIS_TOPIC_PLACEHOLDER",
@@ -116,13 +118,20 @@ class FeedbackStore:
         self.path = Path(path).expanduser()
         self.timeout = timeout
         self.keep_unanswered = keep_unanswered
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as conn:
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.executescript(_SCHEMA)
-            if "answer_id" not in {row[1] for row in conn.execute("PRAGMA table_info(votes)")}:
-                conn.execute("ALTER TABLE votes ADD COLUMN answer_id TEXT")
-            conn.execute(_ANSWER_ID)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with self._connect() as conn:
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.executescript(_SCHEMA)
+                if "answer_id" not in {row[1] for row in conn.execute("PRAGMA table_info(votes)")}:
+                    conn.execute("ALTER TABLE votes ADD COLUMN answer_id TEXT")
+                conn.execute(_ANSWER_ID)
+        except (sqlite3.Error, OSError) as exc:
+            # A corrupt file, a folder or a path under a file gave a raw traceback at start (round 16 audit).
+            raise QAError(
+                f"Cannot use the feedback database {str(self.path)!r} ({exc}); "
+                "set QA_FEEDBACK_DB to a writable file, or move this one aside"
+            ) from None
 
     @contextlib.contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:

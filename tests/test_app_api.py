@@ -370,6 +370,25 @@ def test_launcher_reports_an_app_that_cannot_start(tmp_path: Path) -> None:
     assert "no-such-corpus" in str(failed.value)
 
 
+def test_app_with_an_unusable_feedback_database_exits_with_one_line(tmp_path: Path) -> None:
+    """Round 16 audit: a corrupt QA_FEEDBACK_DB gave a traceback; now one line and exit 2, before the model loads."""
+    bad = tmp_path / "feedback.sqlite3"
+    bad.write_bytes(b"not a database " * 400)
+    env = {**os.environ, "QA_FEEDBACK_DB": str(bad), "HF_HUB_OFFLINE": "1"}
+    out = subprocess.run(
+        [sys.executable, "app.py", "--port", "0"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert out.returncode == 2, out.stderr[-2000:]
+    errors = [line for line in out.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and str(bad) in errors[0] and "Traceback" not in out.stderr
+    assert "Loading the index" not in out.stdout
+
+
 def test_key_guard_locks_a_client_out_after_too_many_wrong_keys() -> None:
     import app
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from qa.errors import QAError
 from qa.feedback import CRISIS_PLACEHOLDER, CRISIS_TOPIC_PLACEHOLDER, FeedbackStore, question_key
 
 
@@ -182,3 +183,20 @@ def test_the_unanswered_log_keeps_only_the_newest_rows(tmp_path) -> None:
         store.log_unanswered(f"question {n}")
     assert store.unanswered() == [f"question {n}" for n in range(7, 12)]
     assert [g.question for g in store.top_unanswered(10)][0] == "question 11"
+
+
+@pytest.mark.parametrize("kind", ["corrupt file", "folder", "under a file"])
+def test_an_unusable_database_is_one_clear_error(tmp_path: Path, kind: str) -> None:
+    """Round 16 audit: each of these was a raw sqlite3 / OS traceback when the app started."""
+    if kind == "corrupt file":
+        path = tmp_path / "feedback.sqlite3"
+        path.write_bytes(bytes(range(256)) * 20)
+    elif kind == "folder":
+        path = tmp_path / "feedback.sqlite3"
+        path.mkdir()
+    else:
+        (tmp_path / "a-file").write_text("x", encoding="utf-8")
+        path = tmp_path / "a-file" / "feedback.sqlite3"
+    with pytest.raises(QAError, match="Cannot use the feedback database") as failed:
+        FeedbackStore(path)
+    assert "\n" not in str(failed.value) and str(path) in str(failed.value)
