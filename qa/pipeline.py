@@ -32,6 +32,8 @@ logger = logging.getLogger(__name__)
 
 #: What clean_question makes of a character by its Unicode category (others are kept).
 _VISIBLE = {"Cc": " ", "Zl": " ", "Zp": " ", "Cf": "", "Cs": ""}
+#: Full-width ASCII (U+FF01-U+FF5E, typed by East Asian keyboards) and the ideographic space, read as ASCII.
+_FULL_WIDTH = {**{code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}, 0x3000: 0x20}
 
 
 #: How many times the question limit the safety gate reads of an over-long message (its start and end halves beyond
@@ -46,7 +48,10 @@ def clean_question(text: object, max_chars: int) -> str:
     Control characters (tabs, line breaks, escapes) and line or paragraph separators become spaces; invisible
     format characters (zero-width space and joiner, soft hyphen, direction marks, a BOM) and the lone surrogates
     that undecodable bytes become (a non-UTF-8 terminal or pipe) are deleted: they sit inside words ("d\u200bie",
-    "ke\u00adtamine"), so a space would split the word and hide it from the safety gate and the ranker.
+    "ke\u00adtamine"), so a space would split the word and hide it from the safety gate and the ranker. Full-width
+    ASCII letters, digits and signs ("ｓｉｄｅ ｅｆｆｅｃｔｓ？", from East Asian keyboards) become plain ASCII: the
+    ranker and the language check read them as another script (round 16 audit: such a question was answered "in
+    another language" or not at all).
 
     Raises :class:`InvalidQuestion` (one line, naming the limit) when it is not text, is empty once
     cleaned, or is longer than ``max_chars`` characters. Long questions are refused, not truncated,
@@ -56,7 +61,7 @@ def clean_question(text: object, max_chars: int) -> str:
         raise InvalidQuestion(f"The question must be text, not {type(text).__name__}")
     if len(text) > max_chars:
         raise InvalidQuestion(f"The question is {len(text):,} characters long; the maximum is {max_chars:,}")
-    visible = "".join(_VISIBLE.get(unicodedata.category(ch), ch) for ch in text)
+    visible = "".join(_VISIBLE.get(unicodedata.category(ch), ch) for ch in text.translate(_FULL_WIDTH))
     cleaned = " ".join(visible.split())
     if not cleaned:
         raise InvalidQuestion("The question is empty: type a question about ketamine therapy")

@@ -9,6 +9,7 @@ import pytest
 
 from qa.answer import DISCLAIMER
 from qa.language import REPLY, other_language
+from qa.pipeline import clean_question
 from qa.render import answer_html
 
 EVAL = Path(__file__).resolve().parents[1] / "eval"
@@ -88,3 +89,14 @@ def test_reply_renders_in_two_languages_with_tappable_numbers(pipeline) -> None:
     markup = answer_html(pipeline.ask("Como funciona la ketamina"))
     assert '<p class="qa-abstain" lang="es">' in markup
     assert markup.count('href="tel:988"') == 2 and markup.count('href="tel:911"') == 2
+
+
+def test_a_question_typed_in_full_width_letters_is_read_as_english(pipeline) -> None:
+    """Round 16 audit: East Asian keyboards type full-width ASCII; such a question got the other-language reply or
+    'couldn't find this', while the same words in ASCII are answered."""
+    plain = "what are the side effects of ketamine?"
+    wide = "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else "\u3000" for c in plain)
+    assert wide != plain and clean_question(wide, 1000) == plain
+    answer, expected = pipeline.ask(wide), pipeline.ask(plain)
+    assert (answer.status, answer.intent) == (expected.status, expected.intent) == ("answered", "question")
+    assert [q.id for q in answer.quotes] == [q.id for q in expected.quotes]
