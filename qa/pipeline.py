@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
+import threading
+import time
 import unicodedata
+from collections.abc import Iterator
 
 import numpy as np
 
@@ -14,10 +18,10 @@ from .aspects import default_lexicon
 from .confidence import SignalReader
 from .config import Settings, load_settings
 from .conversation import small_talk
-from .corpus import load_corpus
+from .corpus import corpus_files, load_corpus
 from .crisis_check import CrisisCheck
 from .embedding import Embedder
-from .errors import CorpusError, InvalidQuestion
+from .errors import CorpusError, InvalidQuestion, QAError
 from .highlight import SentenceIndex, distinct
 from .language import REPLY as LANGUAGE_REPLY
 from .language import other_language
@@ -68,6 +72,55 @@ def clean_question(text: object, max_chars: int) -> str:
     return cleaned
 
 
+#: How often, at most, a running pipeline looks for an edited corpus or a new index generation (Pipeline.refresh).
+RELOAD_CHECK_SECONDS = 2.0
+
+
+class _Readers:
+    """Many answers at once, or one reload alone: a reload waits for the answers in flight and holds new ones back,
+    so no answer mixes the old index with the new. A thread already reading may read again (``ask`` calls
+    ``vectors``)."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._active = 0
+        self._writing = False
+        self._mine = threading.local()
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[None]:
+        depth = getattr(self._mine, "depth", 0)
+        if not depth:
+            with self._cond:
+                while self._writing:
+                    self._cond.wait()
+                self._active += 1
+        self._mine.depth = depth + 1
+        try:
+            yield
+        finally:
+            self._mine.depth = depth
+            if not depth:
+                with self._cond:
+                    self._active -= 1
+                    self._cond.notify_all()
+
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[None]:
+        with self._cond:
+            while self._writing:
+                self._cond.wait()
+            self._writing = True
+            while self._active:
+                self._cond.wait()
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._writing = False
+                self._cond.notify_all()
+
+
 class Pipeline:
     """Settings + verified index + retriever + answer composition.
 
@@ -90,15 +143,75 @@ class Pipeline:
         self.settings = settings or load_settings()
         self.read_signals = read_signals
         self._embedder = embedder
-        self.index: IndexData = open_index(self.settings, self._get_embedder, rebuild=rebuild)
-        self.retriever = make_retriever(self.settings, self.index, self._get_embedder())
+        self._rebuild = rebuild
+        self._readers = _Readers()
+        self._reload_lock = threading.Lock()
+        self._next_check = time.monotonic() + RELOAD_CHECK_SECONDS
+        self._load()
         self.gate = SafetyGate()
         # Off only for eval/train_crisis_check.py, which embeds its training messages before weights exist.
         self.crisis_check = CrisisCheck.load(self.settings.model, self._get_embedder().dim) if crisis_check else None
         self.abstention = AbstentionModel.load()
-        self.signals = SignalReader(self.index)
-        self.sentences = SentenceIndex.for_index(self.index, self._get_embedder())
-        self.citations = _citations(self.settings)
+
+    def _corpus_stats(self) -> tuple:
+        """Each article file's path, size and modification time: a cheap sign that the corpus changed."""
+        try:
+            files = corpus_files(self.settings.corpus_dir, warn=False)
+        except (OSError, QAError):
+            return ()
+        stats = []
+        for path in files:
+            try:
+                st = path.stat()
+                stats.append((path.as_posix(), st.st_size, st.st_mtime_ns))
+            except OSError:
+                stats.append((path.as_posix(), -1, -1))
+        return tuple(stats)
+
+    def _current(self) -> str | None:
+        try:
+            return (self.settings.index_dir / "CURRENT").read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+
+    def _load(self) -> None:
+        """Open the index (built first if missing, stale or corrupt and rebuilding is on) and what is made from it;
+        the new parts replace the old only once all are made."""
+        files = self._corpus_stats()  # before the build: an edit made while it runs is seen at the next check
+        index = open_index(self.settings, self._get_embedder, rebuild=self._rebuild)
+        embedder = self._get_embedder()
+        retriever = make_retriever(self.settings, index, embedder)
+        signals, sentences = SignalReader(index), SentenceIndex.for_index(index, embedder)
+        citations = _citations(self.settings)
+        self.index: IndexData = index
+        self.retriever, self.signals, self.sentences, self.citations = retriever, signals, sentences, citations
+        self._loaded = (files, self._current())
+
+    def refresh(self) -> bool:
+        """Reload when an article was added, edited or removed, or ``qa build`` made a new index generation, since
+        the last load (looked at most every ``RELOAD_CHECK_SECONDS``; ``ask`` and ``search`` call it first). A
+        running app served the old text after an edit — quotes no longer matched the file (round 16 audit). The
+        reload waits for the answers in flight and holds new ones until it is done (a rebuild, if the index is
+        stale, takes seconds for the clinic's corpus). If it fails the old index keeps serving, with a warning.
+        True when it reloaded."""
+        if time.monotonic() < self._next_check:
+            return False
+        with self._reload_lock:
+            if time.monotonic() < self._next_check:
+                return False
+            seen = (self._corpus_stats(), self._current())
+            self._next_check = time.monotonic() + RELOAD_CHECK_SECONDS
+            if seen == self._loaded:
+                return False
+            logger.info("The corpus or the index changed; reloading")
+            try:
+                with self._readers.writing():
+                    self._load()
+            except QAError as exc:
+                self._loaded = seen  # not retried until something changes again
+                logger.warning("Could not reload, still serving the index loaded before: %s", exc)
+                return False
+            return True
 
     def _get_embedder(self) -> Embedder:
         if self._embedder is None:
@@ -110,12 +223,15 @@ class Pipeline:
     def search(self, question: str, k: int | None = None) -> list[Hit]:
         """Ranked passages for a (validated) question: what staff look-up and evaluation use."""
         question = clean_question(question, self.settings.max_question_chars)
-        return self.retriever.search(question, k or self.settings.candidates)
+        self.refresh()
+        with self._readers.reading():
+            return self.retriever.search(question, k or self.settings.candidates)
 
     def vectors(self, messages: list[str]) -> np.ndarray:
         """Each message's vector as :meth:`ask` computes it (cleaned, spelling corrected, embedded): what the
         semantic crisis check reads, for its training script."""
-        searched = [self.retriever.correct(clean_question(m, len(m))) for m in messages]
+        with self._readers.reading():
+            searched = [self.retriever.correct(clean_question(m, len(m))) for m in messages]
         return self._get_embedder().encode(searched)
 
     def _readable(self, text: str) -> bool:
@@ -164,6 +280,12 @@ class Pipeline:
 
         Every answer carries the disclaimer. Nothing the person wrote is logged, only status and rule ids.
         """
+        self.refresh()
+        with self._readers.reading():
+            return self._answer(question, k)
+
+    def _answer(self, question: str, k: int | None) -> Answer:
+        """:meth:`ask` once the index is current and held."""
         top_k = k or self.settings.top_k
         if top_k < 1:
             raise InvalidQuestion(f"k must be at least 1, got {top_k!r}")
