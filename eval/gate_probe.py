@@ -145,7 +145,10 @@ DATA = Path(__file__).with_name("gate_probe.jsonl")
 #: writer-aa 23, 40, 3; writer-ab 23, 40, 1; writer-ac 23, 40, 1. Rules from writer-aa's misses only (withdrawal_danger,
 #: seizure_now, heat_illness_now, bladder_emergency, blood_urine_fever, locked_in_with_gun, car_running_garage,
 #: found_with_empty_supply, third_party_doing_it; goodbye_unreachable, third_party_now, unresponsive_now, join_the_dead
-#: widened): writer-aa 40, 40, 3; held out, not read: writer-ab 24, 40, 1; writer-ac 26, 40, 1.
+#: widened): writer-aa 40, 40, 3; held out, not read: writer-ab 24, 40, 1; writer-ac 26, 40, 1. Second pass from
+#: writer-ab's misses (spiked_drink, head_injury_now, threat_to_others; goodbyes, a bladder, an emptied supply, an edge,
+#: a child into pills widened), writer-ac (written before the first pass was done, not read) held out: writer-ab 40, 40,
+#: 1; writer-ac 27, 40, 1.
 LOOKALIKES = Path(__file__).with_name("lookalike_probe.jsonl")
 
 
