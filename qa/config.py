@@ -18,6 +18,8 @@ import os
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
+from .errors import SettingError
+
 __all__ = ["CONFIGURATIONS", "KNOWN_QUESTIONS_FILE", "PROJECT_ROOT", "SYNONYMS_FILE", "Settings", "load_settings"]
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -185,7 +187,14 @@ def load_settings(**overrides: object) -> Settings:
     for name in ("corpus_dir", "index_dir", "synonyms", "known_questions"):
         if values.get(name) is not None:
             values[name] = Path(values[name]).expanduser()  # type: ignore[arg-type]
-    return replace(Settings(), **values)
+    settings = replace(Settings(), **values)
+    # Checked here, once: QA_TOP_K=0 used to start fine and then refuse every question with "k must be at least 1",
+    # a k the person never gave; QA_MAX_QUESTION_CHARS=0 called every question empty (round 16 audit).
+    for name, var in (("top_k", "QA_TOP_K"), ("max_question_chars", "QA_MAX_QUESTION_CHARS")):
+        value = getattr(settings, name)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise SettingError(f"{var} ({name}) must be a whole number of at least 1, got {value!r}")
+    return settings
 
 
 def _coerce(var: str, raw: str, type_name: object) -> object:
@@ -193,5 +202,5 @@ def _coerce(var: str, raw: str, type_name: object) -> object:
         try:
             return int(raw)
         except ValueError:
-            raise ValueError(f"{var}={raw!r} is not an integer") from None
+            raise SettingError(f"{var}={raw!r} is not a whole number") from None
     return raw

@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["QAError", "InvalidQuestion", "CorpusError", "IndexUnavailable", "ModelUnavailable", "read_lines"]
+__all__ = [
+    "QAError",
+    "InvalidQuestion",
+    "CorpusError",
+    "IndexUnavailable",
+    "ModelUnavailable",
+    "SettingError",
+    "read_lines",
+]
 
 
 class QAError(Exception):
@@ -35,6 +43,10 @@ class IndexUnavailable(QAError):
 
 class ModelUnavailable(QAError):
     """The packaged embedding model cannot be loaded."""
+
+
+class SettingError(QAError, ValueError):
+    """A ``QA_*`` environment setting is not usable (not a whole number, or out of range)."""
 
 
 def read_lines(path: Path, what: str) -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -147,3 +148,24 @@ def test_missing_or_empty_corpus_is_one_clear_line(tmp_path: Path):
     result = run("ask", "hi", "--corpus", str(tmp_path / "empty"), "--index", str(tmp_path / "index"), "-q")
     assert result.returncode == 2 and "No usable articles" in result.stderr
     assert result.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    ("var", "value", "says"),
+    [
+        ("QA_TOP_K", "0", "QA_TOP_K (top_k) must be a whole number of at least 1, got 0"),
+        ("QA_TOP_K", "abc", "QA_TOP_K='abc' is not a whole number"),
+        (
+            "QA_MAX_QUESTION_CHARS",
+            "-5",
+            "QA_MAX_QUESTION_CHARS (max_question_chars) must be a whole number of at least 1",
+        ),
+    ],
+)
+def test_an_unusable_setting_is_refused_at_start_in_one_line(var: str, value: str, says: str) -> None:
+    """Round 16 audit: QA_TOP_K=0 was accepted and then every question failed with 'k must be at least 1' (a k the
+    person never passed); QA_TOP_K=abc was an 'internal error'; QA_MAX_QUESTION_CHARS=0 called every question empty."""
+    env = {**os.environ, var: value, "HF_HUB_OFFLINE": "1"}
+    out = subprocess.run([QA, "ask", "-q", "hi"], env=env, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 2 and out.stderr.strip().startswith(f"error: {says}")
+    assert len(out.stderr.strip().splitlines()) == 1
