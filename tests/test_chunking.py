@@ -171,3 +171,21 @@ def test_chunking_settings_name_chunk_document_arguments_and_keep_old_indexes_fr
     assert new.chunking()["context"] == "title+heading" and new.chunking()["unwrap"] is True
     for settings in (old, new, Settings()):
         assert chunk_document(DOCS[0], **settings.chunking())
+
+
+def test_text_without_sentence_ends_is_cut_at_spaces_with_a_warning(caplog: pytest.LogCaptureFixture) -> None:
+    """Round 16 audit: a 10 MB one-line article with no full stop was one passage, quoted whole in every answer."""
+    run_on = " ".join(f"word{i} and more words" for i in range(1200))  # ~26,000 characters, no sentence end
+    doc = parse_document("runon.txt", f"Run On\n\nA short first sentence. {run_on}\n\nThe last sentence.")
+    with caplog.at_level("WARNING", logger="qa.chunking"):
+        passages = chunk_document(doc, max_chars=800)
+    assert "runon.txt" in caplog.text and "without a sentence end" in caplog.text
+    assert all(doc.text[p.start : p.end] == p.text for p in passages)
+    assert max(len(p.text) for p in passages) <= 1000
+    assert "".join(p.text.replace(" ", "") for p in passages).count("word1199") == 1  # every piece kept, none twice
+    assert not any(p.text.startswith(" ") or p.text.endswith(" ") for p in passages)
+    normal = parse_document("n.txt", "Heading Line\n\n" + "A sentence of ordinary length sits here. " * 40)
+    with caplog.at_level("WARNING", logger="qa.chunking"):
+        caplog.clear()
+        chunk_document(normal, max_chars=800)
+    assert caplog.text == ""
