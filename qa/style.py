@@ -11,7 +11,8 @@ __all__ = ["CSS", "HEAD", "VOTE_JS", "VOTE_DONE_JS", "COPY_JS", "AFTER_ANSWER_JS
 #: Page styles (passed to ``launch``): large text, readable at 375 px, colours that work in light and dark mode. The
 #: help boxes (crisis card, check-in line, referral) keep their light backgrounds in dark mode, so their text and links
 #: are given their dark colours with !important: Gradio's dark theme colours every p and a near-white, which made the
-#: 988 / 911 links 1.07:1 on the card (round 16 audit).
+#: 988 / 911 links 1.07:1 on the card (round 16 audit). A refused question's error is its one-line pop-up only: Gradio
+#: also left a red "Error" badge over the conversation's first line until the next answer (round 16 audit).
 CSS = """
 .gradio-container { max-width: 980px !important; margin: 0 auto; }
 .qa-log { font-size: 1.15rem; line-height: 1.6; }
@@ -52,6 +53,7 @@ CSS = """
 .qa-checkin p, .qa-checkin a, .qa-checkin li, .qa-checkin strong, .qa-checkin span { color: #5c2a0a !important; }
 .qa-referral p, .qa-referral a, .qa-referral li, .qa-referral strong, .qa-referral span { color: #0b2a5b !important; }
 #qa-results, #qa-gaps, #qa-log { min-width: 0; max-width: 100%; }
+#qa-log [data-testid="status-tracker"]:has(.error) { display: none !important; }
 .qa-table-wrap { overflow-x: auto; max-width: 100%; }
 .qa-results, .qa-gaps { border-collapse: collapse; width: 100%; font-size: 1rem; }
 .qa-results caption, .qa-gaps caption { text-align: left; font-weight: 600; padding: 0.4rem 0; }

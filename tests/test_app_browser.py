@@ -451,6 +451,28 @@ def test_help_boxes_are_readable_in_dark_mode(browser, app_server: AppServer) ->
         context.close()
 
 
+def test_a_refused_question_leaves_no_error_badge_over_the_conversation(page) -> None:
+    """Round 16 audit: after a blank or over-long question Gradio left a red "Error" badge on the first "You asked"
+    line (over a crisis card too) until the next answer; the one-line pop-up is the error."""
+    ask(page, CRISIS)
+    box = page.get_by_label("Your question")
+    box.fill("   ")
+    box.press("Enter")
+    page.get_by_text("The question is empty").first.wait_for()
+    page.wait_for_timeout(500)
+    badges = page.locator("#qa-log [data-testid='status-tracker'] .error")
+    assert badges.count() == 0 or not badges.first.is_visible()
+    you = page.locator(".qa-you").first
+    spot = you.bounding_box()
+    assert spot
+    on_top = page.evaluate(
+        "([x, y]) => document.elementFromPoint(x, y).closest('.qa-you') !== null",
+        [spot["x"] + spot["width"] / 2, spot["y"] + spot["height"] / 2],
+    )
+    assert on_top
+    assert page.locator(".qa-help").is_visible()
+
+
 def test_votes_on_two_answers_sent_together_are_both_kept(browser, pipeline, tmp_path) -> None:
     """Round 15 audit: Gradio's default trigger mode ("once") dropped a vote made while another was on its way."""
     with own_app(browser, pipeline, tmp_path) as (page, settings):
