@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -143,10 +144,21 @@ def corpus_files(corpus_dir: Path, *, warn: bool = True) -> list[Path]:
         raise CorpusError(f"Corpus directory {str(corpus_dir)!r} does not exist; create it and add .txt/.md files")
     skip = logger.warning if warn else logger.debug
     root = corpus_dir.resolve()
-    files = []
+    files: list[Path] = []
+    locked: list[Path] = []  # unreadable folders: nothing under them is listed
     for path in sorted(corpus_dir.rglob("*")):
         rel = path.relative_to(corpus_dir)
-        if any(part.startswith(".") for part in rel.parts) or not path.is_file():
+        if any(part.startswith(".") for part in rel.parts) or any(d in path.parents for d in locked):
+            continue
+        # These two were skipped without a word, unlike every other file left out (round 16 audit).
+        if path.is_dir() and not os.access(path, os.R_OK | os.X_OK):
+            skip("Skipping the folder %s: cannot read it (permission denied), so its articles are left out", rel)
+            locked.append(path)
+            continue
+        if path.is_symlink() and not path.exists() and path.suffix.lower() in SUFFIXES:
+            skip("Skipping %s: it is a link to a file that does not exist", rel)
+            continue
+        if not path.is_file():
             continue
         if path.suffix.lower() not in SUFFIXES:
             continue

@@ -138,7 +138,12 @@ def build_index(settings: Settings, embedder: object, *, progress: bool | None =
     with _lock(index_dir):
         files = fingerprint(settings.corpus_dir)
         docs = load_corpus(settings.corpus_dir)
-        passages = [p for doc in docs for p in chunk_document(doc, **settings.chunking())]
+        passages = []
+        for doc in docs:
+            chunks = chunk_document(doc, **settings.chunking())
+            if not chunks:  # a title line alone, or headings only: it vanished without a word (round 16 audit)
+                logger.warning("%s gives no passage to index (no text under its title or headings)", doc.path)
+            passages += chunks
         if not passages:
             raise IndexUnavailable(f"The corpus in {str(settings.corpus_dir)!r} yields no passages to index")
         if progress is None:

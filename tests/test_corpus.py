@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 import pytest
@@ -123,3 +124,22 @@ def test_fingerprint_changes_with_content(tmp_path: Path):
     before = fingerprint(tmp_path)
     (tmp_path / "a.txt").write_text("Two.", encoding="utf-8")
     assert fingerprint(tmp_path) != before and set(before) == {"a.txt"}
+
+
+def test_a_dangling_link_and_an_unreadable_folder_are_named_when_skipped(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Round 16 audit: these two were left out without a word, unlike every other skipped file."""
+    (tmp_path / "good.txt").write_text("Good Article\nKetamine is a medication.", encoding="utf-8")
+    (tmp_path / "dangling.txt").symlink_to(tmp_path / "nowhere" / "x.txt")
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    (locked / "inside.txt").write_text("Inside\nA locked article.", encoding="utf-8")
+    real_access = os.access
+    # Tests run as root here, for whom every folder is readable: the permission answer is faked for this one folder.
+    monkeypatch.setattr(os, "access", lambda path, mode: Path(path) != locked and real_access(path, mode))
+    with caplog.at_level(logging.WARNING):
+        docs = load_corpus(tmp_path)
+    assert [d.path for d in docs] == ["good.txt"]
+    assert "dangling.txt: it is a link to a file that does not exist" in caplog.text
+    assert "the folder locked: cannot read it" in caplog.text

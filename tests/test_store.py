@@ -159,3 +159,12 @@ def test_index_folder_that_is_a_file_is_one_clear_error(scratch_settings: Settin
         open_index(settings, lambda: embedder)
     assert "\n" not in str(caught.value)
     assert blocker.read_text(encoding="utf-8") == "x"  # nothing lost
+
+
+def test_an_article_that_gives_no_passage_is_named(scratch_settings: Settings, embedder, caplog) -> None:
+    """Round 16 audit: a file holding only its title passed the corpus checks and vanished from the index silently."""
+    (scratch_settings.corpus_dir / "title-only.txt").write_text("Only A Title\n", encoding="utf-8")
+    with caplog.at_level(logging.WARNING, logger="qa.store"):
+        build_index(scratch_settings, embedder, progress=False)
+    assert "title-only.txt gives no passage to index" in caplog.text
+    assert all(p.path != "title-only.txt" for p in load_index(scratch_settings).passages)
