@@ -207,7 +207,7 @@ class Pipeline:
             try:
                 with self._readers.writing():
                     self._load()
-            except QAError as exc:
+            except (QAError, OSError, ValueError, RuntimeError) as exc:  # a half-written file, a full disk, ...
                 self._loaded = seen  # not retried until something changes again
                 logger.warning("Could not reload, still serving the index loaded before: %s", exc)
                 return False
