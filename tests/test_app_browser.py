@@ -321,20 +321,28 @@ def test_guessing_the_staff_key_locks_that_computer_out(browser, pipeline, tmp_p
         assert "Jane Roe" not in gaps.inner_text() and gaps.locator("table").count() == 0
 
 
+@contextlib.contextmanager
+def _writes_held(db: Path) -> Iterator[None]:
+    """The feedback database's write lock held by another connection while the block runs (a vote, or the log of an
+    unanswered question, waits for it), released at the end."""
+    hold = sqlite3.connect(db, isolation_level=None)
+    hold.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    finally:
+        hold.execute("ROLLBACK")
+        hold.close()
+
+
 def test_a_slow_vote_does_not_undo_a_newer_answer(browser, pipeline, tmp_path) -> None:
     """Round 15 audit: a vote re-drew the conversation it read when it started, so one that finished after the next
     answer (the feedback database busy) removed that answer from the page and the state — a crisis card included."""
     with own_app(browser, pipeline, tmp_path) as (page, settings):
         first = ask(page, "Is ketamine addictive?")
-        hold = sqlite3.connect(settings.feedback_db, isolation_level=None)
-        hold.execute("BEGIN IMMEDIATE")  # the vote waits for the write lock
-        try:
+        with _writes_held(settings.feedback_db):  # the vote waits for the write lock
             first.get_by_role("button", name="Yes, this answer helped").click()
             ask(page, CRISIS).locator(".qa-help").wait_for()
             page.wait_for_timeout(500)
-        finally:
-            hold.execute("ROLLBACK")
-            hold.close()
         first.get_by_text("Thank you, your feedback was recorded.").wait_for()
         page.wait_for_timeout(500)
         assert page.locator(".qa-turn").count() == 2 and page.locator(".qa-help").count() == 1
@@ -370,18 +378,13 @@ def test_two_answers_running_at_once_in_one_tab_are_both_kept(browser, pipeline,
     the one finishing last removed the other's answer from page and state — here, the crisis card."""
     with own_app(browser, pipeline, tmp_path) as (page, settings):
         box = page.get_by_label("Your question")
-        hold = sqlite3.connect(settings.feedback_db, isolation_level=None)
-        hold.execute("BEGIN IMMEDIATE")  # the unanswerable question waits to be logged for staff
-        try:
+        with _writes_held(settings.feedback_db):  # the unanswerable question waits to be logged for staff
             box.fill("What is the capital of France?")
             page.locator("#qa-ask").click()
             page.wait_for_timeout(1000)
             box.fill(CRISIS)
             box.press("Enter")
             page.locator(".qa-help").wait_for()
-        finally:
-            hold.execute("ROLLBACK")
-            hold.close()
         page.locator(".qa-turn").nth(1).wait_for()
         page.wait_for_timeout(500)
         assert page.locator(".qa-turn").count() == 2 and page.locator(".qa-help").count() == 1
@@ -396,18 +399,13 @@ def test_a_second_enter_while_an_answer_is_on_its_way_is_answered(browser, pipel
     nothing — 'I took all my pills' got no turn and no card, without a word."""
     with own_app(browser, pipeline, tmp_path) as (page, settings):
         box = page.get_by_label("Your question")
-        hold = sqlite3.connect(settings.feedback_db, isolation_level=None)
-        hold.execute("BEGIN IMMEDIATE")  # the unanswerable question waits to be logged for staff
-        try:
+        with _writes_held(settings.feedback_db):  # the unanswerable question waits to be logged for staff
             box.fill("What is the capital of France?")
             box.press("Enter")
             page.wait_for_timeout(1000)
             box.fill(CRISIS)
             box.press("Enter")
             page.locator(".qa-help").wait_for()
-        finally:
-            hold.execute("ROLLBACK")
-            hold.close()
         page.locator(".qa-turn").nth(1).wait_for()
         assert page.locator(".qa-help").count() == 1
 
@@ -477,15 +475,10 @@ def test_votes_on_two_answers_sent_together_are_both_kept(browser, pipeline, tmp
     """Round 15 audit: Gradio's default trigger mode ("once") dropped a vote made while another was on its way."""
     with own_app(browser, pipeline, tmp_path) as (page, settings):
         first, second = ask(page, "Is ketamine addictive?"), ask(page, "What is esketamine?")
-        hold = sqlite3.connect(settings.feedback_db, isolation_level=None)
-        hold.execute("BEGIN IMMEDIATE")
-        try:
+        with _writes_held(settings.feedback_db):
             first.get_by_role("button", name="Yes, this answer helped").click()
             second.get_by_role("button", name="No, this answer did not help").click()
             page.wait_for_timeout(500)
-        finally:
-            hold.execute("ROLLBACK")
-            hold.close()
         for card in (first, second):
             card.get_by_text("Thank you, your feedback was recorded.").wait_for()
         votes = sorted((v.question, v.vote) for v in FeedbackStore(settings.feedback_db).votes())
