@@ -27,7 +27,7 @@ from .language import REPLY as LANGUAGE_REPLY
 from .language import other_language
 from .retrieval import Hit, make_retriever
 from .safety import EMOJI_WORDS, SafetyGate
-from .store import IndexData, open_index
+from .store import IndexData, current_generation, open_index
 
 __all__ = ["Pipeline", "clean_question"]
 
@@ -168,12 +168,6 @@ class Pipeline:
                 stats.append((path.as_posix(), -1, -1))
         return tuple(stats)
 
-    def _current(self) -> str | None:
-        try:
-            return (self.settings.index_dir / "CURRENT").read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            return None
-
     def _load(self) -> None:
         """Open the index (built first if missing, stale or corrupt and rebuilding is on) and what is made from it;
         the new parts replace the old only once all are made."""
@@ -185,7 +179,7 @@ class Pipeline:
         citations = _citations(self.settings)
         self.index: IndexData = index
         self.retriever, self.signals, self.sentences, self.citations = retriever, signals, sentences, citations
-        self._loaded = (files, self._current())
+        self._loaded = (files, current_generation(self.settings.index_dir))
 
     def refresh(self) -> bool:
         """Reload when an article was added, edited or removed, or ``qa build`` made a new index generation, since
@@ -199,7 +193,7 @@ class Pipeline:
         with self._reload_lock:
             if time.monotonic() < self._next_check:
                 return False
-            seen = (self._corpus_stats(), self._current())
+            seen = (self._corpus_stats(), current_generation(self.settings.index_dir))
             self._next_check = time.monotonic() + RELOAD_CHECK_SECONDS
             if seen == self._loaded:
                 return False

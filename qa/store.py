@@ -56,7 +56,7 @@ from .lexical import FILES as LEXICAL_FILES
 from .lexical import LexicalIndex, lexical_settings
 from .scale import build_faiss, choose_index
 
-__all__ = ["FORMAT", "IndexData", "build_index", "load_index", "open_index", "index_problem"]
+__all__ = ["FORMAT", "IndexData", "build_index", "current_generation", "load_index", "open_index", "index_problem"]
 
 logger = logging.getLogger(__name__)
 
@@ -109,7 +109,8 @@ def _lock(index_dir: Path) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def _current(index_dir: Path) -> Path | None:
+def current_generation(index_dir: Path) -> Path | None:
+    """The generation folder ``index_dir/CURRENT`` names, or ``None`` when it names none."""
     try:
         name = (index_dir / "CURRENT").read_text(encoding="utf-8").strip()
     except (OSError, UnicodeDecodeError):
@@ -153,7 +154,7 @@ def build_index(settings: Settings, embedder: object, *, progress: bool | None =
         if backend != settings.backend:
             raise ValueError(f"Embedder backend {backend!r} differs from settings.backend {settings.backend!r}")
         model_id = getattr(embedder, "model_id", f"{settings.model}|{backend}")
-        old = _current(index_dir)
+        old = current_generation(index_dir)
         old = old if old is not None and old.is_dir() else None
         texts = [p.index_text for p in passages]
         passage_cache, passage_stats = embed_cached(
@@ -219,7 +220,7 @@ def _remove_old_generations(index_dir: Path, keep: Path) -> None:
 
 def index_problem(settings: Settings) -> str | None:
     """Why the index cannot be served as it is (missing, corrupt, stale), or ``None`` if it can."""
-    gen = _current(settings.index_dir)
+    gen = current_generation(settings.index_dir)
     if gen is None or not gen.is_dir():
         return "missing"
     try:
@@ -262,7 +263,7 @@ def load_index(settings: Settings, *, verify: bool = True) -> IndexData:
     problem = index_problem(settings) if verify else None
     if problem:
         raise IndexUnavailable(f"The index in {str(settings.index_dir)!r} is {problem}: run `qa build`")
-    gen = _current(settings.index_dir)
+    gen = current_generation(settings.index_dir)
     if gen is None:
         raise IndexUnavailable(f"The index in {str(settings.index_dir)!r} is missing: run `qa build`")
     manifest = json.loads((gen / "manifest.json").read_text(encoding="utf-8"))

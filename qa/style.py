@@ -47,7 +47,7 @@ CSS = """
   #qa-gaps-refresh:focus-visible, .qa-examples button:focus-visible { outline: 3px solid #1d4ed8; outline-offset: 2px; }
 .qa-help a, .qa-checkin a, .qa-note a, .qa-referral a, .qa-abstain a { font-weight: 700; text-decoration: underline;
   padding: 0 !important; margin: 0 !important; }
-.qa-help a, .qa-checkin a, .qa-note a, .qa-referral a { color: inherit; }
+.qa-note a { color: inherit; }
 .qa-help p, .qa-help a, .qa-help li, .qa-help strong, .qa-help span { color: #5c0a0a !important; }
 .qa-help .qa-help-title { color: #7f1d1d !important; }
 .qa-checkin p, .qa-checkin a, .qa-checkin li, .qa-checkin strong, .qa-checkin span { color: #5c2a0a !important; }
