@@ -27,13 +27,14 @@ import json
 import logging
 import math
 import os
+import re
 import secrets
 import sqlite3
 import sys
 import threading
 import time
 import uuid
-from collections import deque
+from collections import OrderedDict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -54,7 +55,7 @@ from qa.errors import InvalidQuestion  # noqa: E402
 from qa.feedback import VOTES, FeedbackStore  # noqa: E402
 from qa.pipeline import READ_FACTOR  # noqa: E402
 from qa.render import Turn, conversation_html, gaps_html, results_html  # noqa: E402
-from qa.style import AFTER_ANSWER_JS, COPY_JS, CSS, HEAD, VOTE_DONE_JS, VOTE_JS  # noqa: E402
+from qa.style import AFTER_ANSWER_JS, CHAT_ID_JS, COPY_JS, CSS, HEAD, VOTE_DONE_JS, VOTE_JS  # noqa: E402
 
 logger = logging.getLogger("app")
 
@@ -176,6 +177,52 @@ class RefuseUploads:
         await self.app(scope, receive, send)
 
 
+class FillDefaultK:
+    """ASGI middleware: a raw HTTP call of the ask API that leaves ``k`` out (``{"data": [question]}``) gets the
+    default ``k``, as ``gradio_client`` gives it. Gradio checks an event's count of inputs before any handler runs,
+    and answered such a call with ``{"error": null}`` — not a word of what was wrong (round 16 audit). A ``data``
+    list that is shorter still is filled with nulls too, so an empty call gets "The question must be text"."""
+
+    INPUTS = 2  # ask(question, k)
+
+    def __init__(self, app: Callable) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
+        path = scope.get("path", "").rstrip("/")
+        if scope["type"] != "http" or scope.get("method") != "POST" or not path.endswith("/gradio_api/call/ask"):
+            await self.app(scope, receive, send)
+            return
+        chunks, more = [], True
+        while more:
+            message = await receive()
+            if message["type"] != "http.request":  # the client went away before sending it all
+                return
+            chunks.append(message.get("body", b""))
+            more = message.get("more_body", False)
+        body = b"".join(chunks)
+        try:
+            payload = json.loads(body)
+        except ValueError:
+            payload = None  # Gradio answers a body that is not JSON itself
+        data = payload.get("data") if isinstance(payload, dict) else None
+        if isinstance(data, list) and len(data) < self.INPUTS:
+            payload["data"] = data + [None] * (self.INPUTS - len(data))
+            body = json.dumps(payload).encode()
+            headers = [(k, v) for k, v in scope.get("headers") or [] if k.lower() != b"content-length"]
+            scope = {**scope, "headers": [*headers, (b"content-length", str(len(body)).encode())]}
+        replayed = False
+
+        async def replay() -> dict:
+            nonlocal replayed
+            if replayed:
+                return await receive()
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        await self.app(scope, replay, send)
+
+
 class KeyGuard:
     """Counts wrong staff keys per client and locks a client out after ``limit`` of them within ``window`` seconds;
     after ``overall`` wrong keys from all clients together within the window, every client is locked out.
@@ -243,6 +290,61 @@ class KeyGuard:
             self._wrong.pop(client, None)
 
 
+class SavedChats:
+    """Conversations by the chat id a browser tab keeps in its sessionStorage (CHAT_ID_JS), so reloading the page —
+    a pull-to-refresh on a phone, a reload after a frozen tab — brings the conversation back, a crisis card included
+    (it was lost: round 16 audit). sessionStorage belongs to the one tab and is emptied when the tab is closed, so
+    another tab, and the next person at a shared computer once the tab is closed, start with an empty chat; "Start a
+    new conversation" empties it too. Kept in this process's memory only (a restart forgets every chat), at most
+    ``max_chats`` of them, each forgotten after ``keep_s`` seconds without a question or a reload.
+
+    The saved value is the session's own list of turns (Gradio hands every event of a session that same object and
+    the app extends it in place), so what is saved is always what the page shows. A tab duplicated by the browser
+    copies its sessionStorage, so both copies then write to one conversation (each shows the whole of it when it
+    next answers)."""
+
+    MAX_CHATS = 1_000
+    KEEP_S = 4 * 3600.0
+    #: A chat id as CHAT_ID_JS makes it: 16 random bytes in hex. Anything else is not saved nor looked up.
+    ID = re.compile(r"[0-9a-f]{32}")
+
+    def __init__(
+        self, max_chats: int = MAX_CHATS, keep_s: float = KEEP_S, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.max_chats, self.keep_s, self.clock = max_chats, keep_s, clock
+        self._chats: OrderedDict[str, tuple[list[Turn], float]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def valid(self, chat_id: object) -> str:
+        """``chat_id`` if it is a well-formed id, else ``""``."""
+        return chat_id if isinstance(chat_id, str) and self.ID.fullmatch(chat_id) else ""
+
+    def attach(self, chat_id: str, turns: list[Turn]) -> list[Turn]:
+        """The turns saved under ``chat_id``; for an id not saved (or forgotten), ``turns`` itself, now saved."""
+        with self._lock:
+            now = self.clock()
+            while self._chats:  # oldest use first: drop the ones not used for keep_s seconds
+                oldest, (_, used) = next(iter(self._chats.items()))
+                if now - used < self.keep_s:
+                    break
+                del self._chats[oldest]
+            saved = self._chats.pop(chat_id, (turns, now))[0]
+            self._chats[chat_id] = (saved, now)
+            while len(self._chats) > self.max_chats:
+                self._chats.popitem(last=False)
+            return saved
+
+    def touch(self, chat_id: str) -> None:
+        """``chat_id`` was just used: it is kept another ``keep_s`` seconds."""
+        with self._lock:
+            if chat_id in self._chats:
+                self._chats[chat_id] = (self._chats[chat_id][0], self.clock())
+                self._chats.move_to_end(chat_id)
+
+    def __len__(self) -> int:
+        return len(self._chats)
+
+
 def _quietly(what: str, fn: Callable, *args: object, **kwargs: object) -> bool:
     """Run a feedback-store write; a storage failure is logged, never shown to a patient as a crash."""
     try:
@@ -254,12 +356,31 @@ def _quietly(what: str, fn: Callable, *args: object, **kwargs: object) -> bool:
 
 
 def build_app(
-    pipeline: Pipeline, *, feedback: FeedbackStore | None = None, settings: AppSettings | None = None
+    pipeline: Pipeline,
+    *,
+    feedback: FeedbackStore | None = None,
+    settings: AppSettings | None = None,
+    chats: SavedChats | None = None,
 ) -> gr.Blocks:
     """The Gradio app over ``pipeline``: chat tab, staff tab and the public ``ask`` endpoint."""
     settings = settings or load_app_settings()
     feedback = feedback or FeedbackStore(settings.feedback_db)
-    titles = dict(sorted({(p.path, p.title) for p in pipeline.index.passages}, key=lambda pt: pt[1].casefold()))
+    chats = chats if chats is not None else SavedChats()
+    listed: list[tuple[object, dict[str, str]]] = []  # (the index loaded, its articles path -> title)
+
+    def titles() -> dict[str, str]:
+        """The loaded index's articles by title, path -> title: read again once the pipeline reloads after an article
+        was added or removed (the list was read at start only: round 16 audit)."""
+        pipeline.refresh()
+        index = pipeline.index
+        if not listed or listed[0][0] is not index:
+            found = {(p.path, p.title) for p in index.passages}
+            listed[:] = [(index, dict(sorted(found, key=lambda pt: pt[1].casefold())))]
+        return listed[0][1]
+
+    def article_choices() -> list[tuple[str, str]]:
+        return [("All articles", "")] + [(title, path) for path, title in titles().items()]
+
     busy = {"concurrency_limit": settings.concurrency, "concurrency_id": "pipeline"}
     guard = KeyGuard()
     turns_lock = threading.Lock()  # a session's list of turns is changed in place, by one answer at a time
@@ -291,7 +412,38 @@ def build_app(
         help_line = pipeline.gate.messages["check_in"]
         return conversation_html([replace(t, vote=votes.get(t.id, t.vote)) for t in turns], help_line)
 
-    def respond(question: str, turns: list[Turn]) -> tuple[str, list[Turn], str]:
+    def keep(turns: list[Turn], results: list[Turn]) -> list[Turn]:
+        """Add ``results`` to the session's ``turns`` in place, numbered on from its last, and drop the oldest beyond
+        ``max_turns``; a copy of what is kept. The caller holds ``turns_lock``."""
+        for turn in results:
+            turns.append(replace(turn, number=turns[-1].number + 1 if turns else 1))
+        dropped, turns[:] = turns[: -settings.max_turns], turns[-settings.max_turns :]
+        # A crisis card or check-in line scrolled out of the kept turns: the help numbers stay at the top.
+        if any(t.after_help or t.answer.status == "crisis" or t.answer.check_in for t in dropped):
+            turns[0] = replace(turns[0], after_help=True)
+        return list(turns)
+
+    def restore(chat_id: str, turns: list[Turn]) -> tuple[str, list[Turn], str]:
+        """At page load: the conversation saved under the tab's chat id (CHAT_ID_JS), which becomes the session's
+        list of turns, with any answer this page got before it loaded added after it; an id not saved starts
+        saving this session's list under it. A malformed id saves nothing (the page works as before)."""
+        chat_id = chats.valid(chat_id)
+        with turns_lock:
+            if chat_id:
+                saved = chats.attach(chat_id, turns)
+                if saved is not turns:
+                    keep(saved, turns)
+                    turns = saved
+            kept = list(turns)
+        return shown(kept), turns, chat_id
+
+    def start_over(turns: list[Turn]) -> str:
+        """ "Start a new conversation": the session's turns (and so the saved chat) are emptied."""
+        with turns_lock:
+            turns.clear()
+        return shown([])
+
+    def respond(question: str, turns: list[Turn], chat_id: str = "") -> tuple[str, list[Turn], str]:
         """The conversation with the new answer, and the question answered (for AFTER_ANSWER_JS: the box is emptied
         only if it still holds that question, so what the person typed meanwhile is kept)."""
         answered = question
@@ -312,12 +464,8 @@ def build_app(
         # of one tab running at once (Enter, then an example) each wrote back the list they had read, and the one
         # finishing last removed the other — a crisis card included (round 15 audit).
         with turns_lock:
-            turns.append(Turn(result, id=uuid.uuid4().hex, number=turns[-1].number + 1 if turns else 1))
-            dropped, turns[:] = turns[: -settings.max_turns], turns[-settings.max_turns :]
-            # A crisis card or check-in line scrolled out of the kept turns: the help numbers stay at the top.
-            if any(t.after_help or t.answer.status == "crisis" or t.answer.check_in for t in dropped):
-                turns[0] = replace(turns[0], after_help=True)
-            kept = list(turns)
+            kept = keep(turns, [Turn(result, id=uuid.uuid4().hex)])
+        chats.touch(chats.valid(chat_id))
         return shown(kept), turns, answered
 
     def vote(turns: list[Turn], event: gr.EventData) -> str:
@@ -358,7 +506,8 @@ def build_app(
         """The best passages for ``query``; with an article chosen, that article's best, ranked 1, 2, 3 among
         themselves (the rank staff see is the row's place in the table, not its place in the whole corpus)."""
         article = article or ""
-        if article and article not in titles:
+        known = titles()
+        if article and article not in known:
             raise gr.Error(f"Unknown article {article!r}; choose one from the list", print_exception=False)
         if not (query or "").strip():
             return '<p class="qa-empty" role="status">Type a word or phrase to search the articles for.</p>'
@@ -369,7 +518,12 @@ def build_app(
         if article:
             mine = [h for h in hits if h.passage.path == article][:STAFF_ROWS]
             hits = [replace(h, rank=n) for n, h in enumerate(mine, 1)]
-        return results_html(query, hits, titles.get(article, ""), pipeline.citations)
+        return results_html(query, hits, known.get(article, ""), pipeline.citations)
+
+    def articles(chosen: str | None) -> gr.Dropdown:
+        """The article filter's choices as the articles are now; the chosen one stays chosen unless it is gone."""
+        choices = article_choices()
+        return gr.Dropdown(choices=choices, value=chosen if chosen in {path for _, path in choices} else "")
 
     def gaps(key: str, request: gr.Request) -> str:
         """The unanswered questions, for staff only: they are patients' own words, so the staff key is needed;
@@ -422,6 +576,7 @@ def build_app(
                 log = gr.HTML(conversation_html([]), js_on_load=VOTE_JS, elem_id="qa-log")
                 answered = gr.Textbox(visible=False)  # the question just answered, read by AFTER_ANSWER_JS
                 voted = gr.Textbox(visible=False)  # how the last vote went (JSON), read by VOTE_DONE_JS
+                chat_id = gr.Textbox(visible=False)  # the tab's chat id (CHAT_ID_JS), set at page load
                 with gr.Row(equal_height=True):
                     question = gr.Textbox(
                         label="Your question",
@@ -437,6 +592,9 @@ def build_app(
                 gr.Markdown("**Example questions**")
                 with gr.Row(elem_classes="qa-examples"):
                     examples = [gr.Button(text, size="sm", variant="secondary") for text in EXAMPLES]
+                new_chat = gr.Button(
+                    "Start a new conversation", size="sm", variant="secondary", elem_id="qa-new-chat", scale=0
+                )
             with gr.Tab("Staff look-up", id="staff") as staff_tab:
                 with gr.Row(equal_height=True):
                     query = gr.Textbox(
@@ -446,7 +604,7 @@ def build_app(
                         elem_id="qa-staff-query",
                     )
                     article = gr.Dropdown(
-                        [("All articles", "")] + [(title, path) for path, title in titles.items()],
+                        article_choices(),
                         value="",
                         label="Article",
                         scale=2,
@@ -470,19 +628,28 @@ def build_app(
         # second Enter without a word — 'I took all my pills' got no card: round 16 audit); turns of one tab running at
         # once are all kept (respond extends the session's list under a lock).
         for trigger in (question.submit, send.click):
-            trigger(respond, [question, turns], [log, turns, answered], trigger_mode="multiple", **chat).success(
-                **after, queue=False
-            )
+            trigger(
+                respond, [question, turns, chat_id], [log, turns, answered], trigger_mode="multiple", **chat
+            ).success(**after, queue=False)
         for button, text in zip(examples, EXAMPLES, strict=True):
             button.click(
-                functools.partial(respond, text), [turns], [log, turns, answered], trigger_mode="multiple", **chat
+                functools.partial(respond, text),
+                [turns, chat_id],
+                [log, turns, answered],
+                trigger_mode="multiple",
+                **chat,
             ).success(**after, queue=False)
+        # A reload brings the tab's conversation back (SavedChats); outside the queue, so it is there at once.
+        demo.load(restore, [chat_id, turns], [log, turns, chat_id], js=CHAT_ID_JS, queue=False, **private)
+        new_chat.click(start_over, [turns], [log], queue=False, **private)
         # "multiple": every click is sent, even while another vote is on its way (Gradio's default, "once", dropped
         # a second answer's vote made before the first came back: round 15 audit).
         log.click(vote, [turns], [voted], show_progress="hidden", queue=False, trigger_mode="multiple", **private)
         voted.change(None, [voted], None, js=VOTE_DONE_JS, queue=False, trigger_mode="multiple")
         for trigger in (query.submit, search.click, article.input):
             trigger(lookup, [query, article], [results], **busy, **private)
+        # Opening the staff tab lists the articles as they are now (a chosen one stays chosen while it exists).
+        staff_tab.select(articles, [article], [article], queue=False, **private)
         for trigger in (refresh.click, staff_key.submit, staff_tab.select):
             trigger(gaps, [staff_key], [gap_table], show_progress="hidden", queue=False, **private)
         gr.api(ask, api_name="ask", **busy)
@@ -501,7 +668,7 @@ def build_app(
 def serve(demo: gr.Blocks, *, host: str = "127.0.0.1", port: int = 7860, root_path: str = "", **launch: object):
     """Launch ``demo`` with the app's styles and upload refusal; returns Gradio's (app, local_url, share_url)."""
     look = {"css": CSS, "head": HEAD, "theme": THEME, "ssr_mode": False, "share": False}
-    refuse = {"middleware": [Middleware(RefuseUploads)]}
+    refuse = {"middleware": [Middleware(RefuseUploads), Middleware(FillDefaultK)]}
     root = root_path or None
     return demo.launch(server_name=host, server_port=port, root_path=root, app_kwargs=refuse, **look, **launch)
 

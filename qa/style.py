@@ -6,7 +6,7 @@ The scripts never insert HTML: they only read ``data-*`` attributes that :mod:`q
 
 from __future__ import annotations
 
-__all__ = ["CSS", "HEAD", "VOTE_JS", "VOTE_DONE_JS", "COPY_JS", "AFTER_ANSWER_JS"]
+__all__ = ["CSS", "HEAD", "VOTE_JS", "VOTE_DONE_JS", "COPY_JS", "AFTER_ANSWER_JS", "CHAT_ID_JS"]
 
 #: Page styles (passed to ``launch``): large text, readable at 375 px, colours that work in light and dark mode. The
 #: help boxes (crisis card, check-in line, referral) keep their light backgrounds in dark mode, so their text and links
@@ -203,5 +203,23 @@ AFTER_ANSWER_JS = """
     if (box.top < 0 || box.bottom > window.innerHeight) last.scrollIntoView({block: 'start'});
   }, 100);
   return current === answered ? '' : current;
+}
+"""
+
+#: At page load: the tab's chat id, made once (16 random bytes in hex; crypto.getRandomValues works over plain http,
+#: crypto.randomUUID does not) and kept in the tab's sessionStorage, so a reload finds its conversation again
+#: (app.SavedChats). Without sessionStorage (blocked by the browser) every load is a new chat, as before.
+CHAT_ID_JS = """
+(current, turns) => {
+  const name = 'qa-chat-id';
+  let id = null;
+  try { id = sessionStorage.getItem(name); } catch (e) { return ['', turns]; }
+  if (!id || !/^[0-9a-f]{32}$/.test(id)) {
+    const bytes = new Uint8Array(16);
+    crypto.getRandomValues(bytes);
+    id = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+    try { sessionStorage.setItem(name, id); } catch (e) { return ['', turns]; }
+  }
+  return [id, turns];
 }
 """

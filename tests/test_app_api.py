@@ -176,6 +176,20 @@ def test_question_in_another_language_gets_the_two_language_reply_not_quotes(ser
     assert question not in FeedbackStore(server.db).unanswered()  # unread, maybe a crisis: not stored
 
 
+def test_raw_http_without_k_gets_the_default_and_without_a_question_a_clear_error(server: Server) -> None:
+    """Gradio refused a call without k before our handler ran, with `{"error": null}` (round 16 audit)."""
+    base = f"{server.url}gradio_api/call/ask"
+    with httpx.Client(timeout=60) as http:
+        event_id = http.post(base, json={"data": [NORMAL]}).json()["event_id"]
+        stream = http.get(f"{base}/{event_id}").text
+        data = [line.removeprefix("data:").strip() for line in stream.splitlines() if line.startswith("data:")]
+        assert json.loads(data[-1])[0]["quotes"] == server.client.predict(NORMAL, api_name="/ask")["quotes"]
+        event_id = http.post(base, json={"data": []}).json()["event_id"]
+        stream = http.get(f"{base}/{event_id}").text
+        assert "event: error" in stream and "The question must be text, not NoneType" in stream
+        assert http.post(base, content=b"not json", headers={"content-type": "application/json"}).status_code == 422
+
+
 def test_huge_question_gets_a_clear_error_and_the_server_carries_on(server: Server) -> None:
     # The crisis check reads refused messages too; if it ever fires on this one, the line may follow.
     with pytest.raises(AppError, match=r"^The question is 100,000 characters long; the maximum is 1,000(\. If .*)?$"):
@@ -441,3 +455,36 @@ def test_key_guard_counts_a_repeated_key_once_clears_on_the_right_key_and_caps_a
     assert guard.wait("10.9.9.9") == 600  # everyone waits until the oldest of the window's wrong keys is 600 s old
     now[0] = 600
     assert guard.wait("10.9.9.9") == 0
+
+
+def test_saved_chats_find_a_tab_again_forget_idle_and_oldest_chats_and_ignore_malformed_ids() -> None:
+    import app
+
+    now = [0.0]
+    chats = app.SavedChats(max_chats=2, keep_s=100, clock=lambda: now[0])
+    a, b, c = ("a" * 32, "b" * 32, "c" * 32)
+    first: list = []
+    assert chats.attach(a, first) is first  # a new id saves the session's own list
+    first.append("turn")
+    assert chats.attach(a, []) is first  # a reload of that tab gets the same list back
+    now[0] = 90
+    chats.attach(b, [])
+    now[0] = 150
+    assert chats.attach(a, []) is not first  # 150 s without use: forgotten
+    chats.touch(b)  # b used at 150 (a question asked): kept until 250
+    now[0] = 240
+    second = chats.attach(b, [])
+    assert second == [] and chats.attach(b, []) is second  # still kept
+    third: list = []
+    assert chats.attach(c, third) is third
+    assert len(chats) == 2  # a (last used at 150), b and c (at 240): the least recently used, a, went
+    assert chats.attach(b, []) is second and chats.attach(c, []) is third
+    assert [chats.valid(x) for x in (a, "A" * 32, "a" * 31, "a" * 33, None, 7, "<script>")] == [
+        a,
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+    ]

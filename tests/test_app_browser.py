@@ -698,3 +698,81 @@ def test_overload_shows_busy_at_once_and_keeps_the_question(browser, pipeline, t
         gate.set()
         context.close()
         demo.close()
+
+
+def test_a_reload_brings_the_conversation_back_and_a_new_tab_or_a_new_conversation_starts_empty(
+    page, app_server: AppServer
+) -> None:
+    """A pull-to-refresh lost the whole chat, a crisis card included (round 16 audit): the tab's chat id in its
+    sessionStorage finds it again (app.SavedChats); votes still reach the right answer after the reload."""
+    ask(page, CRISIS)
+    ask(page, NORMAL)
+    page.reload()
+    page.get_by_label("Your question").wait_for()
+    page.locator(".qa-turn").nth(1).wait_for()
+    turns = page.locator(".qa-turn")
+    assert turns.count() == 2
+    help_card = turns.nth(0).locator(".qa-answer > .qa-help")
+    assert help_card.is_visible() and help_card.get_attribute("role") == "alert"
+    assert NORMAL in squash(turns.nth(1).inner_text())
+    before = len(app_server.store.votes())
+    turns.nth(1).get_by_role("button", name="Yes, this answer helped").click()
+    turns.nth(1).get_by_text("Thank you, your feedback was recorded.").wait_for()
+    votes = app_server.store.votes()
+    assert len(votes) == before + 1 and (votes[-1].question, votes[-1].vote) == (NORMAL, "up")
+    ask(page, "hi there!")
+    assert page.locator(".qa-turn").count() == 3
+    page.reload()
+    page.locator(".qa-turn").nth(2).wait_for()
+    assert page.locator(".qa-turn").count() == 3
+    # The vote given before the reload is still shown as given.
+    page.locator(".qa-turn").nth(1).get_by_text("Thank you, your feedback was recorded.").wait_for()
+
+    other = page.context.new_page()
+    other.goto(app_server.url)
+    other.get_by_label("Your question").wait_for()
+    other.wait_for_timeout(500)  # the load event has had time to bring back a conversation, if it (wrongly) would
+    assert other.locator(".qa-turn").count() == 0
+    other.close()
+
+    page.get_by_role("button", name="Start a new conversation").click()
+    page.locator(".qa-turn").first.wait_for(state="detached")
+    page.reload()
+    page.get_by_label("Your question").wait_for()
+    page.wait_for_timeout(500)
+    assert page.locator(".qa-turn").count() == 0
+    assert squash(ask(page, NORMAL).inner_text())
+    assert page.locator(".qa-turn").count() == 1
+
+
+def test_the_staff_article_list_follows_an_article_added_while_the_app_runs(
+    browser, scratch_settings, embedder, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The article filter was read once at start: an article added later was searched but could not be chosen, and
+    choosing it was refused as unknown (round 16 audit)."""
+    import qa.pipeline
+    from qa.pipeline import Pipeline
+
+    monkeypatch.setattr(qa.pipeline, "RELOAD_CHECK_SECONDS", 0.0)
+    live = Pipeline(scratch_settings, embedder=embedder)
+    title = "Preparing For Your First Infusion Visit"
+    with own_app(browser, live, tmp_path) as (page, _):
+        page.get_by_role("tab", name="Staff look-up").click()
+        page.get_by_role("combobox", name="Article").click()
+        page.get_by_role("option", name="All articles").wait_for()
+        assert page.get_by_role("option", name=title).count() == 0
+        page.keyboard.press("Escape")
+        (scratch_settings.corpus_dir / "first-visit.txt").write_text(
+            f"---\ntitle: {title}\n---\n{title}\n\nBring a friend who can drive you home after the infusion visit. "
+            "Wear comfortable clothes and eat a light meal a few hours before.\n",
+            encoding="utf-8",
+        )
+        page.get_by_role("tab", name="Ask a question").click()
+        page.get_by_role("tab", name="Staff look-up").click()
+        page.get_by_role("combobox", name="Article").click()
+        page.get_by_role("option", name=title).click()
+        page.get_by_label("Search the articles").fill("drive home")
+        page.get_by_role("button", name="Search", exact=True).click()
+        page.wait_for_function(f"document.querySelector('#qa-results caption')?.innerText.includes({title!r})")
+        cells = page.locator("#qa-results table.qa-results tbody tr td")
+        assert "Bring a friend who can drive you home" in cells.nth(4).inner_text()
