@@ -214,7 +214,12 @@ def _read_cache(path: Path, count: int) -> tuple[tuple[str, ...], np.ndarray] | 
             questions, vectors = tuple(str(q) for q in data["questions"]), np.asarray(data["vectors"], np.float32)
     except FileNotFoundError:
         return None
-    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as exc:
+    except (ValueError, KeyError, EOFError, zipfile.BadZipFile):
+        # Not numpy's own words: a damaged file read as "Cannot load file containing pickled data when
+        # allow_pickle=False", which sends staff looking for a pickle (round 16 audit).
+        logger.warning("Known questions: ignoring the damaged cache %s (not a saved cache); embedding again", path.name)
+        return None
+    except OSError as exc:
         logger.warning("Known questions: ignoring the unreadable cache %s (%s); embedding again", path.name, exc)
         return None
     if len(questions) != count or vectors.ndim != 2 or len(vectors) != count or not np.isfinite(vectors).all():
