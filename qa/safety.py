@@ -169,6 +169,9 @@ EMOJI_WORDS = {
 _EMOJI = str.maketrans({emoji: f" emoji{name} " for emoji, name in EMOJI_WORDS.items()})
 #: Three or more one-letter words in a row are one spelled-out word: "d i e", "k-i-l-l" (round 14 audit).
 _SPELLED_OUT = 3
+#: Longest run of spelled-out letters read as several words, and the longest word looked for in it.
+_SPELLED_MAX = 80
+_SPELLED_WORD = 20
 _LEET = str.maketrans("0134578@$!", "oieastbasi")
 _BOUNDARIES = re.compile(r"(?:\x1e )+")
 _NUMBER_UNIT = re.compile(r"([0-9]{2,})([^\W\d_]+)")
@@ -211,16 +214,20 @@ def _latin_lookalikes(word: str) -> str:
     return word.translate(_LOOKALIKE_LETTERS) if not word.isascii() and _ASCII_LETTER.search(word) else word
 
 
-def join_spelled_out(words: list[str]) -> list[str]:
+def join_spelled_out(words: list[str], split: Callable[[str], list[str]] | None = None) -> list[str]:
     """Runs of at least :data:`_SPELLED_OUT` one-letter words joined into one word ("i want to d i e" -> "i want to
-    die"); sentence marks (".") and digits end a run."""
+    die"); sentence marks (".") and digits end a run. ``split`` (if given) reads a joined run as the words it may be
+    ("i w a n t t o d i e" -> ["i", "want", "to", "die"]: spaces between words are lost when the letters are)."""
     out: list[str] = []
     run: list[str] = []
     for word in [*words, ""]:
         if len(word) == 1 and word.isalpha():
             run.append(word)
             continue
-        out.extend([collapse_repeats("".join(run))] if len(run) >= _SPELLED_OUT else run)
+        if len(run) >= _SPELLED_OUT:
+            out.extend(split("".join(run)) if split else [collapse_repeats("".join(run))])
+        else:
+            out.extend(run)
         run = []
         if word:
             out.append(word)
@@ -414,6 +421,8 @@ class SafetyGate:
             plain = collapse_repeats(word.translate(_LEET))
             if plain != word and (plain in self._known or self._resolve(plain) != (plain,)):
                 return self._resolve(plain)
+        if len(word) >= 5 and word.endswith("in") and word + "g" in self._known:  # a dropped g: "jumpin", "thinkin"
+            return self._resolve(word + "g")
         if "!" in word:  # not leetspeak: words typed without a space, "die!please"
             return tuple(w for part in word.split("!") if part for w in self._resolve(part))
         hit = fuzzy_lookup(word, self._fuzzy, self._max_distance, self._min_length)
@@ -438,10 +447,28 @@ class SafetyGate:
                     return False
         return firing > 0
 
+    def _split_spelled(self, run: str) -> list[str]:
+        """A run of spelled-out letters ("iwanttodie") as the fewest words of the rules that make it up exactly
+        (["i", "want", "to", "die"]; a word matches with its repeated letters collapsed, as the rules' words are);
+        the run as one word when it is one of them, is too long to be a message's phrase or has no such split.
+        Round 17 audit: "i w a n t  t o  d i e" was answered with quotes (the run read as "iwantodie")."""
+        joined = collapse_repeats(run)
+        if joined in self._known or len(run) > _SPELLED_MAX:
+            return [joined]
+        best: list[list[str] | None] = [[]] + [None] * len(run)
+        for start in range(len(run)):
+            if best[start] is None:
+                continue
+            for end in range(start + 1, min(len(run), start + _SPELLED_WORD) + 1):
+                word = collapse_repeats(run[start:end])
+                if word in self._known and (best[end] is None or len(best[start]) + 1 < len(best[end])):
+                    best[end] = [*best[start], word]
+        return best[-1] or [joined]
+
     def canonical(self, question: str) -> str:
         """The text rules are matched on: normalised words, number words as digits (:mod:`qa.numbers`), after
         replacements, leetspeak and fuzzing."""
-        words = read_numbers(join_spelled_out(normalize_text(question).split()))
+        words = read_numbers(join_spelled_out(normalize_text(question).split(), self._split_spelled))
         out = [w for word in words for w in ((word,) if word == "." else self._cached_resolve(word))]
         return " ".join([".", *out, ". "])
 
