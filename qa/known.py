@@ -104,6 +104,11 @@ def load_known_questions(path: Path) -> list[KnownQuestion]:
 #: (two per configuration) reuses them. Value: (questions as searched, their vectors).
 _VECTORS: dict[str, tuple[tuple[str, ...], np.ndarray]] = {}
 _VECTOR_SETS = 4
+#: Per model, each corrected known question's vector, whatever set it came in: a new index generation (an article
+#: edited) changes the cache key, but few corrected questions change, so only those are embedded again (round 17
+#: audit: every edit re-embedded all 1,388 questions, and questions waited ~10 s behind the reload).
+_BY_TEXT: dict[str, dict[str, np.ndarray]] = {}
+_BY_TEXT_MAX = 50_000
 
 
 class KnownQuestions:
@@ -173,12 +178,13 @@ class KnownQuestions:
         cached = _VECTORS.get(key) or (_read_cache(cache_dir / f"known-{key}.npz", len(asked)) if cache_dir else None)
         if cached is None:
             questions = tuple(correct(q) for q in asked)
-            cached = (questions, np.asarray(encode(list(questions)), dtype=np.float32))
+            cached = (questions, _embed(questions, encode, model_id, cache_dir))
             if cache_dir is not None:
-                _write_cache(cache_dir, key, *cached)
+                _write_cache(cache_dir, key, *cached, model_id=model_id)
         if len(_VECTORS) >= _VECTOR_SETS:
             _VECTORS.clear()
         _VECTORS[key] = cached
+        _remember(model_id, *cached)
         return cls(cached[0], cached[1], [rows for _, rows in kept])
 
     def __len__(self) -> int:
@@ -199,6 +205,33 @@ class KnownQuestions:
         return best
 
 
+def _remember(model_id: str, questions: Sequence[str], vectors: np.ndarray) -> None:
+    known = _BY_TEXT.setdefault(model_id, {})
+    if len(known) + len(questions) > _BY_TEXT_MAX:
+        known.clear()
+    known.update(zip(questions, vectors, strict=True))
+
+
+def _embed(
+    questions: tuple[str, ...], encode: Callable[[list[str]], np.ndarray], model_id: str, cache_dir: Path | None
+) -> np.ndarray:
+    """Vectors of ``questions``: those embedded before by ``model_id`` (in this process, or in a cache file of
+    ``cache_dir`` written for that model) are reused, the rest are embedded."""
+    known = _BY_TEXT.get(model_id, {})
+    if cache_dir is not None and any(q not in known for q in questions):
+        for path in sorted(cache_dir.glob("known-*.npz")):  # the previous generation's, not yet replaced
+            if (old := _read_cache(path, None, model_id)) is not None:
+                _remember(model_id, *old)
+        known = _BY_TEXT.get(model_id, {})
+    missing = sorted({q for q in questions if q not in known})
+    if missing:
+        logger.info("Known questions: embedding %d of %d (the rest reused)", len(missing), len(questions))
+        fresh = dict(zip(missing, np.asarray(encode(missing), dtype=np.float32), strict=True))
+    else:
+        fresh = {}
+    return np.stack([fresh[q] if q in fresh else known[q] for q in questions]).astype(np.float32)
+
+
 def _cache_key(model_id: str, context: str, questions: Sequence[str]) -> str:
     payload = json.dumps([_CACHE_FORMAT, model_id, context, list(questions)], ensure_ascii=False)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:20]
@@ -207,10 +240,13 @@ def _cache_key(model_id: str, context: str, questions: Sequence[str]) -> str:
 _CACHE_FORMAT = 1
 
 
-def _read_cache(path: Path, count: int) -> tuple[tuple[str, ...], np.ndarray] | None:
-    """The cached (questions as searched, vectors) at ``path``, or None when missing or not right."""
+def _read_cache(path: Path, count: int | None, model_id: str = "") -> tuple[tuple[str, ...], np.ndarray] | None:
+    """The cached (questions as searched, vectors) at ``path``, or None when missing or not right; with
+    ``model_id``, None too unless the file says it was written for that model (files before round 17 do not)."""
     try:
         with np.load(path, allow_pickle=False) as data:
+            if model_id and ("model" not in data.files or str(data["model"]) != model_id):
+                return None
             questions, vectors = tuple(str(q) for q in data["questions"]), np.asarray(data["vectors"], np.float32)
     except FileNotFoundError:
         return None
@@ -222,19 +258,22 @@ def _read_cache(path: Path, count: int) -> tuple[tuple[str, ...], np.ndarray] | 
     except OSError as exc:
         logger.warning("Known questions: ignoring the unreadable cache %s (%s); embedding again", path.name, exc)
         return None
+    count = len(questions) if count is None else count
     if len(questions) != count or vectors.ndim != 2 or len(vectors) != count or not np.isfinite(vectors).all():
         logger.warning("Known questions: ignoring the cache %s (wrong shape); embedding again", path.name)
         return None
     return questions, vectors
 
 
-def _write_cache(folder: Path, key: str, questions: tuple[str, ...], vectors: np.ndarray) -> None:
+def _write_cache(
+    folder: Path, key: str, questions: tuple[str, ...], vectors: np.ndarray, *, model_id: str = ""
+) -> None:
     """Write the cache atomically (a temporary file renamed), dropping older ones; a read-only folder is no error."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=folder, prefix=".known-", suffix=".npz", delete=False) as fh:
             try:
-                np.savez(fh, questions=np.array(questions, dtype=str), vectors=vectors)
+                np.savez(fh, questions=np.array(questions, dtype=str), vectors=vectors, model=np.array(model_id))
             except BaseException:
                 Path(fh.name).unlink(missing_ok=True)
                 raise

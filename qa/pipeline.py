@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
 import re
 import threading
@@ -26,7 +27,7 @@ from .highlight import SentenceIndex, distinct
 from .language import REPLY as LANGUAGE_REPLY
 from .language import other_language
 from .retrieval import Hit, make_retriever
-from .safety import EMOJI_WORDS, SafetyGate
+from .safety import EMOJI_WORDS, SafetyDecision, SafetyGate
 from .store import IndexData, current_generation, open_index
 
 __all__ = ["Pipeline", "clean_question"]
@@ -74,6 +75,8 @@ def clean_question(text: object, max_chars: int) -> str:
 
 #: How often, at most, a running pipeline looks for an edited corpus or a new index generation (Pipeline.refresh).
 RELOAD_CHECK_SECONDS = 2.0
+#: After a reload failed, how long before the same corpus and index are tried again (a change is tried at once).
+RELOAD_RETRY_SECONDS = 30.0
 
 
 class _Readers:
@@ -147,6 +150,10 @@ class Pipeline:
         self._readers = _Readers()
         self._reload_lock = threading.Lock()
         self._next_check = time.monotonic() + RELOAD_CHECK_SECONDS
+        #: What the corpus and index looked like when a reload last failed (None: the last one worked), and when to
+        #: try that again. While it failed, quotes from articles changed since the load are left out (see ask).
+        self._failed: tuple | None = None
+        self._retry_at = 0.0
         self._load()
         self.gate = SafetyGate()
         # Off only for eval/train_crisis_check.py, which embeds its training messages before weights exist.
@@ -196,16 +203,53 @@ class Pipeline:
             seen = (self._corpus_stats(), current_generation(self.settings.index_dir))
             self._next_check = time.monotonic() + RELOAD_CHECK_SECONDS
             if seen == self._loaded:
+                self._failed = None  # put back as it was: nothing to reload
+                return False
+            if seen == self._failed and time.monotonic() < self._retry_at:
                 return False
             logger.info("The corpus or the index changed; reloading")
             try:
                 with self._readers.writing():
                     self._load()
             except (QAError, OSError, ValueError, RuntimeError) as exc:  # a half-written file, a full disk, ...
-                self._loaded = seen  # not retried until something changes again
-                logger.warning("Could not reload, still serving the index loaded before: %s", exc)
+                # Tried again in RELOAD_RETRY_SECONDS, or at once when something changes (round 17 audit: it was
+                # never tried again, and text removed from an article was quoted until the app restarted).
+                self._failed, self._retry_at = seen, time.monotonic() + RELOAD_RETRY_SECONDS
+                logger.warning(
+                    "Could not reload (trying again in %.0f s): %s. Still serving the index loaded before, without "
+                    "quotes from the articles changed since",
+                    RELOAD_RETRY_SECONDS,
+                    exc,
+                )
                 return False
+            self._failed = None
             return True
+
+    def _current(self, path: str, start: int, end: int, text: str, files: dict[str, str | None]) -> bool:
+        """Whether ``text`` is still the article's text at [start, end) (``files``: articles read so far)."""
+        if path not in files:
+            try:
+                files[path] = (self.settings.corpus_dir / path).read_bytes().decode("utf-8")
+            except (OSError, UnicodeDecodeError):
+                files[path] = None
+        current = files[path]
+        return current is not None and current[start:end] == text
+
+    def _without_changed(self, answer: Answer) -> Answer:
+        """``answer`` without the quotes whose article changed since the index was loaded: only while a reload has
+        failed (the JSON contract's text == file[start:end] must hold, and a sentence removed from an article must
+        not go on being quoted). An answer left with no quote says it found none."""
+        files: dict[str, str | None] = {}
+        kept = [q for q in answer.quotes if self._current(q.path, q.start, q.end, q.text, files)]
+        if len(kept) == len(answer.quotes):
+            return answer
+        logger.info(
+            "Answer: %d quote(s) left out: their article changed and the reload failed", len(answer.quotes) - len(kept)
+        )
+        if kept or answer.status != "answered":
+            return dataclasses.replace(answer, quotes=kept)
+        message = "\n\n".join(m for m in (answer.message, NO_ANSWER_MESSAGE) if m)
+        return dataclasses.replace(answer, status="no_answer", quotes=[], message=message)
 
     def _get_embedder(self) -> Embedder:
         if self._embedder is None:
@@ -219,7 +263,14 @@ class Pipeline:
         question = clean_question(question, self.settings.max_question_chars)
         self.refresh()
         with self._readers.reading():
-            return self.retriever.search(question, k or self.settings.candidates)
+            hits = self.retriever.search(question, k or self.settings.candidates)
+            if self._failed is None:
+                return hits
+            files: dict[str, str | None] = {}
+            fresh = [
+                h for h in hits if self._current(h.passage.path, h.passage.start, h.passage.end, h.passage.text, files)
+            ]
+            return [dataclasses.replace(h, rank=n) for n, h in enumerate(fresh, 1)]
 
     def vectors(self, messages: list[str]) -> np.ndarray:
         """Each message's vector as :meth:`ask` computes it (cleaned, spelling corrected, embedded): what the
@@ -273,16 +324,24 @@ class Pipeline:
         ``crisis``; when the semantic check fires on it, the one-line refusal ends with the check-in line.
 
         Every answer carries the disclaimer. Nothing the person wrote is logged, only status and rule ids.
-        """
-        self.refresh()
-        with self._readers.reading():
-            return self._answer(question, k)
 
-    def _answer(self, question: str, k: int | None) -> Answer:
-        """:meth:`ask` once the index is current and held."""
+        A crisis is answered before the pipeline looks for an edited corpus (:meth:`refresh`): the card never waits
+        for a reload (round 17 audit: a crisis message waited ~10 s behind one).
+        """
         top_k = k or self.settings.top_k
         if top_k < 1:
             raise InvalidQuestion(f"k must be at least 1, got {top_k!r}")
+        gated, decision = self._gate(question)
+        if decision.route == "crisis":
+            logger.info("Answer: status=crisis rules=%s", ",".join(decision.matched))
+            return Answer(question=gated, status="crisis", message=decision.message, route="crisis")
+        self.refresh()
+        with self._readers.reading():
+            answer = self._answer(question, top_k, gated, decision)
+            return answer if self._failed is None else self._without_changed(answer)
+
+    def _gate(self, question: str) -> tuple[str, SafetyDecision]:
+        """The message as the gate reads it, and the gate's decision."""
         # The gate reads the whole message, even one over the length limit: a crisis still gets help. Past
         # READ_FACTOR times the limit (more than the app's box takes) it reads the first and last half of that much:
         # a 5 MB message over the HTTP API held a worker for 30 s (round 14 audit), and a crisis told in it is
@@ -291,10 +350,10 @@ class Pipeline:
         if isinstance(question, str) and len(question) > (most := READ_FACTOR * self.settings.max_question_chars):
             read = f"{question[: most // 2]} . {question[-(most // 2) :]}"  # " . ": no rule matches across the cut
         gated = clean_question(read, len(read) if isinstance(read, str) else 0)
-        decision = self.gate.check(gated)
-        if decision.route == "crisis":
-            logger.info("Answer: status=crisis rules=%s", ",".join(decision.matched))
-            return Answer(question=gated, status="crisis", message=decision.message, route="crisis")
+        return gated, self.gate.check(gated)
+
+    def _answer(self, question: str, top_k: int, gated: str, decision: SafetyDecision) -> Answer:
+        """:meth:`ask` past the crisis route, once the index is current and held."""
         try:
             cleaned = clean_question(question, self.settings.max_question_chars)
         except InvalidQuestion as exc:  # too long: refused, but a crisis-like message still gets the line

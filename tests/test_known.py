@@ -197,6 +197,7 @@ def test_the_embedded_questions_are_cached_on_disk_for_the_next_process(tmp_path
 
     def build(context: str) -> KnownQuestions:
         known_module._VECTORS.clear()  # as in a new process
+        known_module._BY_TEXT.clear()
         return KnownQuestions.build(
             entries, texts, files, str.upper, encode, "fake-model-c", context=context, cache_dir=tmp_path
         )
@@ -210,6 +211,32 @@ def test_the_embedded_questions_are_cached_on_disk_for_the_next_process(tmp_path
     third = build("gen-1|spelling=True")
     assert len(calls) == 2 and "ignoring the damaged cache" in caplog.text and "pickle" not in caplog.text
     np.testing.assert_array_equal(third.vectors, first.vectors)
-    build("gen-2|spelling=True")  # a rebuilt index: its own cache, the old one removed
-    assert len(calls) == 3 and len(list(tmp_path.glob("known-*.npz"))) == 1 and not cached.exists()
+    build("gen-2|spelling=True")  # a rebuilt index: its own cache (the old one's vectors reused), the old one removed
+    assert len(calls) == 2 and len(list(tmp_path.glob("known-*.npz"))) == 1 and not cached.exists()
     assert not list(tmp_path.glob(".known-*"))  # no temporary file left behind
+
+
+def test_a_new_index_generation_embeds_only_the_questions_whose_correction_changed(tmp_path: Path) -> None:
+    """Round 17 audit: every article edit re-embedded all known questions (the cache is keyed by the index generation)
+    and questions waited ~10 s behind the reload; the vectors of unchanged corrected questions are reused."""
+    from qa import known as known_module
+
+    entries = [KnownQuestion(q, ("effects start fast",)) for q in ("how fast?", "how quick?", "whne does it work?")]
+    texts, files = ["Effects start fast."], ["a.txt"]
+    calls: list[list[str]] = []
+
+    def encode(questions: list[str]) -> np.ndarray:
+        calls.append(questions)
+        return np.array([[len(q), 1.0, 2.0] for q in questions], dtype=np.float32)
+
+    def build(context: str, correct) -> KnownQuestions:  # noqa: ANN001
+        return KnownQuestions.build(entries, texts, files, correct, encode, "fake-model-r", context=context)
+
+    known_module._BY_TEXT.clear()
+    first = build("gen-1", str)
+    second = build("gen-2", lambda q: q.replace("whne", "when"))  # the new corpus corrects one question differently
+    assert calls == [["how fast?", "how quick?", "whne does it work?"], ["when does it work?"]]
+    np.testing.assert_array_equal(second.vectors[:2], first.vectors[:2])
+    assert second.questions[2] == "when does it work?" and second.vectors[2][0] == len("when does it work?")
+    other = KnownQuestions.build(entries, texts, files, str, encode, "another-model", context="gen-2")
+    assert len(calls) == 3 and other.vectors.shape == (3, 3)  # another model's vectors are never reused

@@ -61,8 +61,49 @@ def test_a_failed_reload_keeps_serving_the_old_index(
     (scratch_settings.corpus_dir / ARTICLE).write_text("Edited, and no one ran qa build.\n", encoding="utf-8")
     with caplog.at_level(logging.WARNING, logger="qa.pipeline"):
         assert not served.refresh()
-    assert "still serving the index loaded before" in caplog.text
+    assert "Still serving the index loaded before" in caplog.text
     assert served.ask(QUESTION).status == "answered"
+
+
+def test_while_a_reload_fails_the_changed_article_is_not_quoted_and_the_reload_is_tried_again(
+    scratch_settings: Settings, embedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Round 17 audit: after one failed reload (a lock it could not write) the app never tried again, and went on
+    quoting a sentence the clinic had removed — text != file[start:end] — until it was restarted."""
+    monkeypatch.setattr(qa.pipeline, "RELOAD_CHECK_SECONDS", 0.0)
+    served = Pipeline(scratch_settings, embedder=embedder)
+    assert any(q.path == ARTICLE for q in served.ask(QUESTION).quotes)
+    opened, failing = qa.pipeline.open_index, [True]
+
+    def flaky(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        if failing[0]:
+            raise OSError("No space left on device")
+        return opened(*args, **kwargs)
+
+    monkeypatch.setattr(qa.pipeline, "open_index", flaky)
+    path = scratch_settings.corpus_dir / ARTICLE
+    path.write_text(path.read_text(encoding="utf-8").replace("Ketamine", "[Removed by clinical review]"), "utf-8")
+    assert not served.refresh()
+    corpus = scratch_settings.corpus_dir
+    answer = served.ask(QUESTION)
+    assert all(q.path != ARTICLE for q in answer.quotes)
+    assert all((corpus / q.path).read_text(encoding="utf-8")[q.start : q.end] == q.text for q in answer.quotes)
+    assert all(h.passage.path != ARTICLE for h in served.search(QUESTION, 50))
+    assert not served.refresh()  # the same corpus again: not tried again before RELOAD_RETRY_SECONDS
+    failing[0] = False
+    monkeypatch.setattr(qa.pipeline, "RELOAD_RETRY_SECONDS", 0.0)
+    served._retry_at = 0.0
+    assert served.refresh()  # nothing changed since, but the failed reload is tried again
+    assert _quotes_match_files(served.ask(QUESTION), corpus)
+
+
+def test_a_crisis_message_does_not_wait_for_a_reload(live: Pipeline, scratch_settings: Settings) -> None:
+    """Round 17 audit: a crisis message sent just after an article was edited waited ~10 s behind the reload."""
+    path = scratch_settings.corpus_dir / ARTICLE
+    path.write_text(path.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    assert live.ask("I want to kill myself tonight").status == "crisis"
+    assert live._loaded[0] != live._corpus_stats()  # answered without reloading
+    assert live.ask(QUESTION).status == "answered" and live._loaded[0] == live._corpus_stats()
 
 
 def test_a_reload_waits_for_answers_in_flight() -> None:
