@@ -6,12 +6,13 @@ Errors print one line to stderr and exit non-zero; there is no traceback unless 
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import logging
 import os
 import sys
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from .answer import Answer
@@ -111,6 +112,17 @@ def _cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _stdin_lines() -> Iterator[str]:
+    """Lines of stdin as UTF-8 whatever the locale, a byte that is not UTF-8 kept as a lone surrogate (deleted when
+    the question is cleaned): under a UTF-8 locale such as en_US.UTF-8 Python reads stdin strictly, and one bad byte
+    ended the whole batch with no line answered (round 17 audit; the C locale was lenient already)."""
+    raw = getattr(sys.stdin, "buffer", None)
+    if raw is None:  # stdin replaced by a text stream (an embedding program, a test)
+        yield from sys.stdin
+        return
+    yield from io.TextIOWrapper(raw, encoding="utf-8", errors="surrogateescape")
+
+
 def _cmd_ask(args: argparse.Namespace) -> int:
     from .pipeline import Pipeline
 
@@ -122,7 +134,7 @@ def _cmd_ask(args: argparse.Namespace) -> int:
         print(json.dumps(answer.to_dict(), ensure_ascii=False) if args.json else format_answer(answer))
         return 0
     failures = 0
-    for line in sys.stdin:
+    for line in _stdin_lines():
         question = line.rstrip("\r\n")
         if not question.strip():
             continue

@@ -78,6 +78,24 @@ def test_stdin_batch_one_json_per_line_and_bad_lines_do_not_stop_it(dirs):
     assert out[2]["question"] == "how long does a session last"
 
 
+def test_a_byte_that_is_not_utf8_loses_nothing_of_a_batch_under_a_strict_utf8_locale(dirs):
+    """Round 17 audit: under en_US.UTF-8 Python reads stdin strictly, so one bad byte ended the whole batch with
+    "internal error (UnicodeDecodeError …)" and no line answered. PYTHONIOENCODING makes this machine's locale as
+    strict."""
+    import os
+
+    corpus, index = dirs
+    batch = b"side effects?\nbad \xff byte here\nhow long is a session\n"
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8:strict"}
+    result = subprocess.run(
+        [QA, "ask", "--json", "-q", "--corpus", corpus, "--index", index], input=batch, capture_output=True, env=env,
+        timeout=300,
+    )  # fmt: skip
+    out = [json.loads(line) for line in result.stdout.decode("utf-8").splitlines()]
+    assert result.returncode == 0, result.stderr
+    assert [o["question"] for o in out] == ["side effects?", "bad byte here", "how long is a session"]
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
