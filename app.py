@@ -177,6 +177,44 @@ class RefuseUploads:
         await self.app(scope, receive, send)
 
 
+class LimitBody:
+    """ASGI middleware: a request body over ``MAX_BYTES`` is refused with 413 at once (by its Content-Length) or cut
+    off when it gets there (sent in chunks). Nothing the app takes comes near it — the question box lets through
+    20,000 characters — and a 200 MB body to the ask API was read whole and kept ~0.8 GB of the server's memory after
+    it was refused (round 17 audit)."""
+
+    MAX_BYTES = 1 << 20
+
+    def __init__(self, app: Callable) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        length = dict(scope.get("headers") or []).get(b"content-length", b"0")
+        too_large = f"The request is too large: at most {self.MAX_BYTES:,} bytes."
+        if not length.isdigit() or int(length) > self.MAX_BYTES:
+            await PlainTextResponse(too_large, status_code=413)(scope, receive, send)
+            return
+        seen, started = 0, False
+
+        async def counted() -> dict:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            return {"type": "http.disconnect"} if seen > self.MAX_BYTES else message
+
+        async def sending(message: dict) -> None:
+            nonlocal started
+            started = True
+            await send(message)
+
+        await self.app(scope, counted, sending)
+        if seen > self.MAX_BYTES and not started:
+            await PlainTextResponse(too_large, status_code=413)(scope, receive, send)
+
+
 class FillDefaultK:
     """ASGI middleware: a raw HTTP call of the ask API that leaves ``k`` out (``{"data": [question]}``) gets the
     default ``k``, as ``gradio_client`` gives it. Gradio checks an event's count of inputs before any handler runs,
@@ -196,7 +234,7 @@ class FillDefaultK:
         chunks, more = [], True
         while more:
             message = await receive()
-            if message["type"] != "http.request":  # the client went away before sending it all
+            if message["type"] != "http.request":  # the client went away (or LimitBody cut it off)
                 return
             chunks.append(message.get("body", b""))
             more = message.get("more_body", False)
@@ -668,7 +706,7 @@ def build_app(
 def serve(demo: gr.Blocks, *, host: str = "127.0.0.1", port: int = 7860, root_path: str = "", **launch: object):
     """Launch ``demo`` with the app's styles and upload refusal; returns Gradio's (app, local_url, share_url)."""
     look = {"css": CSS, "head": HEAD, "theme": THEME, "ssr_mode": False, "share": False}
-    refuse = {"middleware": [Middleware(RefuseUploads), Middleware(FillDefaultK)]}
+    refuse = {"middleware": [Middleware(LimitBody), Middleware(RefuseUploads), Middleware(FillDefaultK)]}
     root = root_path or None
     return demo.launch(server_name=host, server_port=port, root_path=root, app_kwargs=refuse, **look, **launch)
 

@@ -190,6 +190,20 @@ def test_raw_http_without_k_gets_the_default_and_without_a_question_a_clear_erro
         assert http.post(base, content=b"not json", headers={"content-type": "application/json"}).status_code == 422
 
 
+def test_a_request_body_over_a_megabyte_is_refused_at_once(server: Server) -> None:
+    """Round 17 audit: a 200 MB body to the ask API was read whole (and ~0.8 GB kept after it was refused)."""
+    base = f"{server.url}gradio_api/call/ask"
+    body = json.dumps({"data": ["side effects? " + "a " * 600_000, None]}).encode()
+    with httpx.Client(timeout=60) as http:
+        response = http.post(base, content=body, headers={"content-type": "application/json"})
+        assert response.status_code == 413 and response.text == "The request is too large: at most 1,048,576 bytes."
+        chunked = http.post(
+            base, content=iter([body[:700_000], body[700_000:]]), headers={"content-type": "application/json"}
+        )
+        assert chunked.status_code == 413  # sent in chunks, without a length
+    assert server.client.predict(NORMAL, api_name="/ask")["status"] == "answered"
+
+
 def test_huge_question_gets_a_clear_error_and_the_server_carries_on(server: Server) -> None:
     # The crisis check reads refused messages too; if it ever fires on this one, the line may follow.
     with pytest.raises(AppError, match=r"^The question is 100,000 characters long; the maximum is 1,000(\. If .*)?$"):
