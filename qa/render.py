@@ -253,7 +253,7 @@ def gaps_html(gaps: Sequence[Gap]) -> str:
         return '<p class="qa-empty">No unanswered questions logged yet.</p>'
     rows = "".join(
         f'<tr><td class="qa-num" data-label="Times asked">{g.count}</td>'
-        f'<td data-label="Question">{text(g.question)}</td><td data-label="Last asked">{text(g.last_asked)}</td></tr>'
+        f'<td data-label="Question">{text(g.question)}</td><td class="qa-when" data-label="Last asked">{text(g.last_asked)}</td></tr>'
         for g in gaps
     )
     return (

@@ -61,6 +61,9 @@ CSS = """
   padding: 0.4rem 0.5rem; vertical-align: top; text-align: left; overflow-wrap: anywhere; }
 .qa-passage { white-space: pre-line; min-width: 16rem; }
 .qa-num { white-space: nowrap; }
+/* A long unbroken question wraps inside its own column: the count, the date and the headers keep their width (with
+   overflow-wrap: anywhere on every cell, one 1,000-letter question squeezed them to two letters a line). */
+.qa-gaps th, .qa-gaps td.qa-num, .qa-gaps td.qa-when { white-space: nowrap; overflow-wrap: normal; }
 .qa-copy { min-height: 40px; padding: 0 0.8rem; border-radius: 6px; cursor: pointer;
   border: 1px solid var(--border-color-primary); background: var(--background-fill-primary); }
 #qa-question textarea { font-size: 1.15rem; }
