@@ -55,7 +55,21 @@ from qa.errors import InvalidQuestion  # noqa: E402
 from qa.feedback import VOTES, FeedbackStore  # noqa: E402
 from qa.pipeline import READ_FACTOR  # noqa: E402
 from qa.render import Turn, conversation_html, gaps_html, results_html  # noqa: E402
-from qa.style import AFTER_ANSWER_JS, CHAT_ID_JS, COPY_JS, CSS, HEAD, VOTE_DONE_JS, VOTE_JS  # noqa: E402
+from qa.style import (  # noqa: E402
+    AFTER_ANSWER_JS,
+    CHAT_ID_JS,
+    CLEARED_JS,
+    COPY_JS,
+    CSS,
+    FOCUS_KEEP_JS,
+    FOCUS_NEW_JS,
+    HEAD,
+    RESTORED_JS,
+    SEND_JS,
+    SENT_JS,
+    VOTE_DONE_JS,
+    VOTE_JS,
+)
 
 logger = logging.getLogger("app")
 
@@ -328,13 +342,23 @@ class KeyGuard:
             self._wrong.pop(client, None)
 
 
+class Chat(list):
+    """A chat's turns, oldest first. ``cleared`` counts the times "Start a new conversation" emptied it: an answer
+    asked for before that is not added to the new conversation (round 17 audit: a private question sent just before
+    clearing turned up in the new one), unless it is a crisis card or the check-in line."""
+
+    cleared: int = 0
+
+
 class SavedChats:
     """Conversations by the chat id a browser tab keeps in its sessionStorage (CHAT_ID_JS), so reloading the page —
     a pull-to-refresh on a phone, a reload after a frozen tab — brings the conversation back, a crisis card included
     (it was lost: round 16 audit). sessionStorage belongs to the one tab and is emptied when the tab is closed, so
     another tab, and the next person at a shared computer once the tab is closed, start with an empty chat; "Start a
     new conversation" empties it too. Kept in this process's memory only (a restart forgets every chat), at most
-    ``max_chats`` of them, each forgotten after ``keep_s`` seconds without a question or a reload.
+    ``max_chats`` of them, each forgotten after ``keep_s`` seconds without a question or a reload. A chat is saved
+    once a question is sent: page loads alone (a monitor, a crawler) save nothing and push no chat out (round 17
+    audit: 1,000 page loads pushed every saved chat out).
 
     The saved value is the session's own list of turns (Gradio hands every event of a session that same object and
     the app extends it in place), so what is saved is always what the page shows. A tab duplicated by the browser
@@ -357,27 +381,35 @@ class SavedChats:
         """``chat_id`` if it is a well-formed id, else ``""``."""
         return chat_id if isinstance(chat_id, str) and self.ID.fullmatch(chat_id) else ""
 
-    def attach(self, chat_id: str, turns: list[Turn]) -> list[Turn]:
-        """The turns saved under ``chat_id``; for an id not saved (or forgotten), ``turns`` itself, now saved."""
+    def _expire(self, now: float) -> None:
+        while self._chats:  # oldest use first: drop the ones not used for keep_s seconds
+            oldest, (_, used) = next(iter(self._chats.items()))
+            if now - used < self.keep_s:
+                break
+            del self._chats[oldest]
+
+    def find(self, chat_id: str) -> list[Turn] | None:
+        """The turns saved under ``chat_id`` (kept another ``keep_s`` seconds), or None."""
         with self._lock:
             now = self.clock()
-            while self._chats:  # oldest use first: drop the ones not used for keep_s seconds
-                oldest, (_, used) = next(iter(self._chats.items()))
-                if now - used < self.keep_s:
-                    break
-                del self._chats[oldest]
+            self._expire(now)
+            if chat_id not in self._chats:
+                return None
+            self._chats[chat_id] = (self._chats[chat_id][0], now)
+            self._chats.move_to_end(chat_id)
+            return self._chats[chat_id][0]
+
+    def keep(self, chat_id: str, turns: list[Turn]) -> None:
+        """Save ``turns`` under ``chat_id`` unless a list is saved there already (that one is the tab's conversation:
+        a page reloaded while an answer was on its way has taken it over, and the answer goes to it too); either way
+        kept another ``keep_s`` seconds. Past ``max_chats`` the chat used longest ago is forgotten."""
+        with self._lock:
+            now = self.clock()
+            self._expire(now)
             saved = self._chats.pop(chat_id, (turns, now))[0]
             self._chats[chat_id] = (saved, now)
             while len(self._chats) > self.max_chats:
                 self._chats.popitem(last=False)
-            return saved
-
-    def touch(self, chat_id: str) -> None:
-        """``chat_id`` was just used: it is kept another ``keep_s`` seconds."""
-        with self._lock:
-            if chat_id in self._chats:
-                self._chats[chat_id] = (self._chats[chat_id][0], self.clock())
-                self._chats.move_to_end(chat_id)
 
     def __len__(self) -> int:
         return len(self._chats)
@@ -461,29 +493,9 @@ def build_app(
             turns[0] = replace(turns[0], after_help=True)
         return list(turns)
 
-    def restore(chat_id: str, turns: list[Turn]) -> tuple[str, list[Turn], str]:
-        """At page load: the conversation saved under the tab's chat id (CHAT_ID_JS), which becomes the session's
-        list of turns, with any answer this page got before it loaded added after it; an id not saved starts
-        saving this session's list under it. A malformed id saves nothing (the page works as before)."""
-        chat_id = chats.valid(chat_id)
-        with turns_lock:
-            if chat_id:
-                saved = chats.attach(chat_id, turns)
-                if saved is not turns:
-                    keep(saved, turns)
-                    turns = saved
-            kept = list(turns)
-        return shown(kept), turns, chat_id
-
-    def start_over(turns: list[Turn]) -> str:
-        """ "Start a new conversation": the session's turns (and so the saved chat) are emptied."""
-        with turns_lock:
-            turns.clear()
-        return shown([])
-
-    def respond(question: str, turns: list[Turn], chat_id: str = "") -> tuple[str, list[Turn], str]:
-        """The conversation with the new answer, and the question answered (for AFTER_ANSWER_JS: the box is emptied
-        only if it still holds that question, so what the person typed meanwhile is kept)."""
+    def new_turn(question: str) -> tuple[Turn, str]:
+        """The turn answering ``question``, and the question answered (``""`` when the box must keep it); a refusal
+        is raised as the one-line gr.Error."""
         answered = question
         try:
             result = logged_answer(question)
@@ -498,12 +510,61 @@ def build_app(
             answered = ""  # the box keeps the text, to shorten it, as on any refusal
         except QAError as exc:
             raise gr.Error(str(exc), print_exception=False) from None
+        return Turn(result, id=uuid.uuid4().hex), answered
+
+    def restore(chat_id: str, turns: list[Turn], pending: str) -> tuple[str, list[Turn], str]:
+        """At page load: the conversation saved under the tab's chat id (CHAT_ID_JS) becomes the session's list of
+        turns, with any answer this page got before it loaded added after it. ``pending`` is the question the tab sent
+        last and had no answer to when it was reloaded: a reload cancels a question still waiting in the queue, so it
+        is asked again here unless one of the last turns answers it (round 17 audit: "i took all my pills", sent on
+        a busy server and then the page reloaded, was never answered). A malformed id saves nothing."""
+        chat_id = chats.valid(chat_id)
+        with turns_lock:
+            saved = chats.find(chat_id) if chat_id else None
+            if saved is not None and saved is not turns:
+                keep(saved, turns)
+                turns = saved
+            kept = list(turns)
+        asked = " ".join(str(pending or "").split())
+        if asked and not any(" ".join(t.answer.question.split()) == asked for t in kept[-3:]):
+            try:
+                turn, _ = new_turn(asked)
+            except gr.Error:
+                turn = None  # refused again (too long, empty): the person saw why before the reload
+            if turn is not None:
+                with turns_lock:
+                    kept = keep(turns, [turn])
+        if chat_id and turns:
+            chats.keep(chat_id, turns)
+        return shown(kept), turns, chat_id
+
+    def start_over(turns: list[Turn]) -> tuple[str, dict, dict]:
+        """ "Start a new conversation", confirmed: the session's turns (and so the saved chat) are emptied; an answer
+        on its way is not added to the new conversation unless it is a crisis card or the check-in line."""
+        with turns_lock:
+            turns.clear()
+            if isinstance(turns, Chat):
+                turns.cleared += 1
+        return conversation_html([], cleared=True), gr.update(visible=True), gr.update(visible=False)
+
+    def respond(question: str, turns: list[Turn], chat_id: str = "") -> tuple[str, list[Turn], str]:
+        """The conversation with the new answer, and the question answered (for AFTER_ANSWER_JS: the box is emptied
+        only if it still holds that question, so what the person typed meanwhile is kept)."""
+        cleared = getattr(turns, "cleared", 0)
+        if chat_id := chats.valid(chat_id):
+            chats.keep(chat_id, turns)  # saved from the question on: a reload before its answer finds the chat
+        turn, answered = new_turn(question)
         # The session's list itself is extended (Gradio hands every event of a session the same object): two answers
         # of one tab running at once (Enter, then an example) each wrote back the list they had read, and the one
         # finishing last removed the other — a crisis card included (round 15 audit).
         with turns_lock:
-            kept = keep(turns, [Turn(result, id=uuid.uuid4().hex)])
-        chats.touch(chats.valid(chat_id))
+            help_given = turn.answer.status == "crisis" or turn.answer.check_in
+            if getattr(turns, "cleared", 0) != cleared and not help_given:
+                kept = list(turns)  # asked before "Start a new conversation": not part of the new one
+            else:
+                kept = keep(turns, [turn])
+        if chat_id:
+            chats.keep(chat_id, turns)
         return shown(kept), turns, answered
 
     def vote(turns: list[Turn], event: gr.EventData) -> str:
@@ -608,13 +669,14 @@ def build_app(
             "Every answer is quoted word for word from our clinic's articles, with its source. "
             "It is general information, not medical advice."
         )
-        turns = gr.State([])
+        turns = gr.State(Chat())
         with gr.Tabs():
             with gr.Tab("Ask a question", id="chat"):
                 log = gr.HTML(conversation_html([]), js_on_load=VOTE_JS, elem_id="qa-log")
                 answered = gr.Textbox(visible=False)  # the question just answered, read by AFTER_ANSWER_JS
                 voted = gr.Textbox(visible=False)  # how the last vote went (JSON), read by VOTE_DONE_JS
                 chat_id = gr.Textbox(visible=False)  # the tab's chat id (CHAT_ID_JS), set at page load
+                pending = gr.Textbox(visible=False)  # at page load: the question the tab had no answer to (CHAT_ID_JS)
                 with gr.Row(equal_height=True):
                     question = gr.Textbox(
                         label="Your question",
@@ -630,9 +692,14 @@ def build_app(
                 gr.Markdown("**Example questions**")
                 with gr.Row(elem_classes="qa-examples"):
                     examples = [gr.Button(text, size="sm", variant="secondary") for text in EXAMPLES]
+                # Two steps, so one stray tap does not remove a crisis card (round 17 audit).
                 new_chat = gr.Button(
-                    "Start a new conversation", size="sm", variant="secondary", elem_id="qa-new-chat", scale=0
+                    "Start a new conversation", variant="secondary", size="md", elem_id="qa-new-chat", scale=0
                 )
+                with gr.Row(visible=False, elem_id="qa-new-chat-confirm") as confirm:
+                    gr.Markdown("Clear this conversation from the screen? It cannot be brought back.")
+                    clear_it = gr.Button("Yes, clear it", variant="stop", scale=0, elem_id="qa-clear-chat")
+                    keep_it = gr.Button("Keep it", variant="secondary", scale=0, elem_id="qa-keep-chat")
             with gr.Tab("Staff look-up", id="staff") as staff_tab:
                 with gr.Row(equal_height=True):
                     query = gr.Textbox(
@@ -667,8 +734,8 @@ def build_app(
         # once are all kept (respond extends the session's list under a lock).
         for trigger in (question.submit, send.click):
             trigger(
-                respond, [question, turns, chat_id], [log, turns, answered], trigger_mode="multiple", **chat
-            ).success(**after, queue=False)
+                respond, [question, turns, chat_id], [log, turns, answered], trigger_mode="multiple", js=SEND_JS, **chat
+            ).success(**after, queue=False).then(None, [answered], None, js=SENT_JS, queue=False)
         for button, text in zip(examples, EXAMPLES, strict=True):
             button.click(
                 functools.partial(respond, text),
@@ -678,8 +745,22 @@ def build_app(
                 **chat,
             ).success(**after, queue=False)
         # A reload brings the tab's conversation back (SavedChats); outside the queue, so it is there at once.
-        demo.load(restore, [chat_id, turns], [log, turns, chat_id], js=CHAT_ID_JS, queue=False, **private)
-        new_chat.click(start_over, [turns], [log], queue=False, **private)
+        demo.load(
+            restore, [chat_id, turns, pending], [log, turns, chat_id], js=CHAT_ID_JS, queue=False, **private
+        ).then(None, js=RESTORED_JS, queue=False)
+
+        def asking(shown: bool) -> Callable[[], tuple[dict, dict]]:  # the button, or "Clear …? Yes / Keep it"
+            return lambda: (gr.update(visible=not shown), gr.update(visible=shown))
+
+        new_chat.click(asking(True), None, [new_chat, confirm], queue=False, **private).then(
+            None, js=FOCUS_KEEP_JS, queue=False
+        )
+        keep_it.click(asking(False), None, [new_chat, confirm], queue=False, **private).then(
+            None, js=FOCUS_NEW_JS, queue=False
+        )
+        clear_it.click(start_over, [turns], [log, new_chat, confirm], queue=False, **private).then(
+            None, js=CLEARED_JS, queue=False
+        )
         # "multiple": every click is sent, even while another vote is on its way (Gradio's default, "once", dropped
         # a second answer's vote made before the first came back: round 15 audit).
         log.click(vote, [turns], [voted], show_progress="hidden", queue=False, trigger_mode="multiple", **private)

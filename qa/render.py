@@ -193,12 +193,14 @@ def answer_html(answer: Answer, index: int = 0, vote: str = "", answer_id: str =
     return "".join(parts)
 
 
-def conversation_html(turns: Sequence[Turn], help_line: str = "") -> str:
+def conversation_html(turns: Sequence[Turn], help_line: str = "", *, cleared: bool = False) -> str:
     """The chat kept, oldest first, as a log region for screen readers; when older turns are no longer kept (the
     first one's ``number`` is past 1), a line says so — followed by ``help_line`` (its numbers tappable) when one of
-    them had the crisis card or the check-in line (``Turn.after_help``)."""
+    them had the crisis card or the check-in line (``Turn.after_help``). ``cleared``: the empty chat says it was
+    just cleared."""
     if not turns:
-        body = '<p class="qa-empty">Ask a question below, or choose one of the examples.</p>'
+        start = "A new conversation has started. " if cleared else ""
+        body = f'<p class="qa-empty">{start}Ask a question below, or choose one of the examples.</p>'
     else:
         earlier = max(0, turns[0].number - 1)
         shown = f"first {earlier} questions and their answers are" if earlier > 1 else "first question and answer are"
@@ -253,7 +255,8 @@ def gaps_html(gaps: Sequence[Gap]) -> str:
         return '<p class="qa-empty">No unanswered questions logged yet.</p>'
     rows = "".join(
         f'<tr><td class="qa-num" data-label="Times asked">{g.count}</td>'
-        f'<td data-label="Question">{text(g.question)}</td><td class="qa-when" data-label="Last asked">{text(g.last_asked)}</td></tr>'
+        f'<td data-label="Question">{text(g.question)}</td>'
+        f'<td class="qa-when" data-label="Last asked">{text(g.last_asked)}</td></tr>'
         for g in gaps
     )
     return (

@@ -6,7 +6,21 @@ The scripts never insert HTML: they only read ``data-*`` attributes that :mod:`q
 
 from __future__ import annotations
 
-__all__ = ["CSS", "HEAD", "VOTE_JS", "VOTE_DONE_JS", "COPY_JS", "AFTER_ANSWER_JS", "CHAT_ID_JS"]
+__all__ = [
+    "CSS",
+    "HEAD",
+    "VOTE_JS",
+    "VOTE_DONE_JS",
+    "COPY_JS",
+    "AFTER_ANSWER_JS",
+    "CHAT_ID_JS",
+    "SEND_JS",
+    "SENT_JS",
+    "RESTORED_JS",
+    "FOCUS_KEEP_JS",
+    "FOCUS_NEW_JS",
+    "CLEARED_JS",
+]
 
 #: Page styles (passed to ``launch``): large text, readable at 375 px, colours that work in light and dark mode. The
 #: help boxes (crisis card, check-in line, referral) keep their light backgrounds in dark mode, so their text and links
@@ -213,16 +227,60 @@ AFTER_ANSWER_JS = """
 #: crypto.randomUUID does not) and kept in the tab's sessionStorage, so a reload finds its conversation again
 #: (app.SavedChats). Without sessionStorage (blocked by the browser) every load is a new chat, as before.
 CHAT_ID_JS = """
-(current, turns) => {
+(current, turns, pending) => {
   const name = 'qa-chat-id';
   let id = null;
-  try { id = sessionStorage.getItem(name); } catch (e) { return ['', turns]; }
+  let asked = '';
+  try {
+    id = sessionStorage.getItem(name);
+    asked = sessionStorage.getItem('qa-pending') || '';
+  } catch (e) { return ['', turns, '']; }
   if (!id || !/^[0-9a-f]{32}$/.test(id)) {
     const bytes = new Uint8Array(16);
     crypto.getRandomValues(bytes);
     id = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-    try { sessionStorage.setItem(name, id); } catch (e) { return ['', turns]; }
+    try { sessionStorage.setItem(name, id); } catch (e) { return ['', turns, '']; }
   }
-  return [id, turns];
+  return [id, turns, asked];
+}
+"""
+#: When a question is sent: it is kept in the tab's sessionStorage until its answer is shown (SENT_JS), so a reload
+#: meanwhile — which cancels a question still waiting in the queue — asks it again (app's ``restore``).
+SEND_JS = """
+(question, turns, chat) => {
+  try { if ((question || '').trim()) sessionStorage.setItem('qa-pending', question); } catch (e) {}
+  return [question, turns, chat];
+}
+"""
+#: After an answer (or a refusal): the kept question is dropped once it is the one answered.
+SENT_JS = """
+(answered) => {
+  try { if (sessionStorage.getItem('qa-pending') === answered) sessionStorage.removeItem('qa-pending'); } catch (e) {}
+}
+"""
+#: After a reload brought a conversation back: its newest answer is scrolled into view, as a new answer is (round 17
+#: audit: on a phone the page opened at the top, a crisis card 7,500 px below). The question kept is dropped.
+RESTORED_JS = """
+() => {
+  try { sessionStorage.removeItem('qa-pending'); } catch (e) {}
+  setTimeout(() => {
+    const turns = document.querySelectorAll('#qa-log .qa-turn');
+    const last = turns[turns.length - 1];
+    if (last) last.scrollIntoView({block: 'start'});
+  }, 100);
+}
+"""
+#: "Start a new conversation" asks first; focus goes to "Keep it" (the safe choice), and back to the button after.
+FOCUS_KEEP_JS = """
+() => { setTimeout(() => document.querySelector('#qa-keep-chat')?.focus(), 50); }
+"""
+FOCUS_NEW_JS = """
+() => { setTimeout(() => document.querySelector('#qa-new-chat')?.focus(), 50); }
+"""
+#: After the conversation was cleared: the question box has focus, nothing is kept to ask again.
+CLEARED_JS = """
+() => {
+  try { sessionStorage.removeItem('qa-pending'); } catch (e) {}
+  setTimeout(() => document.querySelector('#qa-question textarea')?.focus(), 50);
 }
 """

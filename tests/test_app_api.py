@@ -477,22 +477,23 @@ def test_saved_chats_find_a_tab_again_forget_idle_and_oldest_chats_and_ignore_ma
     now = [0.0]
     chats = app.SavedChats(max_chats=2, keep_s=100, clock=lambda: now[0])
     a, b, c = ("a" * 32, "b" * 32, "c" * 32)
-    first: list = []
-    assert chats.attach(a, first) is first  # a new id saves the session's own list
-    first.append("turn")
-    assert chats.attach(a, []) is first  # a reload of that tab gets the same list back
+    assert chats.find(a) is None and len(chats) == 0  # a page load alone saves nothing
+    first = ["turn"]
+    chats.keep(a, first)
+    assert chats.find(a) is first  # a reload of that tab gets the same list back
     now[0] = 90
-    chats.attach(b, [])
+    second, third = ["b"], ["c"]
+    chats.keep(b, second)
     now[0] = 150
-    assert chats.attach(a, []) is not first  # 150 s without use: forgotten
-    chats.touch(b)  # b used at 150 (a question asked): kept until 250
+    assert chats.find(a) is None  # 150 s without use: forgotten
+    assert chats.find(b) is second  # found at 150: kept until 250
     now[0] = 240
-    second = chats.attach(b, [])
-    assert second == [] and chats.attach(b, []) is second  # still kept
-    third: list = []
-    assert chats.attach(c, third) is third
-    assert len(chats) == 2  # a (last used at 150), b and c (at 240): the least recently used, a, went
-    assert chats.attach(b, []) is second and chats.attach(c, []) is third
+    chats.keep(a, first)
+    chats.keep(c, third)
+    assert len(chats) == 2  # b (last used at 150), a and c (at 240): the least recently used, b, went
+    assert chats.find(b) is None and chats.find(a) is first and chats.find(c) is third
+    chats.keep(a, ["another page's list"])  # the list saved first stays the tab's conversation
+    assert chats.find(a) is first
     assert [chats.valid(x) for x in (a, "A" * 32, "a" * 31, "a" * 33, None, 7, "<script>")] == [
         a,
         "",

@@ -743,7 +743,17 @@ def test_a_reload_brings_the_conversation_back_and_a_new_tab_or_a_new_conversati
     other.close()
 
     page.get_by_role("button", name="Start a new conversation").click()
+    keep = page.get_by_role("button", name="Keep it")
+    keep.wait_for()
+    page.wait_for_function("document.activeElement.id === 'qa-keep-chat'", timeout=5_000)  # the safe choice has focus
+    keep.click()  # one stray tap removes nothing (round 17 audit)
+    page.get_by_role("button", name="Start a new conversation").wait_for()
+    assert page.locator(".qa-turn").count() == 3
+    page.get_by_role("button", name="Start a new conversation").click()
+    page.get_by_role("button", name="Yes, clear it").click()
     page.locator(".qa-turn").first.wait_for(state="detached")
+    page.get_by_text("A new conversation has started.").wait_for()
+    page.wait_for_function("document.activeElement === document.querySelector('#qa-question textarea')")
     page.reload()
     page.get_by_label("Your question").wait_for()
     page.wait_for_timeout(500)
@@ -783,3 +793,98 @@ def test_the_staff_article_list_follows_an_article_added_while_the_app_runs(
         page.wait_for_function(f"document.querySelector('#qa-results caption')?.innerText.includes({title!r})")
         cells = page.locator("#qa-results table.qa-results tbody tr td")
         assert "Bring a friend who can drive you home" in cells.nth(4).inner_text()
+
+
+def test_after_a_reload_on_a_phone_the_newest_answer_is_on_screen(browser, app_server: AppServer) -> None:
+    """Round 17 audit: at 375 px the reloaded page opened at its top, the crisis card 7,500 px below."""
+    context = browser.new_context(viewport={"width": 375, "height": 700})
+    try:
+        page = context.new_page()
+        page.set_default_timeout(TIMEOUT_MS)
+        page.goto(app_server.url)
+        for question in (NORMAL, "How does ketamine work in the brain?", CRISIS):
+            ask(page, question)
+        page.reload()
+        page.locator(".qa-turn").nth(2).wait_for()
+        card = page.locator(".qa-turn").nth(2).locator(".qa-help")
+        page.wait_for_function(
+            "() => { const r = document.querySelectorAll('.qa-turn')[2].getBoundingClientRect();"
+            " return r.top >= -1 && r.top < window.innerHeight / 2; }",
+            timeout=5_000,
+        )
+        assert card.is_visible()
+    finally:
+        context.close()
+
+
+def test_a_question_waiting_in_the_queue_when_the_page_is_reloaded_is_asked_again(
+    browser, pipeline, tmp_path: Path
+) -> None:
+    """Round 17 audit: on a busy server "i took all my pills" was waiting in the queue, the page looked frozen and was
+    reloaded — the reload cancelled the question, and it was never answered."""
+    import app
+
+    release = threading.Event()
+    settings = app.load_app_settings(feedback_db=tmp_path / "f.sqlite3", concurrency=1)
+    demo = app.build_app(HeldPipeline(pipeline, release), settings=settings)
+    _, url, _ = app.serve(demo, port=_free_port(), prevent_thread_lock=True, quiet=True)
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        page.set_default_timeout(TIMEOUT_MS)
+        page.goto(url)
+        box = page.get_by_label("Your question")
+        box.wait_for()
+        page.wait_for_timeout(300)  # the page's load event has run
+        box.fill(NORMAL)
+        box.press("Enter")  # held by the pipeline
+        page.wait_for_timeout(300)
+        box.fill(CRISIS)
+        box.press("Enter")  # waits in the queue behind it
+        page.wait_for_timeout(300)
+        page.reload()
+        page.wait_for_timeout(500)
+        release.set()
+        page.locator(".qa-help").first.wait_for()
+        page.reload()  # both answers are in the conversation: the first came after the reload, the second asked again
+        page.locator(".qa-turn").nth(1).wait_for()
+        asked = [squash(t) for t in page.locator(".qa-you").all_inner_texts()]
+        assert sorted(asked) == sorted([f"You asked: {NORMAL}", f"You asked: {CRISIS}"])
+    finally:
+        release.set()
+        context.close()
+        demo.close()
+
+
+def test_an_answer_on_its_way_is_not_added_to_a_conversation_started_after_it(browser, pipeline, tmp_path) -> None:
+    """Round 17 audit: a private question sent just before "Start a new conversation" turned up in the new one."""
+    import app
+
+    release = threading.Event()
+    settings = app.load_app_settings(feedback_db=tmp_path / "f.sqlite3")
+    demo = app.build_app(HeldPipeline(pipeline, release), settings=settings)
+    _, url, _ = app.serve(demo, port=_free_port(), prevent_thread_lock=True, quiet=True)
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        page.set_default_timeout(TIMEOUT_MS)
+        page.goto(url)
+        release.set()
+        ask(page, "hi there!")
+        release.clear()
+        box = page.get_by_label("Your question")
+        box.fill("my private question about my divorce and ketamine")
+        box.press("Enter")
+        page.wait_for_timeout(300)
+        page.get_by_role("button", name="Start a new conversation").click()
+        page.get_by_role("button", name="Yes, clear it").click()
+        page.get_by_text("A new conversation has started.").wait_for()
+        release.set()
+        page.wait_for_timeout(1_500)  # the held answer has come back
+        assert page.locator(".qa-turn").count() == 0
+        ask(page, NORMAL)
+        assert [squash(t) for t in page.locator(".qa-you").all_inner_texts()] == [f"You asked: {NORMAL}"]
+    finally:
+        release.set()
+        context.close()
+        demo.close()
