@@ -233,7 +233,7 @@ class FillDefaultK:
     """ASGI middleware: a raw HTTP call of the ask API that leaves ``k`` out (``{"data": [question]}``) gets the
     default ``k``, as ``gradio_client`` gives it. Gradio checks an event's count of inputs before any handler runs,
     and answered such a call with ``{"error": null}`` — not a word of what was wrong (round 16 audit). A ``data``
-    list that is shorter still is filled with nulls too, so an empty call gets "The question must be text"."""
+    list that is shorter still is filled with nulls too, so an empty call gets "The question is empty"."""
 
     INPUTS = 2  # ask(question, k)
 
@@ -717,7 +717,7 @@ def build_app(
                     )
                     search = gr.Button("Search", variant="primary", scale=1, min_width=90, elem_id="qa-staff-search")
                 results = gr.HTML("", js_on_load=COPY_JS, elem_id="qa-results")
-                gr.Markdown("### Questions we could not answer")
+                gr.Markdown("## Questions we could not answer")
                 with gr.Row(equal_height=True):
                     staff_key = gr.Textbox(label="Staff key", type="password", scale=3, elem_id="qa-staff-key")
                     refresh = gr.Button("Show list", scale=1, min_width=100, elem_id="qa-gaps-refresh")
@@ -786,7 +786,9 @@ def build_app(
 
 def serve(demo: gr.Blocks, *, host: str = "127.0.0.1", port: int = 7860, root_path: str = "", **launch: object):
     """Launch ``demo`` with the app's styles and upload refusal; returns Gradio's (app, local_url, share_url)."""
+    # No "Use via API" link in the footer: patients see the page; integrators read the README (the API stays public).
     look = {"css": CSS, "head": HEAD, "theme": THEME, "ssr_mode": False, "share": False}
+    look["footer_links"] = ["gradio", "settings"]
     refuse = {"middleware": [Middleware(LimitBody), Middleware(RefuseUploads), Middleware(FillDefaultK)]}
     root = root_path or None
     return demo.launch(server_name=host, server_port=port, root_path=root, app_kwargs=refuse, **look, **launch)

@@ -62,6 +62,8 @@ def clean_question(text: object, max_chars: int) -> str:
     cleaned, or is longer than ``max_chars`` characters. Long questions are refused, not truncated,
     so nothing the person wrote is silently dropped.
     """
+    if text is None:  # a raw API call without its question (round 17 audit: "not NoneType" was Python's word)
+        text = ""
     if not isinstance(text, str):
         raise InvalidQuestion(f"The question must be text, not {type(text).__name__}")
     if len(text) > max_chars:

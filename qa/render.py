@@ -169,7 +169,7 @@ def answer_html(answer: Answer, index: int = 0, vote: str = "", answer_id: str =
     if status == "crisis":
         parts.append(
             '<div class="qa-help" role="alert">'
-            '<h3 class="qa-help-title">Help is available right now</h3>'
+            '<h2 class="qa-help-title">Help is available right now</h2>'
             f"{_paragraphs(message, 'qa-help-text')}</div>"
         )
     elif status == "medical_advice":

@@ -32,7 +32,8 @@ CSS = """
 .qa-log { font-size: 1.15rem; line-height: 1.6; }
 .qa-empty { font-size: 1.1rem; opacity: 0.85; }
 .qa-turn { margin: 0 0 1.5rem; }
-.qa-you { font-weight: 600; margin: 0 0 0.5rem; overflow-wrap: anywhere; }
+.qa-you, .qa-waiting-you { font-weight: 600; margin: 0 0 0.5rem; overflow-wrap: anywhere; }
+.qa-waiting { margin: 0.5rem 0 1rem; }
 .qa-you-label { font-weight: 400; opacity: 0.8; }
 .qa-answer { border: 1px solid var(--border-color-primary); border-radius: 10px; padding: 0.9rem 1rem;
   background: var(--background-fill-secondary); overflow-wrap: anywhere; }
@@ -75,6 +76,12 @@ CSS = """
   padding: 0.4rem 0.5rem; vertical-align: top; text-align: left; overflow-wrap: anywhere; }
 .qa-passage { white-space: pre-line; min-width: 16rem; }
 .qa-num { white-space: nowrap; }
+/* Screen readers do not announce <mark>: the answering sentence is named in text they read, not shown (round 17
+   audit). */
+mark.qa-hl::before, mark.qa-hl::after { position: absolute; width: 1px; height: 1px; overflow: hidden;
+  clip-path: inset(100%); white-space: nowrap; }
+mark.qa-hl::before { content: " [answer sentence] "; }
+mark.qa-hl::after { content: " [end of answer sentence] "; }
 /* A long unbroken question wraps inside its own column: the count, the date and the headers keep their width (with
    overflow-wrap: anywhere on every cell, one 1,000-letter question squeezed them to two letters a line). */
 .qa-gaps th, .qa-gaps td.qa-num, .qa-gaps td.qa-when { white-space: nowrap; overflow-wrap: normal; }
@@ -248,14 +255,37 @@ CHAT_ID_JS = """
 #: meanwhile — which cancels a question still waiting in the queue — asks it again (app's ``restore``).
 SEND_JS = """
 (question, turns, chat) => {
-  try { if ((question || '').trim()) sessionStorage.setItem('qa-pending', question); } catch (e) {}
+  const asked = (question || '').trim();
+  try { if (asked) sessionStorage.setItem('qa-pending', question); } catch (e) {}
+  // Shown at once at the end of the conversation until the answer re-draws it (round 17 audit: on a busy server the
+  // page looked frozen — the question was not shown and the only progress sign was at the top of a long chat).
+  const log = document.querySelector('#qa-log .qa-log');
+  if (log && asked) {
+    const box = document.createElement('section');
+    box.className = 'qa-waiting';
+    const you = document.createElement('p');
+    you.className = 'qa-waiting-you';
+    const label = document.createElement('span');
+    label.className = 'qa-you-label';
+    label.textContent = 'You asked: ';
+    you.append(label, document.createTextNode(question));
+    const note = document.createElement('p');
+    note.className = 'qa-empty';
+    note.setAttribute('role', 'status');
+    note.textContent = 'Looking for the answer in our articles…';
+    box.append(you, note);
+    log.append(box);
+    box.scrollIntoView({block: 'nearest'});
+  }
   return [question, turns, chat];
 }
 """
-#: After an answer (or a refusal): the kept question is dropped once it is the one answered.
+#: After an answer (or a refusal): the kept question is dropped once it is the one answered; "Looking for the
+#: answer" lines left (a refusal) go.
 SENT_JS = """
 (answered) => {
   try { if (sessionStorage.getItem('qa-pending') === answered) sessionStorage.removeItem('qa-pending'); } catch (e) {}
+  document.querySelectorAll('#qa-log .qa-waiting').forEach((box) => box.remove());  // a refusal re-draws nothing
 }
 """
 #: After a reload brought a conversation back: its newest answer is scrolled into view, as a new answer is (round 17

@@ -186,7 +186,7 @@ def test_raw_http_without_k_gets_the_default_and_without_a_question_a_clear_erro
         assert json.loads(data[-1])[0]["quotes"] == server.client.predict(NORMAL, api_name="/ask")["quotes"]
         event_id = http.post(base, json={"data": []}).json()["event_id"]
         stream = http.get(f"{base}/{event_id}").text
-        assert "event: error" in stream and "The question must be text, not NoneType" in stream
+        assert "event: error" in stream and "The question is empty" in stream
         assert http.post(base, content=b"not json", headers={"content-type": "application/json"}).status_code == 422
 
 

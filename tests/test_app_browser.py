@@ -469,6 +469,10 @@ def test_a_refused_question_leaves_no_error_badge_over_the_conversation(page) ->
     )
     assert on_top
     assert page.locator(".qa-help").is_visible()
+    box.fill("why " * 300)  # refused for its length: its "Looking for the answer" line goes too
+    box.press("Enter")
+    page.get_by_text("The question is 1,200 characters long").first.wait_for()
+    page.wait_for_function("document.querySelectorAll('#qa-log .qa-waiting').length === 0", timeout=5_000)
 
 
 def test_votes_on_two_answers_sent_together_are_both_kept(browser, pipeline, tmp_path) -> None:
@@ -650,10 +654,15 @@ def test_question_typed_while_an_answer_comes_is_kept(browser, pipeline, tmp_pat
         box.fill(NORMAL)
         box.press("Enter")
         page.wait_for_timeout(300)  # the request is held by the gate
+        waiting = page.locator("#qa-log .qa-waiting")  # shown at once, at the end of the conversation (round 17 audit)
+        assert waiting.is_visible() and squash(waiting.inner_text()) == squash(
+            f"You asked: {NORMAL} Looking for the answer in our articles…"
+        )
         nxt = "Can ketamine help PTSD?"
         box.fill(nxt)
         gate.set()
         page.locator(".qa-turn").first.wait_for()
+        assert waiting.count() == 0
         assert squash(page.locator(".qa-you").first.inner_text()) == squash(f"You asked: {NORMAL}")
         page.wait_for_timeout(500)
         assert box.input_value() == nxt

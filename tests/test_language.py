@@ -26,6 +26,9 @@ FOREIGN = [
     "Wie wirkt Ketamin?",  # one German function word and two topic words (qa.language._TOPIC_WORDS)
     "ketamina efectos secundarios",
     "Ketamin Nebenwirkungen",
+    "hola",  # a Spanish greeting alone (round 17 audit: "I couldn't find this" in English only)
+    "Buenas tardes",
+    "hola, ¿qué tal?",
 ]
 ENGLISH = [
     "Ketamine side effects?",  # no function word of any language
@@ -37,6 +40,8 @@ ENGLISH = [
     "come to the clinic per the letter, also die-hard fans of my doctor",
     "🙂🙂",
     "",
+    "que",
+    "hola how fast does ketamine work",
 ]
 
 

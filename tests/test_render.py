@@ -30,7 +30,7 @@ HOSTILE = (
     '$$\\frac{1}{2}$$ ${alert(4)} `code` {{value}} " \' & <a href="http://evil">x</a>'
 )
 ALLOWED_TAGS = {
-    "div", "p", "span", "section", "article", "figure", "figcaption", "blockquote", "mark", "button", "h3",
+    "div", "p", "span", "section", "article", "figure", "figcaption", "blockquote", "mark", "button", "h2", "h3",
     "table", "caption", "thead", "tbody", "tr", "th", "td",
 }  # fmt: skip
 ALLOWED_ATTRS = {"class", "role", "aria-label", "aria-live", "aria-hidden", "type", "title", "scope"}
