@@ -3332,6 +3332,20 @@ ROUND17_CRISIS = [
     "thinkin bout jumpin off the bridge near my house",
     "help me please i'm scared i'll do something",
     "I'm afraid of what I might do tonight",
+    # Third part, from a helper's probe of the new rules (its own messages):
+    "honestly they'd be better off with my life insurance than with me",
+    "my family would be better off collecting on my policy",
+    "my dad said he'd use his rifle on himself if mom leaves",
+    "my grandpa keeps talking about turning his shotgun on himself",
+    "my wife told me she's scared she'll hurt our newborn, what do I do",
+    "scared i'll snap and hurt my newborn",
+    "i keep thinking i will shake him if he doesnt stop crying",
+    "my wife keeps saying she'll drown the baby, she isnt joking",
+    "I'm afraid I'll do something I can't take back",
+    "just sittin here with the pills, thinkin bout takin em all",
+    "my brother said this is his last week on earth and gave me his dog",
+    "you won't see me again after tonight",
+    "Mi hija dice que se quiere matar",
 ]
 ROUND17_LOOKALIKES = [
     "My friend says she'd rather die than get a needle. Is there a nasal spray option instead of IV?",
@@ -3354,6 +3368,22 @@ ROUND17_LOOKALIKES = [
     "I had a glass of wine and feel like I'm fading into sleep, is that normal after ketamine?",
     "jumpin jacks before my session ok?",
     "I have a B A in psychology and I'm curious how ketamine works",
+    # Third part (the probe's false cards of the first pass, and older ones it found):
+    "¿Tomó muchas pastillas de vitaminas antes de la cita?",
+    "I'm scared I'll hurt my kids' feelings if I tell them.",
+    "I could smother my baby in kisses all day, she's so cute. Can she come to the waiting room?",
+    "I could kill my kids for eating all the snacks lol.",
+    "My son is scared he'll hurt his baby sister when he holds her, he's 4, is that anxiety?",
+    "thinkin about jumpin on the trampoline with my kids after, is that ok?",
+    "Thinkin about jumpin ship to another clinic closer to home, can you transfer records?",
+    "In the movie the villain pointed the gun at himself and I had to walk out, is that a PTSD trigger?",
+    "Life insurance for when I'm gone is important, my financial planner says. Does ketamine affect premiums?",
+    "I had a beer and then a nap and now my breathing is slow and relaxed, is meditation good before a session?",
+    "Needles scare me to death",
+    "My husband says he'd rather die than go to therapy, but he agreed to ketamine. How do we start?",
+    "My wife would rather die than miss my session, she's so supportive haha.",
+    "you won't see me again until next month, I'm traveling",
+    "should I take them all at once with my pills?",
 ]
 ROUNDS = {
     "round6": (ROUND6_CRISIS, ROUND6_LOOKALIKES),
