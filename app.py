@@ -64,11 +64,13 @@ from qa.style import (  # noqa: E402
     FOCUS_KEEP_JS,
     FOCUS_NEW_JS,
     HEAD,
+    REASKED_JS,
     RESTORED_JS,
     SEND_JS,
     SENT_JS,
     VOTE_DONE_JS,
     VOTE_JS,
+    example_js,
 )
 
 logger = logging.getLogger("app")
@@ -100,6 +102,10 @@ THEME = gr.themes.Default(text_size=gr.themes.sizes.text_lg).set(
     button_primary_border_color_dark="*primary_700",
     button_primary_text_color="white",
 )
+#: Most questions a reloaded page asks again (those its reload cancelled: see ``restore``).
+MAX_REASKED = 3
+#: How long asking again waits for a question still being answered from before the reload.
+REASK_WAIT_S = 60.0
 #: Shortest staff key accepted from QA_STAFF_KEY.
 MIN_STAFF_KEY = 8
 #: Wrong staff keys one client may type within ``KEY_WINDOW_S`` seconds before every key from it, the right one
@@ -454,6 +460,10 @@ def build_app(
     busy = {"concurrency_limit": settings.concurrency, "concurrency_id": "pipeline"}
     guard = KeyGuard()
     turns_lock = threading.Lock()  # a session's list of turns is changed in place, by one answer at a time
+    # Questions being answered now, per chat id: a reload does not stop one that is running (only those still in the
+    # queue), so reask waits for it instead of asking it twice.
+    answering: dict[tuple[str, str], int] = {}
+    answered_cond = threading.Condition()
 
     def answer(question: str, k: int | None = None) -> Answer:
         try:
@@ -512,12 +522,28 @@ def build_app(
             raise gr.Error(str(exc), print_exception=False) from None
         return Turn(result, id=uuid.uuid4().hex), answered
 
-    def restore(chat_id: str, turns: list[Turn], pending: str) -> tuple[str, list[Turn], str]:
+    def _epoch(value: object) -> int:
+        """A clear count as the page sent it (a hidden box's text); 0 for anything else."""
+        text = str(value or "0").strip()
+        return int(text) if text.isdigit() and len(text) < 10 else 0
+
+    def add_turn(turns: list[Turn], turn: Turn, sent_epoch: int) -> list[Turn]:
+        """Add ``turn`` unless the conversation was cleared after its question was sent (``sent_epoch``: the clear
+        count the page had then) — a crisis card or check-in line is added even then (safety first). A copy of what
+        is kept."""
+        with turns_lock:
+            help_given = turn.answer.status == "crisis" or turn.answer.check_in
+            if getattr(turns, "cleared", 0) != sent_epoch and not help_given:
+                return list(turns)  # asked before "Start a new conversation": not part of the new one
+            return keep(turns, [turn])
+
+    def restore(chat_id: str, turns: list[Turn], pending: str) -> tuple[str, list[Turn], str, str, str]:
         """At page load: the conversation saved under the tab's chat id (CHAT_ID_JS) becomes the session's list of
-        turns, with any answer this page got before it loaded added after it. ``pending`` is the question the tab sent
-        last and had no answer to when it was reloaded: a reload cancels a question still waiting in the queue, so it
-        is asked again here unless one of the last turns answers it (round 17 audit: "i took all my pills", sent on
-        a busy server and then the page reloaded, was never answered). A malformed id saves nothing."""
+        turns, with any answer this page got before it loaded added after it; and the page's clear count. A reload
+        cancels questions still waiting in the queue: ``pending`` (JSON, the tab's sessionStorage) lists the questions
+        the tab sent and had no answer to, with the clear count each was sent at; those no recent turn answers are
+        handed to :func:`reask` (queued, after this). Round 17 audit: "i took all my pills", sent on a busy server to a
+        page that looked frozen and was then reloaded, was never answered. A malformed id saves nothing."""
         chat_id = chats.valid(chat_id)
         with turns_lock:
             saved = chats.find(chat_id) if chat_id else None
@@ -525,44 +551,79 @@ def build_app(
                 keep(saved, turns)
                 turns = saved
             kept = list(turns)
-        asked = " ".join(str(pending or "").split())
-        if asked and not any(" ".join(t.answer.question.split()) == asked for t in kept[-3:]):
+        try:
+            waiting = json.loads(pending or "[]")
+        except ValueError:
+            waiting = []
+        recent = {" ".join(t.answer.question.split()) for t in kept[-MAX_REASKED - 2 :]}
+        again = []
+        for item in waiting if isinstance(waiting, list) else []:
+            question = item.get("q") if isinstance(item, dict) else None
+            if isinstance(question, str) and " ".join(question.split()) not in recent:
+                again.append({"q": question[: PASTE_FACTOR * pipeline.settings.max_question_chars], "e": item.get("e")})
+        return shown(kept), turns, chat_id, str(getattr(turns, "cleared", 0)), json.dumps(again[-MAX_REASKED:])
+
+    def reask(again: str, turns: list[Turn], chat_id: str) -> tuple[str, list[Turn]]:
+        """The questions :func:`restore` found unanswered, asked again in the order sent (in the queue, like any
+        question); one sent before a "Start a new conversation" adds only a crisis card or check-in line. One still
+        being answered from before the reload is waited for (up to ``REASK_WAIT_S``), not asked twice."""
+        try:
+            items = json.loads(again or "[]")
+        except ValueError:
+            items = []
+        chat_id = chats.valid(chat_id)
+        for item in items[:MAX_REASKED] if isinstance(items, list) else []:
+            question = item.get("q") if isinstance(item, dict) else None
+            if not isinstance(question, str):
+                continue
+            with answered_cond:  # still running from before the reload: its answer comes to this chat; wait for it
+                if not answered_cond.wait_for(lambda q=question: not answering.get((chat_id, q)), REASK_WAIT_S):
+                    continue
+            if any(" ".join(t.answer.question.split()) == " ".join(question.split()) for t in list(turns)[-5:]):
+                continue  # it finished meanwhile
             try:
-                turn, _ = new_turn(asked)
+                turn, _ = new_turn(question)
             except gr.Error:
-                turn = None  # refused again (too long, empty): the person saw why before the reload
-            if turn is not None:
-                with turns_lock:
-                    kept = keep(turns, [turn])
+                continue  # refused again (too long, empty): the person saw why before the reload
+            add_turn(turns, turn, _epoch(item.get("e")))
+        with turns_lock:
+            kept = list(turns)
         if chat_id and turns:
             chats.keep(chat_id, turns)
-        return shown(kept), turns, chat_id
+        return shown(kept), turns
 
-    def start_over(turns: list[Turn]) -> tuple[str, dict, dict]:
-        """ "Start a new conversation", confirmed: the session's turns (and so the saved chat) are emptied; an answer
-        on its way is not added to the new conversation unless it is a crisis card or the check-in line."""
+    def start_over(turns: list[Turn]) -> tuple[str, dict, dict, str]:
+        """ "Start a new conversation", confirmed: the session's turns (and so the saved chat) are emptied and the
+        clear count goes up; an answer to a question sent before is not added unless it is a crisis card or the
+        check-in line."""
         with turns_lock:
             turns.clear()
             if isinstance(turns, Chat):
                 turns.cleared += 1
-        return conversation_html([], cleared=True), gr.update(visible=True), gr.update(visible=False)
+        epoch = str(getattr(turns, "cleared", 0))
+        return conversation_html([], cleared=True), gr.update(visible=True), gr.update(visible=False), epoch
 
-    def respond(question: str, turns: list[Turn], chat_id: str = "") -> tuple[str, list[Turn], str]:
+    def respond(question: str, turns: list[Turn], chat_id: str = "", epoch: str = "0") -> tuple[str, list[Turn], str]:
         """The conversation with the new answer, and the question answered (for AFTER_ANSWER_JS: the box is emptied
-        only if it still holds that question, so what the person typed meanwhile is kept)."""
-        cleared = getattr(turns, "cleared", 0)
+        only if it still holds that question, so what the person typed meanwhile is kept). ``epoch`` is the clear
+        count the page had when the question was sent (its inputs are read then, not when the queue reaches it)."""
         if chat_id := chats.valid(chat_id):
             chats.keep(chat_id, turns)  # saved from the question on: a reload before its answer finds the chat
-        turn, answered = new_turn(question)
+        key = (chat_id, question)
+        with answered_cond:
+            answering[key] = answering.get(key, 0) + 1
+        try:
+            turn, answered = new_turn(question)
+        finally:
+            with answered_cond:
+                answering[key] -= 1
+                if not answering[key]:
+                    del answering[key]
+                answered_cond.notify_all()
         # The session's list itself is extended (Gradio hands every event of a session the same object): two answers
         # of one tab running at once (Enter, then an example) each wrote back the list they had read, and the one
         # finishing last removed the other — a crisis card included (round 15 audit).
-        with turns_lock:
-            help_given = turn.answer.status == "crisis" or turn.answer.check_in
-            if getattr(turns, "cleared", 0) != cleared and not help_given:
-                kept = list(turns)  # asked before "Start a new conversation": not part of the new one
-            else:
-                kept = keep(turns, [turn])
+        kept = add_turn(turns, turn, _epoch(epoch))
         if chat_id:
             chats.keep(chat_id, turns)
         return shown(kept), turns, answered
@@ -676,7 +737,9 @@ def build_app(
                 answered = gr.Textbox(visible=False)  # the question just answered, read by AFTER_ANSWER_JS
                 voted = gr.Textbox(visible=False)  # how the last vote went (JSON), read by VOTE_DONE_JS
                 chat_id = gr.Textbox(visible=False)  # the tab's chat id (CHAT_ID_JS), set at page load
-                pending = gr.Textbox(visible=False)  # at page load: the question the tab had no answer to (CHAT_ID_JS)
+                pending = gr.Textbox(visible=False)  # at page load: the questions the tab had no answer to (JSON)
+                again = gr.Textbox(visible=False)  # those to ask again (restore -> reask)
+                epoch = gr.Textbox("0", visible=False)  # how many times this chat was cleared (sent with a question)
                 with gr.Row(equal_height=True):
                     question = gr.Textbox(
                         label="Your question",
@@ -696,10 +759,11 @@ def build_app(
                 new_chat = gr.Button(
                     "Start a new conversation", variant="secondary", size="md", elem_id="qa-new-chat", scale=0
                 )
-                with gr.Row(visible=False, elem_id="qa-new-chat-confirm") as confirm:
+                with gr.Column(visible=False, elem_id="qa-new-chat-confirm") as confirm:
                     gr.Markdown("Clear this conversation from the screen? It cannot be brought back.")
-                    clear_it = gr.Button("Yes, clear it", variant="stop", scale=0, elem_id="qa-clear-chat")
-                    keep_it = gr.Button("Keep it", variant="secondary", scale=0, elem_id="qa-keep-chat")
+                    with gr.Row():
+                        clear_it = gr.Button("Yes, clear it", variant="stop", scale=0, elem_id="qa-clear-chat")
+                        keep_it = gr.Button("Keep it", variant="secondary", scale=0, elem_id="qa-keep-chat")
             with gr.Tab("Staff look-up", id="staff") as staff_tab:
                 with gr.Row(equal_height=True):
                     query = gr.Textbox(
@@ -725,29 +789,51 @@ def build_app(
 
         # Answering events share one concurrency group and the queue; votes and the gap list are small
         # SQLite calls that skip the queue, so feedback is still taken while the app is busy.
-        chat = {"show_progress_on": [log], **busy, **private}
+        # No progress overlay: it washed out the conversation, the "Looking for the answer" line included (1.4:1, round
+        # 17 audit); that line is the sign an answer is coming.
+        chat = {"show_progress": "hidden", **busy, **private}
         # The box is not emptied by the answer itself but after it, and only if it still holds the question answered;
         # the new answer is scrolled into view (its crisis card or referral comes first).
         after = {"fn": None, "inputs": [question, answered], "outputs": [question], "js": AFTER_ANSWER_JS}
         # "multiple": a message sent while an answer is on its way is answered too (Gradio's default, "once", dropped a
         # second Enter without a word — 'I took all my pills' got no card: round 16 audit); turns of one tab running at
         # once are all kept (respond extends the session's list under a lock).
+        # SEND_JS keeps each question sent in the tab's sessionStorage (with the clear count) and shows it at once at
+        # the end of the conversation; SENT_JS drops it when its answer or refusal comes (both: .then, not .success).
         for trigger in (question.submit, send.click):
-            trigger(
-                respond, [question, turns, chat_id], [log, turns, answered], trigger_mode="multiple", js=SEND_JS, **chat
-            ).success(**after, queue=False).then(None, [answered], None, js=SENT_JS, queue=False)
-        for button, text in zip(examples, EXAMPLES, strict=True):
-            button.click(
-                functools.partial(respond, text),
-                [turns, chat_id],
+            sent = trigger(
+                respond,
+                [question, turns, chat_id, epoch],
                 [log, turns, answered],
                 trigger_mode="multiple",
+                js=SEND_JS,
                 **chat,
-            ).success(**after, queue=False)
-        # A reload brings the tab's conversation back (SavedChats); outside the queue, so it is there at once.
+            )
+            sent.success(**after, queue=False)
+            sent.then(None, [answered], None, js=SENT_JS, queue=False)
+        for button, text in zip(examples, EXAMPLES, strict=True):
+            sent = button.click(
+                functools.partial(respond, text),
+                [turns, chat_id, epoch],
+                [log, turns, answered],
+                trigger_mode="multiple",
+                js=example_js(text),
+                **chat,
+            )
+            sent.success(**after, queue=False)
+            sent.then(None, [answered], None, js=SENT_JS, queue=False)
+        # A reload brings the tab's conversation back (SavedChats) outside the queue, so it is there at once; the
+        # questions the reload cancelled are asked again in the queue.
         demo.load(
-            restore, [chat_id, turns, pending], [log, turns, chat_id], js=CHAT_ID_JS, queue=False, **private
-        ).then(None, js=RESTORED_JS, queue=False)
+            restore,
+            [chat_id, turns, pending],
+            [log, turns, chat_id, epoch, again],
+            js=CHAT_ID_JS,
+            queue=False,
+            **private,
+        ).then(None, js=RESTORED_JS, queue=False).then(
+            reask, [again, turns, chat_id], [log, turns], show_progress="hidden", **busy, **private
+        ).then(None, js=REASKED_JS, queue=False)
 
         def asking(shown: bool) -> Callable[[], tuple[dict, dict]]:  # the button, or "Clear …? Yes / Keep it"
             return lambda: (gr.update(visible=not shown), gr.update(visible=shown))
@@ -758,7 +844,7 @@ def build_app(
         keep_it.click(asking(False), None, [new_chat, confirm], queue=False, **private).then(
             None, js=FOCUS_NEW_JS, queue=False
         )
-        clear_it.click(start_over, [turns], [log, new_chat, confirm], queue=False, **private).then(
+        clear_it.click(start_over, [turns], [log, new_chat, confirm, epoch], queue=False, **private).then(
             None, js=CLEARED_JS, queue=False
         )
         # "multiple": every click is sent, even while another vote is on its way (Gradio's default, "once", dropped

@@ -1,10 +1,13 @@
 """How the app looks and behaves in the browser: its CSS and the small scripts of its HTML blocks.
 
 The scripts never insert HTML: they only read ``data-*`` attributes that :mod:`qa.render` wrote
-(escaped) and either send ``{turn, vote}`` to the server or copy a prepared text to the clipboard.
+(escaped) and either send ``{turn, vote}`` to the server or copy a prepared text to the clipboard; the chat's
+"Looking for the answer" lines are built from elements and text nodes (``textContent``), never from markup.
 """
 
 from __future__ import annotations
+
+import json
 
 __all__ = [
     "CSS",
@@ -20,6 +23,8 @@ __all__ = [
     "FOCUS_KEEP_JS",
     "FOCUS_NEW_JS",
     "CLEARED_JS",
+    "REASKED_JS",
+    "example_js",
 ]
 
 #: Page styles (passed to ``launch``): large text, readable at 375 px, colours that work in light and dark mode. The
@@ -230,76 +235,152 @@ AFTER_ANSWER_JS = """
 }
 """
 
+#: Shared by the chat's snippets below (each defines it if the page has not yet): the questions the tab sent and has
+#: no answer to, kept in its sessionStorage as JSON ``[{q, e, hidden}]`` (``e``: the chat's clear count when sent), and
+#: the "Looking for the answer…" line shown for each at the end of the conversation. A reload cancels questions still
+#: waiting in the queue; the page asks them again at load (app's ``restore`` / ``reask``). Round 17 audit.
+_CHAT_LIB = """
+const chat = window.qaChat || (window.qaChat = {
+  read() {
+    try {
+      const list = JSON.parse(sessionStorage.getItem('qa-pending') || '[]');
+      return Array.isArray(list) ? list.filter((x) => x && typeof x.q === 'string') : [];
+    } catch (e) { return []; }
+  },
+  write(list) { try { sessionStorage.setItem('qa-pending', JSON.stringify(list.slice(-5))); } catch (e) {} },
+  add(question, epoch) {
+    if (!(question || '').trim()) return;
+    const list = chat.read();
+    list.push({q: question, e: String(epoch || '0')});
+    chat.write(list);
+    chat.draw(true);
+  },
+  done(answered) {
+    const list = chat.read();
+    let i = list.findIndex((x) => x.q === answered);
+    if (i < 0) i = 0;  // a refusal: the oldest one waiting (answers come in the order asked, near enough)
+    list.splice(i, 1);
+    chat.write(list);
+    setTimeout(() => chat.draw(false), 60);  // after the answer has re-drawn the conversation
+  },
+  draw(scroll) {
+    document.querySelectorAll('#qa-log .qa-waiting').forEach((box) => box.remove());
+    const log = document.querySelector('#qa-log .qa-log');
+    if (!log) return;
+    let last = null;
+    for (const item of chat.read()) {
+      if (item.hidden) continue;
+      const box = document.createElement('section');
+      box.className = 'qa-waiting';
+      const you = document.createElement('p');
+      you.className = 'qa-waiting-you';
+      const label = document.createElement('span');
+      label.className = 'qa-you-label';
+      label.textContent = 'You asked: ';
+      you.append(label, document.createTextNode(item.q));
+      const note = document.createElement('p');
+      note.className = 'qa-empty';
+      note.setAttribute('role', 'status');
+      note.textContent = 'Looking for the answer in our articles…';
+      box.append(you, note);
+      log.append(box);
+      last = box;
+    }
+    if (scroll && last) last.scrollIntoView({block: 'nearest'});
+  },
+});
+"""
+
 #: At page load: the tab's chat id, made once (16 random bytes in hex; crypto.getRandomValues works over plain http,
 #: crypto.randomUUID does not) and kept in the tab's sessionStorage, so a reload finds its conversation again
-#: (app.SavedChats). Without sessionStorage (blocked by the browser) every load is a new chat, as before.
-CHAT_ID_JS = """
+#: (app.SavedChats), and the questions it had no answer to. Without sessionStorage (blocked by the browser) every load
+#: is a new chat, as before.
+CHAT_ID_JS = (
+    """
 (current, turns, pending) => {
+"""
+    + _CHAT_LIB
+    + """
   const name = 'qa-chat-id';
   let id = null;
-  let asked = '';
-  try {
-    id = sessionStorage.getItem(name);
-    asked = sessionStorage.getItem('qa-pending') || '';
-  } catch (e) { return ['', turns, '']; }
+  try { id = sessionStorage.getItem(name); } catch (e) { return ['', turns, '[]']; }
   if (!id || !/^[0-9a-f]{32}$/.test(id)) {
     const bytes = new Uint8Array(16);
     crypto.getRandomValues(bytes);
     id = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-    try { sessionStorage.setItem(name, id); } catch (e) { return ['', turns, '']; }
+    try { sessionStorage.setItem(name, id); } catch (e) { return ['', turns, '[]']; }
   }
-  return [id, turns, asked];
+  const waiting = chat.read().map((x) => ({...x, again: true}));  // REASKED_JS drops these, not ones sent later
+  chat.write(waiting);
+  return [id, turns, JSON.stringify(waiting)];
 }
 """
-#: When a question is sent: it is kept in the tab's sessionStorage until its answer is shown (SENT_JS), so a reload
-#: meanwhile — which cancels a question still waiting in the queue — asks it again (app's ``restore``).
-SEND_JS = """
-(question, turns, chat) => {
-  const asked = (question || '').trim();
-  try { if (asked) sessionStorage.setItem('qa-pending', question); } catch (e) {}
-  // Shown at once at the end of the conversation until the answer re-draws it (round 17 audit: on a busy server the
-  // page looked frozen — the question was not shown and the only progress sign was at the top of a long chat).
-  const log = document.querySelector('#qa-log .qa-log');
-  if (log && asked) {
-    const box = document.createElement('section');
-    box.className = 'qa-waiting';
-    const you = document.createElement('p');
-    you.className = 'qa-waiting-you';
-    const label = document.createElement('span');
-    label.className = 'qa-you-label';
-    label.textContent = 'You asked: ';
-    you.append(label, document.createTextNode(question));
-    const note = document.createElement('p');
-    note.className = 'qa-empty';
-    note.setAttribute('role', 'status');
-    note.textContent = 'Looking for the answer in our articles…';
-    box.append(you, note);
-    log.append(box);
-    box.scrollIntoView({block: 'nearest'});
-  }
-  return [question, turns, chat];
+)
+#: When a question is sent (the box or Ask): kept, and shown at once at the end of the conversation (round 17 audit:
+#: on a busy server the page looked frozen — the question was not shown, the only sign of progress was far above).
+SEND_JS = (
+    """
+(question, turns, chatId, epoch) => {
+"""
+    + _CHAT_LIB
+    + """
+  chat.add(question, epoch);
+  return [question, turns, chatId, epoch];
 }
 """
-#: After an answer (or a refusal): the kept question is dropped once it is the one answered; "Looking for the
-#: answer" lines left (a refusal) go.
-SENT_JS = """
+)
+
+
+def example_js(text: str) -> str:
+    """SEND_JS for an example button, whose question is ``text`` (not one of the event's inputs)."""
+    return (
+        "(turns, chatId, epoch) => {\n"
+        + _CHAT_LIB
+        + f"\n  chat.add({json.dumps(text)}, epoch);\n  return [turns, chatId, epoch];\n}}\n"
+    )
+
+
+#: After an answer or a refusal (``answered``: the question answered; a refusal leaves the last one there): that
+#: question, or the oldest waiting, is no longer kept; the lines of those still waiting are drawn again.
+SENT_JS = (
+    """
 (answered) => {
-  try { if (sessionStorage.getItem('qa-pending') === answered) sessionStorage.removeItem('qa-pending'); } catch (e) {}
-  document.querySelectorAll('#qa-log .qa-waiting').forEach((box) => box.remove());  // a refusal re-draws nothing
+"""
+    + _CHAT_LIB
+    + """
+  chat.done(answered);
 }
 """
+)
 #: After a reload brought a conversation back: its newest answer is scrolled into view, as a new answer is (round 17
-#: audit: on a phone the page opened at the top, a crisis card 7,500 px below). The question kept is dropped.
-RESTORED_JS = """
+#: audit: on a phone the page opened at the top, a crisis card 7,500 px below); the questions being asked again show.
+RESTORED_JS = (
+    """
 () => {
-  try { sessionStorage.removeItem('qa-pending'); } catch (e) {}
+"""
+    + _CHAT_LIB
+    + """
   setTimeout(() => {
     const turns = document.querySelectorAll('#qa-log .qa-turn');
     const last = turns[turns.length - 1];
     if (last) last.scrollIntoView({block: 'start'});
+    chat.draw(false);
   }, 100);
 }
 """
+)
+#: After the questions a reload cancelled were asked again: they are no longer kept (questions sent since are).
+REASKED_JS = (
+    """
+() => {
+"""
+    + _CHAT_LIB
+    + """
+  chat.write(chat.read().filter((x) => !x.again));
+  setTimeout(() => chat.draw(false), 60);
+}
+"""
+)
 #: "Start a new conversation" asks first; focus goes to "Keep it" (the safe choice), and back to the button after.
 FOCUS_KEEP_JS = """
 () => { setTimeout(() => document.querySelector('#qa-keep-chat')?.focus(), 50); }
@@ -307,10 +388,18 @@ FOCUS_KEEP_JS = """
 FOCUS_NEW_JS = """
 () => { setTimeout(() => document.querySelector('#qa-new-chat')?.focus(), 50); }
 """
-#: After the conversation was cleared: the question box has focus, nothing is kept to ask again.
-CLEARED_JS = """
+#: After the conversation was cleared: the question box has focus. Questions still waiting stay kept (a crisis among
+#: them must still be asked again after a reload; the server adds only a crisis card or check-in line for them) but
+#: no longer show.
+CLEARED_JS = (
+    """
 () => {
-  try { sessionStorage.removeItem('qa-pending'); } catch (e) {}
+"""
+    + _CHAT_LIB
+    + """
+  chat.write(chat.read().map((x) => ({...x, hidden: true})));
+  chat.draw(false);
   setTimeout(() => document.querySelector('#qa-question textarea')?.focus(), 50);
 }
 """
+)

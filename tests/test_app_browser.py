@@ -42,6 +42,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 NORMAL = "What are the side effects of ketamine therapy?"
+EXAMPLE_TEXT = "How quickly does ketamine therapy work?"
 CRISIS = "I want to kill myself tonight, I can't go on"
 TIMEOUT_MS = 60_000
 
@@ -826,74 +827,103 @@ def test_after_a_reload_on_a_phone_the_newest_answer_is_on_screen(browser, app_s
         context.close()
 
 
-def test_a_question_waiting_in_the_queue_when_the_page_is_reloaded_is_asked_again(
-    browser, pipeline, tmp_path: Path
-) -> None:
-    """Round 17 audit: on a busy server "i took all my pills" was waiting in the queue, the page looked frozen and was
-    reloaded — the reload cancelled the question, and it was never answered."""
+@contextlib.contextmanager
+def _held_app(browser, pipeline, tmp_path: Path, **settings: object) -> Iterator[tuple[object, threading.Event, str]]:
+    """A page on an app whose pipeline answers only once the test sets the event: (page, event, url)."""
     import app
 
     release = threading.Event()
-    settings = app.load_app_settings(feedback_db=tmp_path / "f.sqlite3", concurrency=1)
-    demo = app.build_app(HeldPipeline(pipeline, release), settings=settings)
+    chosen = app.load_app_settings(feedback_db=tmp_path / "f.sqlite3", **settings)
+    demo = app.build_app(HeldPipeline(pipeline, release), settings=chosen)
     _, url, _ = app.serve(demo, port=_free_port(), prevent_thread_lock=True, quiet=True)
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     try:
         page = context.new_page()
         page.set_default_timeout(TIMEOUT_MS)
         page.goto(url)
-        box = page.get_by_label("Your question")
-        box.wait_for()
+        page.get_by_label("Your question").wait_for()
         page.wait_for_timeout(300)  # the page's load event has run
-        box.fill(NORMAL)
-        box.press("Enter")  # held by the pipeline
-        page.wait_for_timeout(300)
-        box.fill(CRISIS)
-        box.press("Enter")  # waits in the queue behind it
-        page.wait_for_timeout(300)
+        yield page, release, url
+    finally:
+        release.set()
+        context.close()
+        demo.close()
+
+
+def _send(page, question: str) -> None:
+    box = page.get_by_label("Your question")
+    box.fill(question)
+    box.press("Enter")
+    page.wait_for_timeout(300)
+
+
+def _asked(page) -> list[str]:
+    return [squash(t).removeprefix("You asked: ") for t in page.locator(".qa-you").all_inner_texts()]
+
+
+def test_questions_waiting_in_the_queue_when_the_page_is_reloaded_are_asked_again_once(
+    browser, pipeline, tmp_path: Path
+) -> None:
+    """Round 17 audit: on a busy server "i took all my pills" was waiting in the queue, the page looked frozen and was
+    reloaded — the reload cancelled the question, and it was never answered; with two waiting, the first was lost."""
+    with _held_app(browser, pipeline, tmp_path, concurrency=1) as (page, release, _):
+        for question in (NORMAL, "Can ketamine help PTSD?", CRISIS):  # the first held, the others in the queue
+            _send(page, question)
+        assert page.locator("#qa-log .qa-waiting").count() == 3
         page.reload()
         page.wait_for_timeout(500)
         release.set()
         page.locator(".qa-help").first.wait_for()
-        page.reload()  # both answers are in the conversation: the first came after the reload, the second asked again
-        page.locator(".qa-turn").nth(1).wait_for()
-        asked = [squash(t) for t in page.locator(".qa-you").all_inner_texts()]
-        assert sorted(asked) == sorted([f"You asked: {NORMAL}", f"You asked: {CRISIS}"])
-    finally:
-        release.set()
-        context.close()
-        demo.close()
+        page.locator(".qa-turn").nth(2).wait_for()
+        page.reload()  # all three once: the first finished after the reload, the two cancelled ones asked again
+        page.locator(".qa-turn").nth(2).wait_for()
+        page.wait_for_timeout(500)
+        assert sorted(_asked(page)) == sorted([NORMAL, "Can ketamine help PTSD?", CRISIS])
+        assert page.locator("#qa-log .qa-waiting").count() == 0
 
 
-def test_an_answer_on_its_way_is_not_added_to_a_conversation_started_after_it(browser, pipeline, tmp_path) -> None:
-    """Round 17 audit: a private question sent just before "Start a new conversation" turned up in the new one."""
-    import app
-
-    release = threading.Event()
-    settings = app.load_app_settings(feedback_db=tmp_path / "f.sqlite3")
-    demo = app.build_app(HeldPipeline(pipeline, release), settings=settings)
-    _, url, _ = app.serve(demo, port=_free_port(), prevent_thread_lock=True, quiet=True)
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    try:
-        page = context.new_page()
-        page.set_default_timeout(TIMEOUT_MS)
-        page.goto(url)
-        release.set()
-        ask(page, "hi there!")
-        release.clear()
-        box = page.get_by_label("Your question")
-        box.fill("my private question about my divorce and ketamine")
-        box.press("Enter")
-        page.wait_for_timeout(300)
+def test_answers_to_questions_sent_before_a_new_conversation_stay_out_of_it_except_a_crisis(
+    browser, pipeline, tmp_path: Path
+) -> None:
+    """Round 17 audit: a private question sent just before "Start a new conversation" turned up in the new one (also
+    when it was still waiting in the queue); clearing and then reloading lost a crisis message waiting in the queue."""
+    with _held_app(browser, pipeline, tmp_path, concurrency=1) as (page, release, _):
+        private = "my private question about my divorce and ketamine"
+        for question in (NORMAL, private, CRISIS):  # the first held, the others in the queue
+            _send(page, question)
         page.get_by_role("button", name="Start a new conversation").click()
         page.get_by_role("button", name="Yes, clear it").click()
         page.get_by_text("A new conversation has started.").wait_for()
+        assert page.locator("#qa-log .qa-waiting").count() == 0
+        page.reload()  # cancels the two in the queue: asked again, and only the crisis card is kept
+        page.wait_for_timeout(500)
         release.set()
-        page.wait_for_timeout(1_500)  # the held answer has come back
-        assert page.locator(".qa-turn").count() == 0
-        ask(page, NORMAL)
-        assert [squash(t) for t in page.locator(".qa-you").all_inner_texts()] == [f"You asked: {NORMAL}"]
-    finally:
+        page.locator(".qa-help").first.wait_for()
+        page.wait_for_timeout(1_500)
+        page.reload()
+        page.locator(".qa-turn").first.wait_for()
+        page.wait_for_timeout(500)
+        assert _asked(page) == [CRISIS]
+        ask(page, "hi there!")
+        assert _asked(page) == [CRISIS, "hi there!"]
+
+
+def test_the_clear_step_reads_well_on_a_phone_and_an_example_shows_its_waiting_line(
+    browser, pipeline, tmp_path: Path
+) -> None:
+    """Round 17 audit: at 375 px the confirm question was squeezed into a 3 px column; example buttons showed no
+    waiting line and were lost on a reload."""
+    with _held_app(browser, pipeline, tmp_path) as (page, release, _):
+        page.set_viewport_size({"width": 375, "height": 800})
+        page.get_by_role("button", name="Start a new conversation").click()
+        prompt = page.get_by_text("Clear this conversation from the screen?")
+        prompt.wait_for()
+        box = prompt.bounding_box()
+        assert box and box["width"] > 250 and box["height"] < 120
+        page.get_by_role("button", name="Keep it").click()
+        page.get_by_role("button", name=EXAMPLE_TEXT).click()
+        page.wait_for_timeout(300)
+        assert EXAMPLE_TEXT in page.locator("#qa-log .qa-waiting").inner_text()
         release.set()
-        context.close()
-        demo.close()
+        page.locator(".qa-turn").first.wait_for()
+        page.wait_for_function("document.querySelectorAll('#qa-log .qa-waiting').length === 0", timeout=5_000)
