@@ -537,7 +537,7 @@ def build_app(
                 return list(turns)  # asked before "Start a new conversation": not part of the new one
             return keep(turns, [turn])
 
-    def restore(chat_id: str, turns: list[Turn], pending: str) -> tuple[str, list[Turn], str, str, str]:
+    def restore(chat_id: str, turns: list[Turn], pending: str) -> tuple[object, object, str, str, str]:
         """At page load: the conversation saved under the tab's chat id (CHAT_ID_JS) becomes the session's list of
         turns, with any answer this page got before it loaded added after it; and the page's clear count. A reload
         cancels questions still waiting in the queue: ``pending`` (JSON, the tab's sessionStorage) lists the questions
@@ -547,7 +547,8 @@ def build_app(
         chat_id = chats.valid(chat_id)
         with turns_lock:
             saved = chats.find(chat_id) if chat_id else None
-            if saved is not None and saved is not turns:
+            adopted = saved is not None and saved is not turns
+            if adopted:
                 keep(saved, turns)
                 turns = saved
             kept = list(turns)
@@ -561,9 +562,14 @@ def build_app(
             question = item.get("q") if isinstance(item, dict) else None
             if isinstance(question, str) and " ".join(question.split()) not in recent:
                 again.append({"q": question[: PASTE_FACTOR * pipeline.settings.max_question_chars], "e": item.get("e")})
-        return shown(kept), turns, chat_id, str(getattr(turns, "cleared", 0)), json.dumps(again[-MAX_REASKED:])
+        epoch = str(getattr(turns, "cleared", 0))
+        if not adopted:
+            # Nothing to bring back: the conversation is left as it is. Drawn from here it could land after the
+            # answer to a question sent while the page loaded, and wipe it (a CI run caught that race).
+            return gr.skip(), gr.skip(), chat_id, epoch, json.dumps(again[-MAX_REASKED:])
+        return shown(kept), turns, chat_id, epoch, json.dumps(again[-MAX_REASKED:])
 
-    def reask(again: str, turns: list[Turn], chat_id: str) -> tuple[str, list[Turn]]:
+    def reask(again: str, turns: list[Turn], chat_id: str) -> tuple[object, object]:
         """The questions :func:`restore` found unanswered, asked again in the order sent (in the queue, like any
         question); one sent before a "Start a new conversation" adds only a crisis card or check-in line. One still
         being answered from before the reload is waited for (up to ``REASK_WAIT_S``), not asked twice."""
@@ -571,8 +577,10 @@ def build_app(
             items = json.loads(again or "[]")
         except ValueError:
             items = []
+        if not items or not isinstance(items, list):
+            return gr.skip(), gr.skip()  # nothing to ask: the conversation is left as it is (see restore)
         chat_id = chats.valid(chat_id)
-        for item in items[:MAX_REASKED] if isinstance(items, list) else []:
+        for item in items[:MAX_REASKED]:
             question = item.get("q") if isinstance(item, dict) else None
             if not isinstance(question, str):
                 continue
