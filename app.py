@@ -843,8 +843,8 @@ def build_app(
             reask, [again, turns, chat_id], [log, turns], show_progress="hidden", **busy, **private
         ).then(None, js=REASKED_JS, queue=False)
 
-        def asking(shown: bool) -> Callable[[], tuple[dict, dict]]:  # the button, or "Clear …? Yes / Keep it"
-            return lambda: (gr.update(visible=not shown), gr.update(visible=shown))
+        def asking(confirming: bool) -> Callable[[], tuple[dict, dict]]:  # the button, or "Clear …? Yes / Keep it"
+            return lambda: (gr.update(visible=not confirming), gr.update(visible=confirming))
 
         new_chat.click(asking(True), None, [new_chat, confirm], queue=False, **private).then(
             None, js=FOCUS_KEEP_JS, queue=False
