@@ -828,26 +828,15 @@ def test_after_a_reload_on_a_phone_the_newest_answer_is_on_screen(browser, app_s
 
 
 @contextlib.contextmanager
-def _held_app(browser, pipeline, tmp_path: Path, **settings: object) -> Iterator[tuple[object, threading.Event, str]]:
-    """A page on an app whose pipeline answers only once the test sets the event: (page, event, url)."""
-    import app
-
+def _held_app(browser, pipeline, tmp_path: Path, **settings: object) -> Iterator[tuple[object, threading.Event]]:
+    """:func:`own_app` over a pipeline that answers only once the test sets the event: (page, event)."""
     release = threading.Event()
-    chosen = app.load_app_settings(feedback_db=tmp_path / "f.sqlite3", **settings)
-    demo = app.build_app(HeldPipeline(pipeline, release), settings=chosen)
-    _, url, _ = app.serve(demo, port=_free_port(), prevent_thread_lock=True, quiet=True)
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    try:
-        page = context.new_page()
-        page.set_default_timeout(TIMEOUT_MS)
-        page.goto(url)
-        page.get_by_label("Your question").wait_for()
-        page.wait_for_timeout(300)  # the page's load event has run
-        yield page, release, url
-    finally:
-        release.set()
-        context.close()
-        demo.close()
+    with own_app(browser, HeldPipeline(pipeline, release), tmp_path, **settings) as (page, _):
+        try:
+            page.wait_for_timeout(300)  # the page's load event has run
+            yield page, release
+        finally:
+            release.set()
 
 
 def _send(page, question: str) -> None:
@@ -866,7 +855,7 @@ def test_questions_waiting_in_the_queue_when_the_page_is_reloaded_are_asked_agai
 ) -> None:
     """Round 17 audit: on a busy server "i took all my pills" was waiting in the queue, the page looked frozen and was
     reloaded — the reload cancelled the question, and it was never answered; with two waiting, the first was lost."""
-    with _held_app(browser, pipeline, tmp_path, concurrency=1) as (page, release, _):
+    with _held_app(browser, pipeline, tmp_path, concurrency=1) as (page, release):
         for question in (NORMAL, "Can ketamine help PTSD?", CRISIS):  # the first held, the others in the queue
             _send(page, question)
         assert page.locator("#qa-log .qa-waiting").count() == 3
@@ -887,7 +876,7 @@ def test_answers_to_questions_sent_before_a_new_conversation_stay_out_of_it_exce
 ) -> None:
     """Round 17 audit: a private question sent just before "Start a new conversation" turned up in the new one (also
     when it was still waiting in the queue); clearing and then reloading lost a crisis message waiting in the queue."""
-    with _held_app(browser, pipeline, tmp_path, concurrency=1) as (page, release, _):
+    with _held_app(browser, pipeline, tmp_path, concurrency=1) as (page, release):
         private = "my private question about my divorce and ketamine"
         for question in (NORMAL, private, CRISIS):  # the first held, the others in the queue
             _send(page, question)
@@ -913,7 +902,7 @@ def test_the_clear_step_reads_well_on_a_phone_and_an_example_shows_its_waiting_l
 ) -> None:
     """Round 17 audit: at 375 px the confirm question was squeezed into a 3 px column; example buttons showed no
     waiting line and were lost on a reload."""
-    with _held_app(browser, pipeline, tmp_path) as (page, release, _):
+    with _held_app(browser, pipeline, tmp_path) as (page, release):
         page.set_viewport_size({"width": 375, "height": 800})
         page.get_by_role("button", name="Start a new conversation").click()
         prompt = page.get_by_text("Clear this conversation from the screen?")
