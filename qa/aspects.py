@@ -126,8 +126,11 @@ class AspectLexicon:
         stopwords: frozenset[str] = frozenset(),
         not_in_term: frozenset[str] = frozenset(),
         figurative: re.Pattern[str] | None = None,
+        words: frozenset[str] = frozenset(),
     ) -> None:
         self.figurative = figurative
+        #: The one-word terms of the aspects ("esketamine", "mdma"): spelling correction leaves them as typed.
+        self.words = words
         self.aspects = tuple(aspects)
         self.answer_types = tuple(answer_types)
         self.definition_cues = tuple(definition_cues)
@@ -137,8 +140,10 @@ class AspectLexicon:
     @classmethod
     def from_dict(cls, data: dict) -> AspectLexicon:
         aspects = [Aspect(entry["name"], _terms(entry["terms"])) for entry in data.get("aspects", [])]
-        for group in data.get("named", {}).get("groups", []):
+        groups = data.get("named", {}).get("groups", [])
+        for group in groups:
             aspects.append(Aspect(f"named:{group[0].rstrip('*')}", _terms(group)))
+        terms = [t for entry in data.get("aspects", []) for t in entry["terms"]] + [t for g in groups for t in g]
         types = data.get("answer_types", {})
         macros = types.get("macros", {})
         answer_types = []
@@ -156,7 +161,8 @@ class AspectLexicon:
                 raise ValueError(f"definition pattern {cue.pattern!r} has no (?P<term>...) group")
         stopwords, not_in_term = (frozenset(definitions.get(key, [])) for key in ("stopwords", "not_in_term"))
         idioms = data.get("figurative", {}).get("phrases", [])
-        return cls(aspects, answer_types, cues, stopwords, not_in_term, _terms(idioms) if idioms else None)
+        words = frozenset(t.casefold() for t in terms if _WORDS.fullmatch(t))
+        return cls(aspects, answer_types, cues, stopwords, not_in_term, _terms(idioms) if idioms else None, words)
 
     @classmethod
     def load(cls, path: Path | None = None) -> AspectLexicon:

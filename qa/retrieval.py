@@ -86,7 +86,11 @@ class Retriever:
         # approximate FAISS index may not give its vectors back exactly.
         cache = index.path / "embeddings.npy"
         self._embeddings = np.load(cache, mmap_mode="r", allow_pickle=False) if cache.is_file() else None
-        self.speller = Speller.from_texts(p.index_text for p in index.passages) if settings.spelling else None
+        self.speller = (
+            Speller.from_texts((p.index_text for p in index.passages), keep=default_lexicon().words)
+            if settings.spelling
+            else None
+        )
         self._sentence_terms: dict[int, tuple[frozenset[str], ...]] = {}  # row -> terms of each sentence
         self._sentence_texts: dict[int, tuple[str, ...]] = {}  # row -> each sentence, qa.aspects.normal
         self.known = (
@@ -98,7 +102,7 @@ class Retriever:
                 embedder.encode,
                 getattr(embedder, "model_id", settings.model),
                 # What the corrected questions depend on besides the model: the corpus vocabulary and the setting.
-                context=f"{index.path.name}|spelling={settings.spelling}",
+                context=f"{index.path.name}|spelling={self.speller.signature if self.speller else 'off'}",
                 cache_dir=index.path.parent / "known",
             )
             if settings.known_questions and settings.known_weight

@@ -7,8 +7,13 @@ question word only when all of these hold, so real words, names and numbers are 
 * it is alphabetic, at least :data:`MIN_LENGTH` letters long and not written in capitals (an acronym);
 * no passage uses it, and it is not an English word (the word list shipped with ``pyspellchecker``:
   "hooked" is a real word even when no article says it, so it is never "corrected" to "looked");
+* it is not a word the caller keeps (``keep``: the retriever passes the one-word terms of the aspect
+  lexicon, :mod:`qa.aspects`, whose named drugs and treatments are what a question must be answered about —
+  "esketamine" is another drug than "ketamine", and corrected it was answered with ketamine's definition);
 * a corpus word used at least ``min_count`` times is within Damerau–Levenshtein (optimal string
-  alignment) distance 1, or 2 for words of :data:`LONG_WORD` letters or more.
+  alignment) distance 1, or 2 for words of :data:`LONG_WORD` letters or more — and is not the word
+  without its first two letters: a two-letter prefix makes another word (es-ketamine, ar-ketamine),
+  seldom a typo.
 
 The closest such word wins, then the more frequent one, then the alphabetically first. Candidates are
 found by symmetric deletes (SymSpell's idea): every corpus word and its one-letter deletions are keyed,
@@ -19,6 +24,7 @@ checked; so a word with two letters missing is not found (conservative by design
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -30,6 +36,9 @@ __all__ = ["Correction", "Speller", "osa_distance"]
 MIN_LENGTH = 5
 #: Words at least this long may be corrected at distance 2; shorter ones at distance 1 only.
 LONG_WORD = 8
+#: Bumped when what :meth:`Speller.suggest` corrects changes, so questions corrected by older rules (the
+#: known questions' cache, :mod:`qa.known`) are corrected again.
+RULES = 2
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 
@@ -71,8 +80,16 @@ def _deletes(word: str) -> set[str]:
 class Speller:
     """Corrects question words to corpus words (see the module docstring for when)."""
 
-    def __init__(self, counts: Counter[str], *, min_count: int = 2, english: Iterable[str] | None = None) -> None:
+    def __init__(
+        self,
+        counts: Counter[str],
+        *,
+        min_count: int = 2,
+        english: Iterable[str] | None = None,
+        keep: Iterable[str] = (),
+    ) -> None:
         self.counts = counts
+        self.keep = frozenset(w.casefold() for w in keep)
         # The shipped list (~0.6 s to read) is loaded on the first word the corpus does not know.
         self._english = frozenset(english) if english is not None else None
         self._keys: dict[str, set[str]] = {}  # a corpus word, or it minus one letter -> corpus words
@@ -81,6 +98,12 @@ class Speller:
                 for key in (word, *_deletes(word)):
                     self._keys.setdefault(key, set()).add(word)
         self._longest = max(map(len, self._keys), default=0)  # the longest corpus word
+
+    @property
+    def signature(self) -> str:
+        """What the corrections depend on besides the vocabulary: the rules and the kept words."""
+        kept = hashlib.sha256("\n".join(sorted(self.keep)).encode()).hexdigest()[:12]
+        return f"rules{RULES}-keep{kept}"
 
     @property
     def english(self) -> frozenset[str]:
@@ -99,7 +122,9 @@ class Speller:
     def suggest(self, word: str) -> str | None:
         """The corpus word ``word`` should be, or ``None`` when it should stay as it is."""
         word = word.lower()
-        if len(word) < MIN_LENGTH or not word.isalpha() or word in self.counts or word in self.english:
+        if len(word) < MIN_LENGTH or not word.isalpha() or word in self.counts or word in self.keep:
+            return None
+        if word in self.english:  # read after the cheaper tests: the list takes ~0.6 s to load
             return None
         limit = 2 if len(word) >= LONG_WORD else 1
         if len(word) > self._longest + limit:
@@ -110,7 +135,7 @@ class Speller:
         if limit > 1:
             probes |= {d for p in list(probes) for d in _deletes(p)}
         found = {c for p in probes for c in self._keys.get(p, ())}
-        scored = [(d, -self.counts[c], c) for c in found if (d := osa_distance(word, c)) <= limit]
+        scored = [(d, -self.counts[c], c) for c in found if c != word[2:] and (d := osa_distance(word, c)) <= limit]
         return min(scored)[2] if scored else None
 
     def correct(self, text: str) -> Correction:

@@ -97,3 +97,25 @@ def test_a_word_too_long_to_be_near_any_corpus_word_is_not_searched(monkeypatch:
     monkeypatch.setattr("qa.spelling._deletes", refuse)
     assert speller.suggest("ketamineqqq") is None
     assert speller.suggest("q" * 1000) is None
+
+
+def test_kept_words_and_two_letter_prefixes_are_other_words_not_typos():
+    """Round 18: "What is esketamine?" was searched as "What is ketamine?" and answered with ketamine's
+    definition; esketamine is another drug (the aspect lexicon names it), so is arketamine (no lexicon needed:
+    a corpus word that is the typed word without its first two letters is not a correction)."""
+    counts = Counter({"ketamine": 9, "infusion": 3})
+    assert Speller(counts, english=[]).suggest("esketamine") is None
+    assert Speller(counts, english=[]).suggest("arketamine") is None
+    assert Speller(counts, english=[]).suggest("ketamiine") == "ketamine"  # a real typo still is
+    assert Speller(counts, english=[]).suggest("kketamine") == "ketamine"  # one letter in front too
+    kept = Speller(counts, english=[], keep=["Infusoin"])
+    assert kept.suggest("infusoin") is None and kept.suggest("infusionn") == "infusion"
+    assert kept.signature != Speller(counts, english=[]).signature  # the known questions' cache key changes
+
+
+def test_the_shipped_speller_keeps_the_lexicons_named_drugs(pipeline):
+    speller = pipeline.retriever.speller
+    assert {"esketamine", "spravato", "mdma"} <= speller.keep
+    assert pipeline.retriever.correct("What is esketamine?") == "What is esketamine?"
+    data = pipeline.ask("What is esketamine?").to_dict()
+    assert data["status"] == "no_answer" and data["quotes"] == []  # no article mentions esketamine
