@@ -49,7 +49,7 @@ from starlette.middleware import Middleware  # noqa: E402
 from starlette.responses import PlainTextResponse  # noqa: E402
 
 from qa import Answer, Pipeline, QAError  # noqa: E402
-from qa.config import PROJECT_ROOT, load_settings  # noqa: E402
+from qa.config import MAX_TOP_K, PROJECT_ROOT, load_settings  # noqa: E402
 from qa.embedding import Embedder  # noqa: E402
 from qa.errors import InvalidQuestion  # noqa: E402
 from qa.feedback import VOTES, FeedbackStore  # noqa: E402
@@ -82,7 +82,7 @@ EXAMPLES = (
     "How does ketamine work in the brain?",
 )
 #: Most quotes the ``ask`` API returns; rows in the staff table; unanswered questions listed for staff.
-MAX_K = 10
+MAX_K = MAX_TOP_K
 STAFF_ROWS = 10
 GAP_ROWS = 15
 #: What the text boxes let through, as a multiple of the question limit (``Settings.max_question_chars``). The

@@ -16,7 +16,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from .answer import Answer
-from .config import load_settings
+from .config import MAX_TOP_K, load_settings
 from .errors import QAError
 
 __all__ = ["main"]
@@ -44,7 +44,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     ask = sub.add_parser("ask", help="answer a question (or one per line from standard input)")
     ask.add_argument("question", nargs="?", help="the question; omit it to read questions from stdin, one per line")
-    ask.add_argument("--k", type=int, default=None, metavar="N", help="number of quotes to show (default: 3)")
+    ask.add_argument(
+        "--k", type=int, default=None, metavar="N", help=f"number of quotes to show, 1-{MAX_TOP_K} (default: 3)"
+    )
     ask.add_argument("--json", action="store_true", help="print JSON (one object per line in stdin mode)")
     _common(ask)
     _add_eval_parser(sub)
@@ -126,8 +128,8 @@ def _stdin_lines() -> Iterator[str]:
 def _cmd_ask(args: argparse.Namespace) -> int:
     from .pipeline import Pipeline
 
-    if args.k is not None and args.k < 1:
-        raise QAError(f"--k must be at least 1, got {args.k!r}")
+    if args.k is not None and not 1 <= args.k <= MAX_TOP_K:
+        raise QAError(f"--k must be between 1 and {MAX_TOP_K}, got {args.k!r}")
     pipeline = Pipeline(_settings(args))
     if args.question is not None:
         answer = pipeline.ask(args.question, k=args.k)

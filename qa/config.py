@@ -29,6 +29,11 @@ SYNONYMS_FILE = Path(__file__).with_name("synonyms.txt")
 KNOWN_QUESTIONS_FILE = Path(__file__).with_name("known_questions.jsonl")
 
 
+#: The most quotes one answer shows (``k``: API, CLI, ``QA_TOP_K``, ``qa eval --k``): a patient reads three, staff and
+#: the evaluation's ranking depth ten; ``qa ask --k 1000`` used to return a whole small corpus (round 17 audit).
+MAX_TOP_K = 10
+
+
 @dataclass(frozen=True)
 class Settings:
     """Every tunable of the pipeline, with the defaults the product ships with."""
@@ -48,6 +53,7 @@ class Settings:
     passage_context: str = "heading"
     #: A hard-wrapped paragraph line (PDF-converted papers) is paragraph text, not a heading.
     unwrap_lines: bool = False
+    #: Quotes an answer shows (at most MAX_TOP_K).
     top_k: int = 3
     #: Candidates pulled from the index before answering picks the quotes.
     candidates: int = 20
@@ -194,6 +200,8 @@ def load_settings(**overrides: object) -> Settings:
         value = getattr(settings, name)
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise SettingError(f"{var} ({name}) must be a whole number of at least 1, got {value!r}")
+    if settings.top_k > MAX_TOP_K:
+        raise SettingError(f"QA_TOP_K (top_k) must be between 1 and {MAX_TOP_K}, got {settings.top_k!r}")
     return settings
 
 

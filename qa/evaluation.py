@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
-from .config import CONFIGURATIONS, PROJECT_ROOT, Settings, load_settings
+from .config import CONFIGURATIONS, MAX_TOP_K, PROJECT_ROOT, Settings, load_settings
 from .datasets import EvalQuestion, EvalSet, load_eval_set, split_questions
 from .errors import QAError
 from .metrics import normalise
@@ -92,8 +92,8 @@ def run(
 
     ``compare=None`` evaluates the production settings only; a list names entries of ``CONFIGURATIONS``.
     """
-    if k is not None and k < 1:
-        raise QAError(f"--k must be at least 1, got {k!r}")
+    if k is not None and not 1 <= k <= MAX_TOP_K:
+        raise QAError(f"--k must be between 1 and {MAX_TOP_K}, got {k!r}")
     check_names(compare)
     # When it started and at which commit: the code that runs is the code loaded now.
     date, commit = time.strftime("%Y-%m-%d %H:%M:%S %Z"), git_commit()

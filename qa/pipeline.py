@@ -17,7 +17,7 @@ from .abstention import AbstentionModel, assess
 from .answer import NO_ANSWER_MESSAGE, Answer, Citation, compose
 from .aspects import default_lexicon
 from .confidence import SignalReader
-from .config import Settings, load_settings
+from .config import MAX_TOP_K, Settings, load_settings
 from .conversation import small_talk
 from .corpus import corpus_files, load_corpus
 from .crisis_check import CrisisCheck
@@ -331,8 +331,8 @@ class Pipeline:
         for a reload (round 17 audit: a crisis message waited ~10 s behind one).
         """
         top_k = k or self.settings.top_k
-        if top_k < 1:
-            raise InvalidQuestion(f"k must be at least 1, got {top_k!r}")
+        if not 1 <= top_k <= MAX_TOP_K:
+            raise InvalidQuestion(f"k must be between 1 and {MAX_TOP_K}, got {top_k!r}")
         gated, decision = self._gate(question)
         if decision.route == "crisis":
             logger.info("Answer: status=crisis rules=%s", ",".join(decision.matched))

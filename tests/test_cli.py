@@ -102,7 +102,8 @@ def test_a_byte_that_is_not_utf8_loses_nothing_of_a_batch_under_a_strict_utf8_lo
         (["ask", ""], "question is empty"),
         (["ask", "   \t "], "question is empty"),
         (["ask", "y" * 1001], "maximum is 1,000"),
-        (["ask", "side effects", "--k", "0"], "--k must be at least 1"),
+        (["ask", "side effects", "--k", "0"], "--k must be between 1 and 10, got 0"),
+        (["ask", "side effects", "--k", "1000"], "--k must be between 1 and 10, got 1000"),
     ],
 )
 def test_bad_questions_give_one_line_and_nonzero_exit(dirs, args: list[str], message: str):
@@ -172,6 +173,7 @@ def test_missing_or_empty_corpus_is_one_clear_line(tmp_path: Path):
     ("var", "value", "says"),
     [
         ("QA_TOP_K", "0", "QA_TOP_K (top_k) must be a whole number of at least 1, got 0"),
+        ("QA_TOP_K", "11", "QA_TOP_K (top_k) must be between 1 and 10, got 11"),
         ("QA_TOP_K", "abc", "QA_TOP_K='abc' is not a whole number"),
         (
             "QA_MAX_QUESTION_CHARS",

@@ -93,7 +93,8 @@ def test_eval_on_a_squad_file_json_and_report(tmp_path):
         ("{not json", (), "is not valid JSON"),
         ("[1, 2]", (), "is not a SQuAD file"),
         (json.dumps(TINY_SQUAD), ("--compare", "no-such-config"), "'no-such-config'"),
-        (json.dumps(TINY_SQUAD), ("--k", "0"), "--k must be at least 1"),
+        (json.dumps(TINY_SQUAD), ("--k", "0"), "--k must be between 1 and 10"),
+        (json.dumps(TINY_SQUAD), ("--k", "11"), "--k must be between 1 and 10"),
         (json.dumps(TINY_SQUAD), ("--report", "out.png"), "give a .md path"),
     ],
 )
