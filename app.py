@@ -681,8 +681,9 @@ def build_app(
             return '<p class="qa-empty" role="status">Type a word or phrase to search the articles for.</p>'
         try:
             hits = pipeline.search(query, len(pipeline.index) if article else STAFF_ROWS)
-        except QAError as exc:
-            raise gr.Error(str(exc), print_exception=False) from None
+        except QAError as exc:  # the pipeline's words are a patient's ("The question is…"): staff typed a search
+            message = re.sub(r"^The question\b", "The search", str(exc))
+            raise gr.Error(message, print_exception=False) from None
         if article:
             mine = [h for h in hits if h.passage.path == article][:STAFF_ROWS]
             hits = [replace(h, rank=n) for n, h in enumerate(mine, 1)]

@@ -573,6 +573,15 @@ def test_empty_staff_search_says_what_to_do(page) -> None:
     page.locator("#qa-results").get_by_text("Type a word or phrase to search the articles for.").wait_for()
 
 
+def test_an_over_long_staff_search_is_called_a_search(page, pipeline) -> None:
+    """Round 17 audit: the staff look-up's refusal said "The question is … characters long"."""
+    limit = pipeline.settings.max_question_chars
+    page.get_by_role("tab", name="Staff look-up").click()
+    page.get_by_label("Search the articles").fill("x" * (limit + 1))
+    page.get_by_role("button", name="Search", exact=True).click()
+    page.get_by_text(f"The search is {limit + 1:,} characters long; the maximum is {limit:,}").first.wait_for()
+
+
 def test_long_paste_is_not_cut_by_the_browser(page, pipeline) -> None:
     """The box once cut a paste at the question limit without a word: a crisis sentence after it was lost."""
     limit = pipeline.settings.max_question_chars
