@@ -769,7 +769,10 @@ def build_app(
                     "Start a new conversation", variant="secondary", size="md", elem_id="qa-new-chat", scale=0
                 )
                 with gr.Column(visible=False, elem_id="qa-new-chat-confirm") as confirm:
-                    gr.Markdown("Clear this conversation from the screen? It cannot be brought back.")
+                    gr.Markdown(
+                        "Clear this conversation from the screen? It cannot be brought back.",
+                        elem_id="qa-new-chat-prompt",
+                    )
                     with gr.Row():
                         clear_it = gr.Button("Yes, clear it", variant="stop", scale=0, elem_id="qa-clear-chat")
                         keep_it = gr.Button("Keep it", variant="secondary", scale=0, elem_id="qa-keep-chat")

@@ -382,8 +382,16 @@ REASKED_JS = (
 """
 )
 #: "Start a new conversation" asks first; focus goes to "Keep it" (the safe choice), and back to the button after.
+#: Both answers are described by the prompt, so a screen reader landing on "Keep it" reads what is asked.
 FOCUS_KEEP_JS = """
-() => { setTimeout(() => document.querySelector('#qa-keep-chat')?.focus(), 50); }
+() => {
+  setTimeout(() => {
+    for (const id of ['qa-keep-chat', 'qa-clear-chat']) {
+      document.getElementById(id)?.setAttribute('aria-describedby', 'qa-new-chat-prompt');
+    }
+    document.querySelector('#qa-keep-chat')?.focus();
+  }, 50);
+}
 """
 FOCUS_NEW_JS = """
 () => { setTimeout(() => document.querySelector('#qa-new-chat')?.focus(), 50); }

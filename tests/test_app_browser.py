@@ -765,6 +765,12 @@ def test_a_reload_brings_the_conversation_back_and_a_new_tab_or_a_new_conversati
     keep = page.get_by_role("button", name="Keep it")
     keep.wait_for()
     page.wait_for_function("document.activeElement.id === 'qa-keep-chat'", timeout=5_000)  # the safe choice has focus
+    # What is asked is read with either answer (round 17 audit: the buttons were not tied to the prompt).
+    described = page.evaluate(
+        "['qa-keep-chat', 'qa-clear-chat'].map((id) => document.getElementById("
+        "document.getElementById(id).getAttribute('aria-describedby') || 'none')?.innerText.trim())"
+    )
+    assert described == ["Clear this conversation from the screen? It cannot be brought back."] * 2
     keep.click()  # one stray tap removes nothing (round 17 audit)
     page.get_by_role("button", name="Start a new conversation").wait_for()
     assert page.locator(".qa-turn").count() == 3
