@@ -53,7 +53,7 @@ from qa.config import MAX_TOP_K, PROJECT_ROOT, load_settings  # noqa: E402
 from qa.embedding import Embedder  # noqa: E402
 from qa.errors import InvalidQuestion  # noqa: E402
 from qa.feedback import VOTES, FeedbackStore  # noqa: E402
-from qa.pipeline import READ_FACTOR  # noqa: E402
+from qa.pipeline import READ_FACTOR, question_lines  # noqa: E402
 from qa.render import Turn, conversation_html, gaps_html, results_html  # noqa: E402
 from qa.style import (  # noqa: E402
     AFTER_ANSWER_JS,
@@ -520,7 +520,10 @@ def build_app(
             answered = ""  # the box keeps the text, to shorten it, as on any refusal
         except QAError as exc:
             raise gr.Error(str(exc), print_exception=False) from None
-        return Turn(result, id=uuid.uuid4().hex), answered
+        # Shown with its line breaks when it is the question answered (a pasted message's paragraphs).
+        asked = question_lines(question) if isinstance(question, str) else ""
+        asked = asked if " ".join(asked.split()) == result.question else ""
+        return Turn(result, id=uuid.uuid4().hex, asked=asked), answered
 
     def _epoch(value: object) -> int:
         """A clear count as the page sent it (a hidden box's text); 0 for anything else."""

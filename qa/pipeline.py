@@ -30,7 +30,7 @@ from .retrieval import Hit, make_retriever
 from .safety import EMOJI_WORDS, SafetyDecision, SafetyGate
 from .store import IndexData, current_generation, open_index
 
-__all__ = ["Pipeline", "clean_question"]
+__all__ = ["Pipeline", "clean_question", "question_lines"]
 
 logger = logging.getLogger(__name__)
 
@@ -68,11 +68,21 @@ def clean_question(text: object, max_chars: int) -> str:
         raise InvalidQuestion(f"The question must be text, not {type(text).__name__}")
     if len(text) > max_chars:
         raise InvalidQuestion(f"The question is {len(text):,} characters long; the maximum is {max_chars:,}")
-    visible = "".join(_VISIBLE.get(unicodedata.category(ch), ch) for ch in text.translate(_FULL_WIDTH))
-    cleaned = " ".join(visible.split())
+    cleaned = " ".join(_visible(text).split())
     if not cleaned:
         raise InvalidQuestion("The question is empty: type a question about ketamine therapy")
     return cleaned
+
+
+def question_lines(text: str) -> str:
+    """``text`` cleaned as :func:`clean_question` cleans it, but with its lines kept (blank ones dropped): how the app
+    shows a pasted message back ("You asked"), where the answer's ``question`` is one line (round 17 audit)."""
+    lines = (" ".join(_visible(line).split()) for line in text.splitlines())
+    return "\n".join(line for line in lines if line)
+
+
+def _visible(text: str) -> str:
+    return "".join(_VISIBLE.get(unicodedata.category(ch), ch) for ch in text.translate(_FULL_WIDTH))
 
 
 #: How often, at most, a running pipeline looks for an edited corpus or a new index generation (Pipeline.refresh).

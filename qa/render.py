@@ -45,6 +45,8 @@ class Turn:
     id: str = ""
     #: Its place in the whole conversation, from 1 (0: its place in the list shown).
     number: int = 0
+    #: The question as typed, its lines kept (``qa.pipeline.question_lines``); empty: ``answer.question``.
+    asked: str = ""
     #: An earlier turn no longer kept had the crisis card or the check-in line (set on the first turn kept): the line
     #: saying earlier turns are gone then repeats the help numbers.
     after_help: bool = False
@@ -209,7 +211,7 @@ def conversation_html(turns: Sequence[Turn], help_line: str = "", *, cleared: bo
             body += f'<div class="qa-checkin" role="note">{_paragraphs(help_line)}</div>'
         body += "".join(
             f'<section class="qa-turn" aria-label="Question {t.number or i + 1}">'
-            f'<p class="qa-you"><span class="qa-you-label">You asked:</span> {text(t.answer.question)}</p>'
+            f'<p class="qa-you"><span class="qa-you-label">You asked:</span> {text(t.asked or t.answer.question)}</p>'
             f"{answer_html(t.answer, i, t.vote, t.id)}</section>"
             for i, t in enumerate(turns)
         )

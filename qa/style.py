@@ -37,7 +37,7 @@ CSS = """
 .qa-log { font-size: 1.15rem; line-height: 1.6; }
 .qa-empty { font-size: 1.1rem; opacity: 0.85; }
 .qa-turn { margin: 0 0 1.5rem; }
-.qa-you, .qa-waiting-you { font-weight: 600; margin: 0 0 0.5rem; overflow-wrap: anywhere; }
+.qa-you, .qa-waiting-you { font-weight: 600; margin: 0 0 0.5rem; overflow-wrap: anywhere; white-space: pre-line; }
 .qa-waiting { margin: 0.5rem 0 1rem; }
 .qa-you-label { font-weight: 400; opacity: 0.8; }
 .qa-answer { border: 1px solid var(--border-color-primary); border-radius: 10px; padding: 0.9rem 1rem;

@@ -573,6 +573,13 @@ def test_empty_staff_search_says_what_to_do(page) -> None:
     page.locator("#qa-results").get_by_text("Type a word or phrase to search the articles for.").wait_for()
 
 
+def test_you_asked_shows_a_pasted_message_with_its_lines(page) -> None:
+    """Round 17 audit: the lines of a pasted message were run together in "You asked"."""
+    ask(page, "We drove two hours to get here.\n\nHow long does a session last?")
+    shown = page.locator(".qa-turn .qa-you").first.inner_text()
+    assert shown == "You asked: We drove two hours to get here.\nHow long does a session last?"
+
+
 def test_an_over_long_staff_search_is_called_a_search(page, pipeline) -> None:
     """Round 17 audit: the staff look-up's refusal said "The question is … characters long"."""
     limit = pipeline.settings.max_question_chars

@@ -252,3 +252,17 @@ def test_the_help_numbers_stay_when_a_turn_that_had_them_is_no_longer_kept() -> 
     assert "no longer shown." in markup and '<div class="qa-checkin" role="note">' in markup
     assert '<a href="tel:988">988</a>' in markup
     assert "qa-checkin" not in conversation_html([replace(turn, after_help=False)], "Call or text 988 now.")
+
+
+def test_you_asked_keeps_the_lines_of_a_pasted_message() -> None:
+    """Round 17 audit: a pasted message's paragraphs were run together in "You asked" (the answer's question is one
+    line, as the ranker reads it); the turn shows the lines typed, each cleaned as the question is."""
+    from qa.pipeline import clean_question, question_lines
+
+    typed = "My dad starts next week.\r\n\r\n  Is  it\u200b safe\u2028with his\theart pills?  \n"
+    assert question_lines(typed) == "My dad starts next week.\nIs it safe\nwith his heart pills?"
+    assert " ".join(question_lines(typed).split()) == clean_question(typed, 1000)
+    answer = Answer(question=clean_question(typed, 1000), status="no_answer", message="", route="none")
+    markup = conversation_html([Turn(answer, asked=question_lines("<b>one</b>\nTwo?"))])
+    assert "</span> &lt;b&gt;one&lt;/b&gt;\nTwo?</p>" in markup
+    assert "</span> My dad starts next week. Is it safe with his heart pills?</p>" in conversation_html([Turn(answer)])
