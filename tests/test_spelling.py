@@ -119,3 +119,12 @@ def test_the_shipped_speller_keeps_the_lexicons_named_drugs(pipeline):
     assert pipeline.retriever.correct("What is esketamine?") == "What is esketamine?"
     data = pipeline.ask("What is esketamine?").to_dict()
     assert data["status"] == "no_answer" and data["quotes"] == []  # no article mentions esketamine
+
+
+@pytest.mark.parametrize("typed", ["it doesn't work", "shouldn\u2019t I wait", "DOESN'T it", "it doesn`t help"])
+def test_the_first_part_of_a_negative_contraction_is_not_corrected(typed: str):
+    """Round 18 audit: "doesn't" is read as "doesn" + "t", and "doesn" was corrected to "does" ("does't work")."""
+    speller = Speller(Counter({"does": 9, "should": 9, "ketamine": 9}), english=[])
+    assert speller.suggest("doesn") == "does"  # alone, it is one letter from a corpus word
+    assert speller.correct(typed).text == typed
+    assert speller.correct("ketamin's effect").text == "ketamine's effect"  # a possessive is still corrected
