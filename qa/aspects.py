@@ -127,10 +127,14 @@ class AspectLexicon:
         not_in_term: frozenset[str] = frozenset(),
         figurative: re.Pattern[str] | None = None,
         words: frozenset[str] = frozenset(),
+        stems: frozenset[str] = frozenset(),
     ) -> None:
         self.figurative = figurative
-        #: The one-word terms of the aspects ("esketamine", "mdma"): spelling correction leaves them as typed.
+        #: The one-word terms of the aspects ("esketamine", "mdma"), and the stems of the one-word terms ending in
+        #: "*" ("pregnan"): spelling correction leaves the words as typed, and corrects to them and to the English
+        #: words of the stems ("pregant" → "pregnant"), so a misspelt aspect still makes its requirement.
         self.words = words
+        self.stems = stems
         self.aspects = tuple(aspects)
         self.answer_types = tuple(answer_types)
         self.definition_cues = tuple(definition_cues)
@@ -162,7 +166,9 @@ class AspectLexicon:
         stopwords, not_in_term = (frozenset(definitions.get(key, [])) for key in ("stopwords", "not_in_term"))
         idioms = data.get("figurative", {}).get("phrases", [])
         words = frozenset(t.casefold() for t in terms if _WORDS.fullmatch(t))
-        return cls(aspects, answer_types, cues, stopwords, not_in_term, _terms(idioms) if idioms else None, words)
+        stems = frozenset(t[:-1].casefold() for t in terms if t.endswith("*") and _WORDS.fullmatch(t[:-1]))
+        idiom = _terms(idioms) if idioms else None
+        return cls(aspects, answer_types, cues, stopwords, not_in_term, idiom, words, stems)
 
     @classmethod
     def load(cls, path: Path | None = None) -> AspectLexicon:

@@ -87,7 +87,9 @@ class Retriever:
         cache = index.path / "embeddings.npy"
         self._embeddings = np.load(cache, mmap_mode="r", allow_pickle=False) if cache.is_file() else None
         self.speller = (
-            Speller.from_texts((p.index_text for p in index.passages), keep=default_lexicon().words)
+            Speller.from_texts(
+                (p.index_text for p in index.passages), keep=default_lexicon().words, stems=default_lexicon().stems
+            )
             if settings.spelling
             else None
         )

@@ -13,7 +13,11 @@ question word only when all of these hold, so real words, names and numbers are 
 * a corpus word used at least ``min_count`` times is within Damerau–Levenshtein (optimal string
   alignment) distance 1, or 2 for words of :data:`LONG_WORD` letters or more — and is not the word
   without its first two letters: a two-letter prefix makes another word (es-ketamine, ar-ketamine),
-  seldom a typo.
+  seldom a typo. The kept words, and the English words starting with one of the caller's ``stems`` (the
+  lexicon's "pregnan*" → "pregnant", "pregnancy"), are targets too, though no passage uses them: "pregant"
+  becomes "pregnant", so the question's pregnancy requirement is made and an article that never mentions
+  pregnancy does not answer it ("…is considered safe", round 18 audit). Such a target must begin with the
+  typed word's first letter ("realy" is not "mealy") and not be the typed word cut short ("opioids").
 
 The closest such word wins, then the more frequent one, then the alphabetically first. Candidates are
 found by symmetric deletes (SymSpell's idea): every corpus word and its one-letter deletions are keyed,
@@ -89,9 +93,13 @@ class Speller:
         min_count: int = 2,
         english: Iterable[str] | None = None,
         keep: Iterable[str] = (),
+        stems: Iterable[str] = (),
     ) -> None:
         self.counts = counts
         self.keep = frozenset(w.casefold() for w in keep)
+        self.stems = tuple(sorted({s.casefold() for s in stems if s}))
+        self._targets: dict[str, set[str]] | None = None  # built with the English list: see _target_keys
+        self._targets_longest = 0
         # The shipped list (~0.6 s to read) is loaded on the first word the corpus does not know.
         self._english = frozenset(english) if english is not None else None
         self._keys: dict[str, set[str]] = {}  # a corpus word, or it minus one letter -> corpus words
@@ -104,8 +112,23 @@ class Speller:
     @property
     def signature(self) -> str:
         """What the corrections depend on besides the vocabulary: the rules and the kept words."""
-        kept = hashlib.sha256("\n".join(sorted(self.keep)).encode()).hexdigest()[:12]
+        kept = hashlib.sha256("\n".join([*sorted(self.keep), "*", *self.stems]).encode()).hexdigest()[:12]
         return f"rules{RULES}-keep{kept}"
+
+    def _target_keys(self) -> dict[str, set[str]]:
+        """Words that are not in the corpus but may be corrected *to*: the kept words, and the English words
+        starting with one of ``stems`` ("pregnan" → "pregnant", "pregnancy")."""
+        if self._targets is None:
+            words = set(self.keep)
+            if self.stems:
+                words |= {w for w in self.english if w.startswith(self.stems)}
+            words = {w for w in words if len(w) >= MIN_LENGTH - 1 and w.isalpha()}
+            self._targets = {}
+            for word in words:
+                for key in (word, *_deletes(word)):
+                    self._targets.setdefault(key, set()).add(word)
+            self._targets_longest = max(map(len, words), default=0)
+        return self._targets
 
     @property
     def english(self) -> frozenset[str]:
@@ -129,7 +152,8 @@ class Speller:
         if word in self.english:  # read after the cheaper tests: the list takes ~0.6 s to load
             return None
         limit = 2 if len(word) >= LONG_WORD else 1
-        if len(word) > self._longest + limit:
+        targets = self._target_keys()
+        if len(word) > max(self._longest, self._targets_longest) + limit:
             # No corpus word is within `limit` edits (each changes the length by one at most); and a 1,000-letter
             # word's two-letter deletes took ~0.5 GB and 3-5 s per question (round 16 audit).
             return None
@@ -137,6 +161,9 @@ class Speller:
         if limit > 1:
             probes |= {d for p in list(probes) for d in _deletes(p)}
         found = {c for p in probes for c in self._keys.get(p, ())}
+        # A lexicon word is a target only for a typo of it: same first letter (a first-letter slip is rare: "realy"
+        # is not "mealy"), and not the word with its ending cut ("opioids" is not a misspelt "opioid").
+        found |= {c for p in probes for c in targets.get(p, ()) if c[0] == word[0] and not word.startswith(c)}
         scored = [(d, -self.counts[c], c) for c in found if c != word[2:] and (d := osa_distance(word, c)) <= limit]
         return min(scored)[2] if scored else None
 

@@ -128,3 +128,27 @@ def test_the_first_part_of_a_negative_contraction_is_not_corrected(typed: str):
     assert speller.suggest("doesn") == "does"  # alone, it is one letter from a corpus word
     assert speller.correct(typed).text == typed
     assert speller.correct("ketamin's effect").text == "ketamine's effect"  # a possessive is still corrected
+
+
+def test_a_misspelt_lexicon_word_is_corrected_to_it_so_its_requirement_holds():
+    """Round 18 audit: "is ketamine safe when pregant" was answered with "…is considered safe": no article uses
+    "pregnant", so the typo stayed and the pregnancy requirement was never made. The lexicon's words, and the English
+    words of its stems, are targets too — for typos only (same first letter, not an inflection cut short)."""
+    speller = Speller(
+        Counter({"ketamine": 9, "safe": 9}),
+        english=["pregnant", "pregnancy", "mealy", "really", "opioids"],
+        keep=["opioid", "esketamine"],
+        stems=["pregnan", "meal"],
+    )
+    assert speller.correct("is ketamine safe when pregant").text == "is ketamine safe when pregnant"
+    assert speller.suggest("pregnacy") == "pregnancy" and speller.suggest("esketamin") == "esketamine"
+    assert speller.suggest("realy") is None  # "mealy" is one letter away, but a first letter is seldom the slip
+    assert speller.suggest("opoid") == "opioid" and speller.suggest("opioidz") is None  # an ending is not a typo
+    assert speller.suggest("ketamin") == "ketamine"  # corpus words as before
+    assert Speller(Counter(), english=["pregnant"], stems=["pregnan"]).signature != Speller(Counter()).signature
+
+
+def test_the_shipped_speller_makes_a_misspelt_aspect_count(pipeline):
+    assert pipeline.retriever.correct("is ketamine safe when pregant") == "is ketamine safe when pregnant"
+    data = pipeline.ask("is ketamine safe when pregant").to_dict()
+    assert data["status"] == "no_answer" and data["quotes"] == []  # as for "pregnant": no article answers it
