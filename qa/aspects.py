@@ -224,7 +224,8 @@ class AspectLexicon:
         return [r.name for r in self.requirements(question) if not any(r.mentioned(t) for t in texts)]
 
 
-_SENTENCES = re.compile(r"(?<=[.?!])\s+|\n+")
+#: A sentence ends at . ? ! (a closing quote or bracket may follow: 'as "rapid-acting." Is it…') or a line end.
+_SENTENCES = re.compile(r"(?<=[.?!])\s+|(?<=[.?!][\"'\u201d\u2019)])\s+|\n+")
 _QUESTION_START = re.compile(
     r"(?:what|whats|how|why|when|where|who|which|is|are|can|could|do|does|did|will|would|should|am|was|were"
     r"|has|have|may|might)\b"

@@ -26,6 +26,7 @@ from qa.abstention import (
     sentence_cosine,
     trade_off,
 )
+from qa.aspects import asked_part
 from qa.chunking import Passage
 from qa.config import Settings
 
@@ -275,3 +276,21 @@ def test_shipped_calibration_matches_the_shipped_retrieval_settings() -> None:
     recorded = AbstentionModel.load().provenance["settings"]
     current = json.loads(json.dumps(calibrated_settings(Settings())))
     assert recorded == current, "retrieval or chunking defaults changed: rerun eval/calibrate_abstention.py"
+
+
+def test_safe_for_someone_with_x_needs_a_sentence_naming_x(pipeline) -> None:
+    """Round 18 audit: "is ketamine safe for someone with a pacemaker" was answered with "…ketamine, when used in a
+    controlled medical setting, is considered safe", which says nothing of pacemakers."""
+    lexicon = default_lexicon()
+    assert lexicon.defined_term("is ketamine safe for someone with a pacemaker") == ["pacemaker"]
+    assert lexicon.defined_term("is it safe if you have had a stroke?") == ["stroke"]
+    assert lexicon.defined_term("is ketamine safe for me specifically?") == []
+    assert lexicon.defined_term("Is ketamine safe for everyone?") == []
+    for question in ("is ketamine safe for someone with a pacemaker", "is ketamine safe for people with cancer"):
+        assert pipeline.ask(question).status == "no_answer"
+    assert pipeline.ask("is ketamine safe for people with depression?").status == "answered"
+
+
+def test_a_sentence_ends_before_a_closing_quote() -> None:
+    message = "I've seen esketamine described as \"rapid-acting.\" Is ketamine itself a fast-acting antidepressant?"
+    assert asked_part(message) == "Is ketamine itself a fast-acting antidepressant?"
