@@ -292,5 +292,5 @@ def test_safe_for_someone_with_x_needs_a_sentence_naming_x(pipeline) -> None:
 
 
 def test_a_sentence_ends_before_a_closing_quote() -> None:
-    message = "I've seen esketamine described as \"rapid-acting.\" Is ketamine itself a fast-acting antidepressant?"
+    message = 'I\'ve seen esketamine described as "rapid-acting." Is ketamine itself a fast-acting antidepressant?'
     assert asked_part(message) == "Is ketamine itself a fast-acting antidepressant?"
