@@ -19,7 +19,9 @@ answer would show, so they keep their meaning whatever retriever chose the passa
      date: a sentence must state one;
    * its **defined term**: "what is X?" needs a sentence using every content word of X.
 
-   If no answering sentence meets a requirement, the signal is lowered by :data:`ASPECT_PENALTY` (2.0,
+   The requirements must all be met inside one quote (round 18: "how long does nausea last?" took nausea from
+   one quote and the session's "1-2 hours" from another). If no answering sentence meets a requirement so, the
+   signal is lowered by :data:`ASPECT_PENALTY` (2.0,
    below any cosine), so the question is abstained on at any threshold in [-1, 1]; if some do, the
    signal is the best cosine among *those* sentences (the lowest over the requirements), so a passing
    mention ("costly" in a sentence about something else) does not count as an answer. It generalises:
@@ -203,10 +205,11 @@ def answerability(
     """The sentence cosine, held to the requirements of ``question`` (see the module docstring).
 
     Without requirements (:meth:`AspectLexicon.requirements`: aspects, answer type, defined term):
-    :func:`sentence_cosine`. With some, each must be met by an answering sentence of the quotes, and the
+    :func:`sentence_cosine`. With some, each must be met by an answering sentence of one quote that meets them
+    all (a duration in one quote and nausea in another do not answer "how long does nausea last?"), and the
     signal is the lowest, over the requirements, of the best cosine of a sentence meeting it (never above
     :func:`sentence_cosine`): "costly" in a sentence about something else does not answer a question on
-    cost. A requirement no answering sentence meets: :func:`sentence_cosine` minus :data:`ASPECT_PENALTY`.
+    cost. A requirement no such sentence meets: :func:`sentence_cosine` minus :data:`ASPECT_PENALTY`.
     """
     return assess(passages, scores, question, lexicon)[0]
 
@@ -248,6 +251,11 @@ def assess(
         every = meets.all(axis=1)
         if len(sentence_scores):
             answers = answering(passage, sentence_scores)
+            if not (meets & np.isfinite(answers)[:, None]).any(axis=0).all():
+                # Not every requirement is met in this quote: its sentences meet none (round 18 audit: "how long
+                # does nausea last" took "nausea" from one quote and "1-2 hours" — the session — from another).
+                preferred.append(sentence_scores)
+                continue
             for score, met_row in zip(answers, meets, strict=True):
                 if np.isfinite(score):
                     for requirement, met in zip(asked, met_row, strict=True):

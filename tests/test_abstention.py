@@ -156,6 +156,17 @@ def test_a_passing_mention_counts_only_with_its_own_sentence_score() -> None:
     assert answerability([faq], [np.array([0.9, 0.6])], "what does it cost") == pytest.approx(0.6 - ASPECT_PENALTY)
 
 
+def test_requirements_are_met_inside_one_quote() -> None:
+    """Round 18 audit: "how long does nausea last after ketamine" was answered: "nausea" was met by a sentence of
+    one quote and the duration ("about 1-2 hours", the session's) by another."""
+    side = _passage("Side effects include nausea and dizziness. They are mild.", ((0, 42), (43, 57)))
+    session = _passage("The session lasts about 1-2 hours. Patients rest after.", ((0, 34), (35, 55)))
+    question = "how long does nausea last after ketamine"
+    assert answerability([side, session], [np.array([0.6, 0.3]), np.array([0.5, 0.2])], question) < -1.0
+    both = _passage("Nausea may occur. It passes within 2 hours.", ((0, 17), (18, 43)))
+    assert answerability([session, both], [np.array([0.5, 0.2]), np.array([0.6, 0.4])], question) == pytest.approx(0.4)
+
+
 def test_named_substances_are_each_their_own_aspect() -> None:
     lexicon = AspectLexicon.from_dict({"named": {"groups": [["mdma", "ecstasy"], ["esketamine", "spravato"]]}})
     assert lexicon.uncovered("Does MDMA therapy work?", ["Esketamine is a nasal spray."]) == ["named:mdma"]
