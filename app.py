@@ -239,7 +239,8 @@ class FillDefaultK:
     """ASGI middleware: a raw HTTP call of the ask API that leaves ``k`` out (``{"data": [question]}``) gets the
     default ``k``, as ``gradio_client`` gives it. Gradio checks an event's count of inputs before any handler runs,
     and answered such a call with ``{"error": null}`` — not a word of what was wrong (round 16 audit). A ``data``
-    list that is shorter still is filled with nulls too, so an empty call gets "The question is empty"."""
+    list that is shorter still is filled with nulls too, so an empty call gets "The question is empty". A longer
+    one is refused (422) in one line: its extra items were dropped without a word (round 17 audit)."""
 
     INPUTS = 2  # ask(question, k)
 
@@ -264,6 +265,10 @@ class FillDefaultK:
         except ValueError:
             payload = None  # Gradio answers a body that is not JSON itself
         data = payload.get("data") if isinstance(payload, dict) else None
+        if isinstance(data, list) and len(data) > self.INPUTS:
+            message = f"The ask API takes at most {self.INPUTS} data items (question, k); got {len(data)}."
+            await PlainTextResponse(message, status_code=422)(scope, receive, send)
+            return
         if isinstance(data, list) and len(data) < self.INPUTS:
             payload["data"] = data + [None] * (self.INPUTS - len(data))
             body = json.dumps(payload).encode()

@@ -188,6 +188,8 @@ def test_raw_http_without_k_gets_the_default_and_without_a_question_a_clear_erro
         stream = http.get(f"{base}/{event_id}").text
         assert "event: error" in stream and "The question is empty" in stream
         assert http.post(base, content=b"not json", headers={"content-type": "application/json"}).status_code == 422
+        extra = http.post(base, json={"data": [NORMAL, 3, "surplus"]})  # round 17 audit: dropped silently
+        assert (extra.status_code, extra.text) == (422, "The ask API takes at most 2 data items (question, k); got 3.")
 
 
 def test_a_request_body_over_a_megabyte_is_refused_at_once(server: Server) -> None:
