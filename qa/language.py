@@ -13,7 +13,8 @@ patterns included) gets the crisis card.
 
 - a message whose letters are mostly of a non-Latin script (Chinese, Cyrillic, Arabic, ...) is foreign;
 - a message in Latin letters is foreign only when it holds **no** English function word (``the``, ``is``,
-  ``how``, ``I``, ... — bm25s' English list) and at least two function words of Spanish, French, German,
+  ``how``, ``what``, ... — bm25s' English list, less the few that those languages write too: "me", "a", "no",
+  "y", "in", :data:`_SHARED`) and at least two function words of Spanish, French, German,
   Italian, Portuguese or Dutch (bm25s' lists, minus words that are also English or common in our English
   text: "die", "come", "also", "son", "per", "et", "al", single letters, ...) — or of :data:`_TOPIC_WORDS`, the
   few words a question about this clinic uses in those languages that English never does ("ketamina", "ketamin",
@@ -65,6 +66,9 @@ _SPANISH_GREETING = frozenset(
     "hola holaa buenas buenos buen dia dias día días tardes noches saludos qué que tal".split()
 )
 _SPANISH_HELLO = frozenset("hola holaa buenas buenos saludos".split())
+#: English function words that are also words of those languages ("me", "a", "no", "y", "in", "was"...): alone they do
+#: not make a message English ("me voy a quitar la vida esta noche" was read as English: round 18 audit).
+_SHARED = frozenset("a me no y he i as do so in on was will an o".split())
 
 
 @functools.cache
@@ -90,7 +94,7 @@ def other_language(text: str) -> bool:
         return True
     words = [unicodedata.normalize("NFC", w) for w in _WORD.findall(text.casefold())]
     english, foreign = _words()
-    if any(w in english for w in words):
+    if any(w in english and w not in _SHARED for w in words):
         return False
     # A Spanish greeting alone ("hola", "buenas tardes") is one foreign word or none: it got "I couldn't find this"
     # in English only (round 17 audit).

@@ -29,6 +29,10 @@ FOREIGN = [
     "hola",  # a Spanish greeting alone (round 17 audit: "I couldn't find this" in English only)
     "Buenas tardes",
     "hola, ¿qué tal?",
+    # Round 18 audit: English function words that Spanish writes too ("me", "a", "no", "y") made these English.
+    "me voy a quitar la vida esta noche",
+    "hola, me duele la cabeza despues de la sesion, es normal?",
+    "ich will nicht mehr leben",
 ]
 ENGLISH = [
     "Ketamine side effects?",  # no function word of any language
@@ -42,6 +46,9 @@ ENGLISH = [
     "",
     "que",
     "hola how fast does ketamine work",
+    "me too",
+    "no side effects?",
+    "a dose of ketamina?",
 ]
 
 
@@ -70,7 +77,8 @@ def test_no_english_question_of_the_eval_sets_is_taken_for_another_language() ->
     assert len(messages) > 3000
     assert [m for m in messages if other_language(m)] == []
     spanish = [m for m in _messages(EVAL / "lookalike_probe.jsonl") if other_language(m)]
-    assert spanish and all(any(c in m for c in "áéíóñ¿") or " la " in m or " el " in m for m in spanish)
+    spanish_marks = [*"áéíóñ¿", " la ", " el ", "quiero"]
+    assert spanish and all(any(w in m for w in spanish_marks) for m in spanish)
 
 
 def test_pipeline_says_it_answers_in_english_with_the_crisis_line(pipeline) -> None:
