@@ -305,3 +305,11 @@ def test_safe_for_someone_with_x_needs_a_sentence_naming_x(pipeline) -> None:
 def test_a_sentence_ends_before_a_closing_quote() -> None:
     message = 'I\'ve seen esketamine described as "rapid-acting." Is ketamine itself a fast-acting antidepressant?'
     assert asked_part(message) == "Is ketamine itself a fast-acting antidepressant?"
+
+
+@pytest.mark.parametrize("mash", ["wasd wasd wasd", "kjhkjhkjh"])
+def test_a_message_with_no_readable_word_is_not_answered(pipeline, mash: str) -> None:
+    """Round 18: keyboard mashes whose noise vector reached a cosine of 0.24 were answered with three quotes."""
+    answer = pipeline.ask(mash)
+    assert (answer.status, answer.quotes) == ("no_answer", [])
+    assert pipeline.ask("ketamin?").status == "answered"  # a misspelt word is read once corrected
