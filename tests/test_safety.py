@@ -2094,6 +2094,16 @@ def test_round_3_exceptions_never_hide_a_crisis(gate: SafetyGate, message: str, 
 #: lookalike would raise a false crisis (then add the word to qa.safety.KEEP_DOUBLES, as for odd/off/nose/
 #: none/yet/shot) or add it here.
 ACCEPTED_LOOKALIKES = {
+    # Round 18: French, Portuguese, Italian and Spanish phrases beside their own words ("non voglio più vivere", "ho
+    # preso tutte", "mes pilules", "por la nariz", "o meu", "dalle", "mama" in "con mi mamá"): "noon", "hoo", "mess",
+    # "poor", "oo", "dale" and "mamma" in those places are harmless.
+    "non": {"noon"},
+    "ho": {"hoo"},
+    "mes": {"mess"},
+    "por": {"poor"},
+    "o": {"oo"},
+    "dalle": {"dale"},
+    "mama": {"mamma"},
     # Round 11: "counsellor" is the British spelling of the same job (crisis.professional_own).
     "counselor": {"counsellor"},
     # Round 10: "en el pecho", "le duele" (crisis.emergencia, Spanish beside Spanish), "3 mo old" (an infant's age
