@@ -19,8 +19,9 @@ answer would show, so they keep their meaning whatever retriever chose the passa
      date: a sentence must state one;
    * its **defined term**: "what is X?" needs a sentence using every content word of X.
 
-   The requirements must all be met inside one quote (round 18: "how long does nausea last?" took nausea from
-   one quote and the session's "1-2 hours" from another). If no answering sentence meets a requirement so, the
+   The requirements of one clause of the question must all be met inside one quote (round 18: "how long does
+   nausea last?" took nausea from one quote and the session's "1-2 hours" from another); each clause of "how long
+   is a session and is nausea common?" may be met by a quote of its own (:meth:`AspectLexicon.clause_requirements`). If no answering sentence meets a requirement so, the
    signal is lowered by :data:`ASPECT_PENALTY` (2.0,
    below any cosine), so the question is abstained on at any threshold in [-1, 1]; if some do, the
    signal is the best cosine among *those* sentences (the lowest over the requirements), so a passing
@@ -205,8 +206,9 @@ def answerability(
     """The sentence cosine, held to the requirements of ``question`` (see the module docstring).
 
     Without requirements (:meth:`AspectLexicon.requirements`: aspects, answer type, defined term):
-    :func:`sentence_cosine`. With some, each must be met by an answering sentence of one quote that meets them
-    all (a duration in one quote and nausea in another do not answer "how long does nausea last?"), and the
+    :func:`sentence_cosine`. With some, each must be met by an answering sentence of a quote that meets all the
+    requirements of its clause (a duration in one quote and nausea in another do not answer "how long does nausea
+    last?"), and the
     signal is the lowest, over the requirements, of the best cosine of a sentence meeting it (never above
     :func:`sentence_cosine`): "costly" in a sentence about something else does not answer a question on
     cost. A requirement no such sentence meets: :func:`sentence_cosine` minus :data:`ASPECT_PENALTY`.
@@ -244,6 +246,11 @@ def assess(
     if not asked:
         return best, list(scores)
     per_requirement = dict.fromkeys((r.name for r in asked), -np.inf)
+    # Requirements asked together (one clause of the question) are met inside one quote (round 18 audit: "how long
+    # does nausea last" took "nausea" from one quote and "1-2 hours" — the session's — from another); the clauses of
+    # "how long is a session and is nausea common?" may each be met by a quote of its own.
+    names = [r.name for r in asked]
+    groups = [[names.index(n) for n in group if n in names] for group in _clauses(question, lexicon)]
     preferred = []
     for passage, sentence_scores in zip(passages, scores, strict=True):
         texts = [normal(text) for text in SentenceIndex.texts(passage)]
@@ -251,15 +258,15 @@ def assess(
         every = meets.all(axis=1)
         if len(sentence_scores):
             answers = answering(passage, sentence_scores)
-            if not (meets & np.isfinite(answers)[:, None]).any(axis=0).all():
-                # Not every requirement is met in this quote: its sentences meet none (round 18 audit: "how long
-                # does nausea last" took "nausea" from one quote and "1-2 hours" — the session — from another).
-                preferred.append(sentence_scores)
-                continue
+            here = (meets & np.isfinite(answers)[:, None]).any(axis=0)
+            counts = [
+                not any(j in g for g in groups) or any(j in g and here[g].all() for g in groups)
+                for j in range(len(asked))
+            ]
             for score, met_row in zip(answers, meets, strict=True):
                 if np.isfinite(score):
-                    for requirement, met in zip(asked, met_row, strict=True):
-                        if met:
+                    for requirement, met, allowed in zip(asked, met_row, counts, strict=True):
+                        if met and allowed:
                             per_requirement[requirement.name] = max(per_requirement[requirement.name], float(score))
             if (every & np.isfinite(answers)).any():
                 sentence_scores = np.where(every, sentence_scores, sentence_scores - ASPECT_PENALTY)
@@ -269,6 +276,13 @@ def assess(
         logger.debug("Requirements met by no quoted sentence: %s", ", ".join(missing))
         return best - ASPECT_PENALTY, preferred
     return min(best, *per_requirement.values()), preferred
+
+
+def _clauses(question: str | None, lexicon: AspectLexicon | None) -> list[frozenset[str]]:
+    """The names of the requirements of each clause of ``question`` (:meth:`AspectLexicon.clauses`)."""
+    if not question:
+        return []
+    return (lexicon or default_lexicon()).clause_requirements(question)
 
 
 @dataclass(frozen=True)

@@ -128,13 +128,16 @@ class AspectLexicon:
         figurative: re.Pattern[str] | None = None,
         words: frozenset[str] = frozenset(),
         stems: frozenset[str] = frozenset(),
+        targets: frozenset[str] = frozenset(),
     ) -> None:
         self.figurative = figurative
-        #: The one-word terms of the aspects ("esketamine", "mdma"), and the stems of the one-word terms ending in
-        #: "*" ("pregnan"): spelling correction leaves the words as typed, and corrects to them and to the English
-        #: words of the stems ("pregant" → "pregnant"), so a misspelt aspect still makes its requirement.
+        #: The one-word terms of the aspects and named groups ("esketamine", "mdma"): spelling correction leaves them
+        #: as typed. It corrects to ``targets`` (the topic aspects' one-word terms) and to the English words of
+        #: ``stems`` (their terms ending in "*": "pregnan"), so a misspelt topic still makes its requirement
+        #: ("pregant" → "pregnant"); not to the named drugs, often named only in passing.
         self.words = words
         self.stems = stems
+        self.targets = targets
         self.aspects = tuple(aspects)
         self.answer_types = tuple(answer_types)
         self.definition_cues = tuple(definition_cues)
@@ -166,9 +169,13 @@ class AspectLexicon:
         stopwords, not_in_term = (frozenset(definitions.get(key, [])) for key in ("stopwords", "not_in_term"))
         idioms = data.get("figurative", {}).get("phrases", [])
         words = frozenset(t.casefold() for t in terms if _WORDS.fullmatch(t))
-        stems = frozenset(t[:-1].casefold() for t in terms if t.endswith("*") and _WORDS.fullmatch(t[:-1]))
+        # Targets of spelling correction: the topic aspects' words, not the named drugs and conditions, which a
+        # question often names only in passing ("im on klonipin, how long is a session?": round 18 audit).
+        topic = [t for entry in data.get("aspects", []) for t in entry["terms"]]
+        stems = frozenset(t[:-1].casefold() for t in topic if t.endswith("*") and _WORDS.fullmatch(t[:-1]))
+        targets = frozenset(t.casefold() for t in topic if _WORDS.fullmatch(t))
         idiom = _terms(idioms) if idioms else None
-        return cls(aspects, answer_types, cues, stopwords, not_in_term, idiom, words, stems)
+        return cls(aspects, answer_types, cues, stopwords, not_in_term, idiom, words, stems, targets)
 
     @classmethod
     def load(cls, path: Path | None = None) -> AspectLexicon:
@@ -213,6 +220,12 @@ class AspectLexicon:
             found.append(Requirement(f"term:{word}", re.compile(_pattern(stem + "*"))))
         return found
 
+    def clause_requirements(self, question: str) -> list[frozenset[str]]:
+        """The names of the requirements of each clause of the asked part of ``question``: its questions, and the
+        parts joined by "and"/"but" before another question word ("how long is a session and is nausea common?")."""
+        clauses = [c for c in _CLAUSE.split(asked_part(question)) if c and c.strip()]
+        return [frozenset(r.name for r in self.requirements(c)) for c in clauses]
+
     def literal(self, question: str) -> str:
         """``question`` (:func:`normal`) with each figurative idiom of the lexicon replaced by a space."""
         q = normal(question)
@@ -229,6 +242,12 @@ _SENTENCES = re.compile(r"(?<=[.?!])\s+|(?<=[.?!][\"'\u201d\u2019)])\s+|\n+")
 _QUESTION_START = re.compile(
     r"(?:what|whats|how|why|when|where|who|which|is|are|can|could|do|does|did|will|would|should|am|was|were"
     r"|has|have|may|might)\b"
+)
+#: Where one asked clause ends and another begins: "?", ";", or ", and" / " and" / " but" before a question word.
+_CLAUSE = re.compile(
+    r"[?;]|,?\s+(?:and|but|also|plus)\s+(?=(?:is|are|does|do|did|can|could|will|would|should|what|whats|how|when|why"
+    r"|which|who|has|have|may|might)\b)|,\s*(?:and|or|but)\s+",
+    re.IGNORECASE,
 )
 _ANAPHOR = re.compile(r"\b(?:it|its|that|this|these|those|they|them|there)\b")
 #: A quantity asked for inside a sentence that neither opens with a question word nor ends in "?":

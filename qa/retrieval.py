@@ -88,7 +88,10 @@ class Retriever:
         self._embeddings = np.load(cache, mmap_mode="r", allow_pickle=False) if cache.is_file() else None
         self.speller = (
             Speller.from_texts(
-                (p.index_text for p in index.passages), keep=default_lexicon().words, stems=default_lexicon().stems
+                (p.index_text for p in index.passages),
+                keep=default_lexicon().words,
+                stems=default_lexicon().stems,
+                targets=default_lexicon().targets,
             )
             if settings.spelling
             else None

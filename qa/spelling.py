@@ -42,7 +42,7 @@ MIN_LENGTH = 5
 LONG_WORD = 8
 #: Bumped when what :meth:`Speller.suggest` corrects changes, so questions corrected by older rules (the
 #: known questions' cache, :mod:`qa.known`) are corrected again.
-RULES = 3
+RULES = 4
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 #: The "'t" of a negative contraction, after its first part ("doesn", "shouldn").
 _NOT = re.compile(r"['\u2019\u02bc`]t\b", re.IGNORECASE)
@@ -94,9 +94,11 @@ class Speller:
         english: Iterable[str] | None = None,
         keep: Iterable[str] = (),
         stems: Iterable[str] = (),
+        targets: Iterable[str] | None = None,
     ) -> None:
         self.counts = counts
         self.keep = frozenset(w.casefold() for w in keep)
+        self.targets = self.keep if targets is None else frozenset(w.casefold() for w in targets)
         self.stems = tuple(sorted({s.casefold() for s in stems if s}))
         self._targets: dict[str, set[str]] | None = None  # built with the English list: see _target_keys
         self._targets_longest = 0
@@ -112,14 +114,15 @@ class Speller:
     @property
     def signature(self) -> str:
         """What the corrections depend on besides the vocabulary: the rules and the kept words."""
-        kept = hashlib.sha256("\n".join([*sorted(self.keep), "*", *self.stems]).encode()).hexdigest()[:12]
+        parts = [*sorted(self.keep), "*", *self.stems, "*", *sorted(self.targets)]
+        kept = hashlib.sha256("\n".join(parts).encode()).hexdigest()[:12]
         return f"rules{RULES}-keep{kept}"
 
     def _target_keys(self) -> dict[str, set[str]]:
-        """Words that are not in the corpus but may be corrected *to*: the kept words, and the English words
-        starting with one of ``stems`` ("pregnan" → "pregnant", "pregnancy")."""
+        """Words that are not in the corpus but may be corrected *to*: ``targets`` (by default the kept words), and
+        the English words starting with one of ``stems`` ("pregnan" → "pregnant", "pregnancy")."""
         if self._targets is None:
-            words = set(self.keep)
+            words = set(self.targets)
             if self.stems:
                 words |= {w for w in self.english if w.startswith(self.stems)}
             words = {w for w in words if len(w) >= MIN_LENGTH - 1 and w.isalpha()}

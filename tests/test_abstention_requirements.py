@@ -57,6 +57,7 @@ def test_every_shipped_answer_type_holds_to_its_own_examples(entry: dict) -> Non
         "what happens once they've decided I'm a good fit",
         "how big of a risk is the dissociation",
         "can i get it as a nasal spray instead of an IV",  # an alternative asked for, not a comparison (round 18)
+        "is the usual dose much lower than what they use for surgery?",  # yes/no: "much lower than" answers it
     ],
 )
 def test_questions_that_ask_for_no_quantity_have_no_answer_type(question: str) -> None:
