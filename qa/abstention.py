@@ -21,8 +21,8 @@ answer would show, so they keep their meaning whatever retriever chose the passa
 
    The requirements of one clause of the question must all be met inside one quote (round 18: "how long does
    nausea last?" took nausea from one quote and the session's "1-2 hours" from another); each clause of "how long
-   is a session and is nausea common?" may be met by a quote of its own (:meth:`AspectLexicon.clause_requirements`). If no answering sentence meets a requirement so, the
-   signal is lowered by :data:`ASPECT_PENALTY` (2.0,
+   is a session and is nausea common?" may be met by a quote of its own (``AspectLexicon.clause_requirements``).
+   If no answering sentence meets a requirement so, the signal is lowered by :data:`ASPECT_PENALTY` (2.0,
    below any cosine), so the question is abstained on at any threshold in [-1, 1]; if some do, the
    signal is the best cosine among *those* sentences (the lowest over the requirements), so a passing
    mention ("costly" in a sentence about something else) does not count as an answer. It generalises:
