@@ -13,8 +13,9 @@ question word only when all of these hold, so real words, names and numbers are 
 * a corpus word used at least ``min_count`` times is within Damerau–Levenshtein (optimal string
   alignment) distance 1, or 2 for words of :data:`LONG_WORD` letters or more — and is not the word
   without its first two letters: a two-letter prefix makes another word (es-ketamine, ar-ketamine),
-  seldom a typo. The kept words, and the English words starting with one of the caller's ``stems`` (the
-  lexicon's "pregnan*" → "pregnant", "pregnancy"), are targets too, though no passage uses them: "pregant"
+  seldom a typo. The caller's ``targets`` (by default the kept words; the retriever passes the topic aspects'
+  words, not the named drugs, which questions often name only in passing) and the English words starting with
+  one of its ``stems`` (the lexicon's "pregnan*" → "pregnant") are targets too, though no passage uses them: "pregant"
   becomes "pregnant", so the question's pregnancy requirement is made and an article that never mentions
   pregnancy does not answer it ("…is considered safe", round 18 audit). Such a target must begin with the
   typed word's first letter ("realy" is not "mealy") and not be the typed word cut short ("opioids").
