@@ -250,7 +250,8 @@ def assess(
     # does nausea last" took "nausea" from one quote and "1-2 hours" — the session's — from another); the clauses of
     # "how long is a session and is nausea common?" may each be met by a quote of its own.
     names = [r.name for r in asked]
-    groups = [[names.index(n) for n in group if n in names] for group in _clauses(question, lexicon)]
+    clauses = (lexicon or default_lexicon()).clause_requirements(question, asked) if question else []
+    groups = [[names.index(n) for n in group if n in names] for group in clauses]
     preferred = []
     for passage, sentence_scores in zip(passages, scores, strict=True):
         texts = [normal(text) for text in SentenceIndex.texts(passage)]
@@ -276,13 +277,6 @@ def assess(
         logger.debug("Requirements met by no quoted sentence: %s", ", ".join(missing))
         return best - ASPECT_PENALTY, preferred
     return min(best, *per_requirement.values()), preferred
-
-
-def _clauses(question: str | None, lexicon: AspectLexicon | None) -> list[frozenset[str]]:
-    """The names of the requirements of each clause of ``question`` (:meth:`AspectLexicon.clauses`)."""
-    if not question:
-        return []
-    return (lexicon or default_lexicon()).clause_requirements(question)
 
 
 @dataclass(frozen=True)

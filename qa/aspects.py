@@ -220,10 +220,13 @@ class AspectLexicon:
             found.append(Requirement(f"term:{word}", re.compile(_pattern(stem + "*"))))
         return found
 
-    def clause_requirements(self, question: str) -> list[frozenset[str]]:
+    def clause_requirements(self, question: str, asked: Sequence[Requirement] | None = None) -> list[frozenset[str]]:
         """The names of the requirements of each clause of the asked part of ``question``: its questions, and the
-        parts joined by "and"/"but" before another question word ("how long is a session and is nausea common?")."""
+        parts joined by "and"/"but" before another question word ("how long is a session and is nausea common?").
+        A question of one clause is read once: its requirements are ``asked`` (:meth:`requirements`), when given."""
         clauses = [c for c in _CLAUSE.split(asked_part(question)) if c and c.strip()]
+        if len(clauses) == 1 and asked is not None:
+            return [frozenset(r.name for r in asked)]
         return [frozenset(r.name for r in self.requirements(c)) for c in clauses]
 
     def literal(self, question: str) -> str:

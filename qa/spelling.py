@@ -101,7 +101,7 @@ class Speller:
         self.keep = frozenset(w.casefold() for w in keep)
         self.targets = self.keep if targets is None else frozenset(w.casefold() for w in targets)
         self.stems = tuple(sorted({s.casefold() for s in stems if s}))
-        self._targets: dict[str, set[str]] | None = None  # built with the English list: see _target_keys
+        self._target_index: dict[str, set[str]] | None = None  # built with the English list: see _target_keys
         self._targets_longest = 0
         # The shipped list (~0.6 s to read) is loaded on the first word the corpus does not know.
         self._english = frozenset(english) if english is not None else None
@@ -122,17 +122,17 @@ class Speller:
     def _target_keys(self) -> dict[str, set[str]]:
         """Words that are not in the corpus but may be corrected *to*: ``targets`` (by default the kept words), and
         the English words starting with one of ``stems`` ("pregnan" → "pregnant", "pregnancy")."""
-        if self._targets is None:
+        if self._target_index is None:
             words = set(self.targets)
             if self.stems:
                 words |= {w for w in self.english if w.startswith(self.stems)}
             words = {w for w in words if len(w) >= MIN_LENGTH - 1 and w.isalpha()}
-            self._targets = {}
+            self._target_index = {}
             for word in words:
                 for key in (word, *_deletes(word)):
-                    self._targets.setdefault(key, set()).add(word)
+                    self._target_index.setdefault(key, set()).add(word)
             self._targets_longest = max(map(len, words), default=0)
-        return self._targets
+        return self._target_index
 
     @property
     def english(self) -> frozenset[str]:
