@@ -93,7 +93,8 @@ class Answer:
     quotes: list[Quote] = field(default_factory=list)
     disclaimer: str = DISCLAIMER
     message: str = ""
-    #: The safety gate's route ("none" when no rule fired; "" when the gate did not run).
+    #: The safety gate's route ("none" when no rule fired; "" when the gate did not run); "crisis" also when the
+    #: semantic crisis check was sure enough to card the message (round 19, ``qa.crisis_check``).
     route: str = ""
     #: The abstention signal (best question↔quoted-sentence cosine); None when nothing was retrieved.
     answerability: float | None = None

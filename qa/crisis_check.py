@@ -5,10 +5,10 @@ The phrase rules (:mod:`qa.safety`) miss crisis messages worded in ways nobody w
 the vector retrieval computes anyway, so it costs one dot product — through a logistic regression trained
 on labelled dev messages by ``eval/train_crisis_check.py`` (weights, threshold and their provenance in
 ``crisis_check.json`` beside this module). It is noisier than the rules (it fires on some ordinary
-messages), so it never withholds an answer: when it fires and the gate did not already route the message
-to ``crisis``, the answer's ``message`` starts with the gate's ``check_in`` text (a short "help is there"
+messages), so at its threshold it never withholds an answer: when it fires and the gate did not already route the
+message to ``crisis``, the answer's ``message`` starts with the gate's ``check_in`` text (a short "help is there"
 line with 988 and 911; staff edit it in ``safety_rules.json``) and the answer's ``check_in`` is true. The
-crisis card itself stays the rules' decision.
+crisis card is the rules' decision, and the check's only when it is far surer (round 19, below).
 
 A long message can hide one crisis sentence among ordinary ones ("… if I buy six infusions up front, is the
 discount applied? I'm standing on the overpass near my apartment right now typing this."): its mean-pooled
@@ -16,6 +16,13 @@ vector then reads as ordinary. So a message of at least ``min_sentences`` senten
 also has each sentence read on its own, and the check fires when one reaches ``sentence_threshold`` — higher
 than ``threshold``, because a sentence out of context ("Does it really matter?") is noisier than a message.
 Chosen on dev messages the check was not trained on (``eval/train_crisis_check.py``, "Sentences").
+
+Round 19: the crisis card from the check. A fresh blind probe (220 crisis messages) still found 82 the phrase rules
+missed — a bridge picked, a rope in the garage, a child who swallowed pills — and each new writer finds such words
+again. When the message's own probability reaches ``card_threshold`` (far above ``threshold``) and it has at least
+``card_min_words`` words, the pipeline answers with the crisis card, as for a rule; below that the check-in line as
+before. The whole message only, never one sentence of it (a sentence alone is noisier). Chosen on dev messages the
+check never learnt from (``eval/train_crisis_check.py``, "Round 19").
 
 The weights belong to one embedding model: with another (``Settings.model``) the check cannot score and
 :meth:`CrisisCheck.load` refuses it (:class:`CrisisCheckError`), so a model change cannot silently turn
@@ -42,6 +49,7 @@ CRISIS_CHECK_PATH = Path(__file__).with_name("crisis_check.json")
 #: hold the abbreviations Punkt is for (a split too many only adds a sentence to read).
 _SENTENCE_END = re.compile(r"(?:(?<=[.!?\u2026])|(?<=[.!?\u2026][\"'\u201d\u2019)\]]))\s+|\n+")
 _WORD = re.compile(r"\w")
+_WORDS = re.compile(r"\w+")
 #: Sentences of one message read one by one at most (the first ones, repeats read once): a long run of tiny
 #: "sentences" ("a. a. a. …") would otherwise cost an embedding each.
 MAX_SENTENCES = 24
@@ -68,6 +76,10 @@ class CrisisCheck:
     #: Fires also when one sentence of a message of ``min_sentences`` or more reaches this (None: whole message only).
     sentence_threshold: float | None = None
     min_sentences: int = 3
+    #: A message whose own probability reaches this, with ``card_min_words`` words or more, gets the crisis card (None:
+    #: the check never cards; it only adds the check-in line).
+    card_threshold: float | None = None
+    card_min_words: int = 6
 
     def probability(self, vector: np.ndarray) -> float:
         z = self.intercept + float(np.asarray(vector, dtype=np.float64) @ self.weights)
@@ -75,6 +87,14 @@ class CrisisCheck:
 
     def fires(self, vector: np.ndarray) -> bool:
         return self.probability(vector) >= self.threshold
+
+    def cards(self, text: str, vector: np.ndarray) -> bool:
+        """Whether the message ``text`` (``vector``: its embedding) gets the crisis card from the check."""
+        return (
+            self.card_threshold is not None
+            and len(_WORDS.findall(text)) >= self.card_min_words
+            and self.probability(vector) >= self.card_threshold
+        )
 
     def sentences(self, text: str) -> list[str]:
         """The distinct sentences of ``text`` to read one by one (:meth:`fires_on_sentences`; at most
@@ -102,6 +122,11 @@ class CrisisCheck:
                 if self.sentence_threshold is None
                 else {"sentence_threshold": round(self.sentence_threshold, 6), "min_sentences": self.min_sentences}
             ),
+            **(
+                {}
+                if self.card_threshold is None
+                else {"card_threshold": round(self.card_threshold, 6), "card_min_words": self.card_min_words}
+            ),
         }
 
     @classmethod
@@ -118,6 +143,8 @@ class CrisisCheck:
                 dict(data.get("provenance", {})),
                 None if data.get("sentence_threshold") is None else float(data["sentence_threshold"]),
                 int(data.get("min_sentences", 3)),
+                None if data.get("card_threshold") is None else float(data["card_threshold"]),
+                int(data.get("card_min_words", 6)),
             )
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise CrisisCheckError(f"Cannot read the crisis check {str(path)!r}: {exc}") from None
@@ -133,5 +160,11 @@ class CrisisCheck:
         if check.sentence_threshold is not None and not (0 < check.sentence_threshold < 1 and check.min_sentences >= 2):
             raise CrisisCheckError(
                 f"The crisis check {str(path)!r} needs a sentence_threshold in (0, 1) and min_sentences of at least 2"
+            )
+        card = check.card_threshold
+        if card is not None and not (check.threshold < card < 1 and check.card_min_words >= 1):
+            raise CrisisCheckError(
+                f"The crisis check {str(path)!r} needs a card_threshold above its threshold and below 1, "
+                "and card_min_words of at least 1"
             )
         return check

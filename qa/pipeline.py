@@ -314,6 +314,18 @@ class Pipeline:
         sentences = check.sentences(text)
         return bool(sentences) and check.fires_on_sentences(self.vectors(sentences))
 
+    def _cards(self, text: str, vector: np.ndarray) -> bool:
+        """Whether the semantic crisis check is sure enough of a message to give it the crisis card (round 19)."""
+        check = self.crisis_check
+        return check is not None and check.cards(text, vector) and self._readable(text)
+
+    def _check_card(self, question: str) -> Answer:
+        """The crisis card for a message the check is sure of and the rules missed: the crisis lines, then the line
+        for an emergency of the body (the check cannot tell a suicidal message from a child who swallowed pills)."""
+        logger.info("Answer: status=crisis rules=crisis_check")
+        parts = (self.gate.messages.get("crisis", ""), self.gate.messages.get("medical_emergency", ""))
+        return Answer(question=question, status="crisis", message="\n".join(m for m in parts if m), route="crisis")
+
     def ask(self, question: str, k: int | None = None) -> Answer:
         """The full answer for a person: gate → retrieve → compose (see the README, "Answers and safety").
 
@@ -330,10 +342,13 @@ class Pipeline:
            effects, misuse, "is it safe?") are answered normally with no message.
         4. The semantic crisis check (``qa.crisis_check``) reads the question's vector, and each sentence's of a
            message of three sentences or more: when it fires, the message starts with the check-in line (988,
-           911) and ``check_in`` is true; the answer is unchanged.
+           911) and ``check_in`` is true; the answer is unchanged. When the message's own vector reaches the
+           check's far higher ``card_threshold`` (round 19), the answer is the crisis card instead, as for a rule
+           (status and route ``crisis``; checked before retrieval, right after the question is embedded).
 
         A message over the length limit is refused (:class:`InvalidQuestion`) unless the gate routes it to
-        ``crisis``; when the semantic check fires on it, the one-line refusal ends with the check-in line.
+        ``crisis`` or the check cards its start; when the check only fires on it, the one-line refusal ends with
+        the check-in line.
 
         Every answer carries the disclaimer. Nothing the person wrote is logged, only status and rule ids.
 
@@ -372,8 +387,12 @@ class Pipeline:
             # Its start only: the model reads at most 256 word pieces, and spelling correction of a single
             # 100,000-letter "word" would take seconds.
             start = gated[: 2 * self.settings.max_question_chars]
-            if self.crisis_check is not None and self._checks_in(start, self.vectors([start])[0]):
-                raise InvalidQuestion(f"{exc}. {self.gate.messages['check_in']}", check_in=True) from None
+            if self.crisis_check is not None:
+                start_vector = self.vectors([start])[0]
+                if self._cards(start, start_vector):
+                    return self._check_card(gated)
+                if self._checks_in(start, start_vector):
+                    raise InvalidQuestion(f"{exc}. {self.gate.messages['check_in']}", check_in=True) from None
             raise
         chat = small_talk(cleaned) if decision.route == "none" else None
         if chat is not None:
@@ -386,6 +405,8 @@ class Pipeline:
             )
         searched = self.retriever.correct(cleaned)  # misspellings fixed (Settings.spelling), else as is
         vector = self._get_embedder().encode([searched])[0]  # once: retrieval and sentence scores share it
+        if self._cards(cleaned, vector):  # the gate did not card it (ask returned before)
+            return self._check_card(cleaned)
         asked = default_lexicon().requirements(searched)  # once: ranking, abstention and highlights share it
         hits = self.retriever.search_corrected(
             searched, max(top_k, self.settings.candidates), vector=vector, requirements=asked

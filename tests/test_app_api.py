@@ -25,7 +25,7 @@ from helpers import HeldPipeline
 from qa.config import PROJECT_ROOT, Settings
 from qa.feedback import FeedbackStore
 from qa.launch import AppStartError, free_port, running_app
-from qa.safety import CHECK_IN_MESSAGE
+from qa.safety import CHECK_IN_MESSAGE, CRISIS_MESSAGE
 
 pytestmark = pytest.mark.slow
 
@@ -150,6 +150,15 @@ def test_crisis_the_rules_miss_gets_the_check_in_line_with_the_answer(server: Se
     assert (result["status"], result["check_in"]) == ("no_answer", True)
     stored = b"".join(p.read_bytes() for p in server.db.parent.glob(server.db.name + "*"))
     assert b"not planning on being around" not in stored
+
+
+def test_crisis_the_check_is_sure_of_gets_the_card(server: Server, pipeline) -> None:
+    """Round 19 over HTTP: a message no rule cards and the check is sure of gets the crisis card (no quotes)."""
+    message = "Someone just broke into my house while I'm home. I'm under the bed."  # dev (eval/crisis_train.jsonl)
+    assert pipeline.gate.check(message).route != "crisis", "a rule cards it: pick another message"
+    result = server.client.predict(message, api_name="/ask")
+    assert (result["status"], result["route"], result["quotes"], result["check_in"]) == ("crisis", "crisis", [], False)
+    assert result["message"].startswith(CRISIS_MESSAGE) and "988" in result["message"]
 
 
 def test_unanswerable_question_abstains_and_is_logged_for_staff(server: Server) -> None:

@@ -604,8 +604,9 @@ def test_long_paste_is_not_cut_by_the_browser(page, pipeline) -> None:
 
 def test_an_over_long_message_the_check_flags_keeps_the_line_in_the_conversation(page, pipeline) -> None:
     """Round 14 audit: the refusal of an over-long message the crisis check flagged showed the check-in line only in
-    a red pop-up that faded after 10 s, its numbers not links. Now it is a turn of the conversation."""
-    message = "I am so tired of all of this. " * 37
+    a red pop-up that faded after 10 s, its numbers not links. Now it is a turn of the conversation. (Round 19: "I am
+    so tired of all of this." 37 times is carded by the check; this one it flags, not sure enough for the card.)"""
+    message = "I am so tired of all of this, can someone call me about my bill? " * 17
     assert len(message) > pipeline.settings.max_question_chars
     box = page.get_by_label("Your question")
     box.fill(message)
