@@ -150,8 +150,8 @@ DATA = Path(__file__).with_name("gate_probe.jsonl")
 #: a child into pills widened), writer-ac (written before the first pass was done, not read) held out: writer-ab 40, 40,
 #: 1; writer-ac 27, 40, 1.
 #: Round 19: the check's card (qa.crisis_check card_threshold 0.97) and rules from two helpers' probes (README
-#: "Round 19"); against round 18's code, blind test sets card 805 -> 921 of 1,168, help 1,118 -> 1,120, ordinary
-#: carded 97 -> 99 of 1,541; dev 2,309 -> 2,449 of 2,654 and 273 -> 279 of 3,832.
+#: "Round 19"); against round 18's code, blind test sets card 805 -> 923 of 1,168, help 1,118 -> 1,119, ordinary
+#: carded 97 -> 99 of 1,541; dev 2,309 -> 2,452 of 2,654 and 273 -> 279 of 3,832.
 LOOKALIKES = Path(__file__).with_name("lookalike_probe.jsonl")
 
 

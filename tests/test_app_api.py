@@ -154,7 +154,7 @@ def test_crisis_the_rules_miss_gets_the_check_in_line_with_the_answer(server: Se
 
 def test_crisis_the_check_is_sure_of_gets_the_card(server: Server, pipeline) -> None:
     """Round 19 over HTTP: a message no rule cards and the check is sure of gets the crisis card (no quotes)."""
-    message = "Someone just broke into my house while I'm home. I'm under the bed."  # dev (eval/crisis_train.jsonl)
+    message = "Mentally I've already left. Physically I'll follow on Friday. I've written the notes."  # crisis_train
     assert pipeline.gate.check(message).route != "crisis", "a rule cards it: pick another message"
     result = server.client.predict(message, api_name="/ask")
     assert (result["status"], result["route"], result["quotes"], result["check_in"]) == ("crisis", "crisis", [], False)

@@ -174,7 +174,8 @@ def test_load_refuses_a_missing_or_corrupt_file(tmp_path: Path) -> None:
 #: Dev crisis messages (eval/crisis_train.jsonl) no rule cards and the shipped check is sure of: the card.
 SURE = [
     "HE'S GOT A KNIFE AND HE'S COMING UP THE STAIRS",
-    "Someone just broke into my house while I'm home. I'm under the bed.",
+    "Funny how the only thing I've been good at planning is my own exit. All set for tomorrow morning.",
+    "Everyone would be lighter without me dragging them down. I've done the maths and for once it adds up.",
 ]
 
 
