@@ -352,8 +352,10 @@ class Pipeline:
 
         Every answer carries the disclaimer. Nothing the person wrote is logged, only status and rule ids.
 
-        A crisis is answered before the pipeline looks for an edited corpus (:meth:`refresh`): the card never waits
-        for a reload (round 17 audit: a crisis message waited ~10 s behind one).
+        A crisis the rules card is answered before the pipeline looks for an edited corpus (:meth:`refresh`): that card
+        never waits for a reload (round 17 audit: a crisis message waited ~10 s behind one). The check's card (round 19)
+        comes after the question is embedded and spelling-corrected with the loaded index, so right after a corpus edit
+        it can wait for the reload like any answer.
         """
         top_k = k or self.settings.top_k
         if not 1 <= top_k <= MAX_TOP_K:
