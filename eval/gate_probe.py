@@ -152,6 +152,9 @@ DATA = Path(__file__).with_name("gate_probe.jsonl")
 #: Round 19: the check's card (qa.crisis_check card_threshold 0.97) and rules from two helpers' probes (README
 #: "Round 19"); against round 18's code, blind test sets card 805 -> 923 of 1,168, help 1,118 -> 1,119, ordinary
 #: carded 97 -> 99 of 1,541; dev 2,309 -> 2,452 of 2,654 and 273 -> 279 of 3,832.
+#: Round 20: writer-ad (197 crisis, 198 ordinary; blind, a helper's fresh probe; MEASURE_SETS), first scored with round
+#: 19's code: card 146, help 190, ordinary carded 17. Rules from its misses, narrowed by a helper's audit: 191, 197, 12
+#: (README "Round 20").
 LOOKALIKES = Path(__file__).with_name("lookalike_probe.jsonl")
 
 

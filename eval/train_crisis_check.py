@@ -92,7 +92,10 @@ CARD_MIN_WORDS = 6. The blind test sets' counts were printed by the same explora
 a second fresh probe written after the choice measured it: card 119 -> 142 of 200 crisis messages, ordinary carded
 24 -> 23 of 200.
 
+Round 20: writer-ad (a helper's fresh probe: 197 crisis, 198 ordinary) joins MEASURE_SETS (weights unchanged).
+
 Usage: ``.venv/bin/python eval/train_crisis_check.py`` (about a minute).
+
 """
 
 from __future__ import annotations
@@ -136,7 +139,9 @@ def _rows(name: str) -> list[dict]:
 
 
 #: Dev sets of eval/lookalike_probe.jsonl the check does not learn from (round 12, module docstring): they measure it.
-MEASURE_SETS = frozenset({f"writer-{letter}" for letter in "lmnopqrstuvwxyz"} | {"writer-aa", "writer-ab", "writer-ac"})
+MEASURE_SETS = frozenset(
+    {f"writer-{letter}" for letter in "lmnopqrstuvwxyz"} | {"writer-aa", "writer-ab", "writer-ac", "writer-ad"}
+)
 
 
 def training_messages() -> list[tuple[str, int]]:

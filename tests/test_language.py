@@ -69,16 +69,25 @@ def _messages(path: Path) -> list[str]:
 
 def test_no_english_question_of_the_eval_sets_is_taken_for_another_language() -> None:
     """Every dev message of the question, FAQ, small-talk, idiom and crisis sets, and COVID-QA's questions: 0 flagged
-    (the few Spanish messages of the look-alike sets are the only ones)."""
+    (the few Spanish messages of the look-alike sets are the only ones, and round 20's writer-ad probe, which wrote 28
+    of its messages in eleven languages on purpose)."""
     files = ["questions.jsonl", "faq_dev.jsonl", "faq_dev2.jsonl", "smalltalk.jsonl", "idioms.jsonl"]
     messages = [m for name in files for m in _messages(EVAL / name)] + _messages(EVAL / "crisis_train.jsonl")
     data = json.loads(COVID_QA.read_text(encoding="utf-8"))
     messages += [q["question"] for a in data["data"] for p in a["paragraphs"] for q in p["qas"]]
     assert len(messages) > 3000
     assert [m for m in messages if other_language(m)] == []
-    spanish = [m for m in _messages(EVAL / "lookalike_probe.jsonl") if other_language(m)]
+    rows = [json.loads(line) for line in (EVAL / "lookalike_probe.jsonl").read_text(encoding="utf-8").splitlines()]
+    spanish = [r["message"] for r in rows if r["set"] != "writer-ad" and other_language(r["message"])]
     spanish_marks = [*"áéíóñ¿", " la ", " el ", "quiero"]
     assert spanish and all(any(w in m for w in spanish_marks) for m in spanish)
+    # writer-ad: German, Portuguese, Italian, Spanish, French, Russian, Arabic, Hindi, Japanese, Chinese, Korean.
+    probe = [r["message"] for r in rows if r["set"] == "writer-ad" and other_language(r["message"])]
+    assert len(probe) == 28 and [m for m in probe if m.isascii()] == [
+        "Meine Mutter ist nach der Behandlung zusammengebrochen und reagiert nicht mehr",
+        "ich habe die Tabletten schon genommen, alle",
+        "mio padre ha un forte dolore al petto e fa fatica a respirare dopo l'infusione",
+    ]
 
 
 def test_pipeline_says_it_answers_in_english_with_the_crisis_line(pipeline) -> None:
