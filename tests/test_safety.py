@@ -3791,6 +3791,10 @@ ROUND20_CRISIS = [
     "my teen isn't waking up and I can't rouse him",
     "I took the entire week of troches at once",
     "my husband is turning blue and won't answer me",
+    # The new vetoes of first_person_death (hyperbole, fear of death) must not hide a crisis said beside them.
+    "my daughter will literally die if she can't get an appointment, she says she wants to die tonight",
+    "I'm terrified of dying but I took all my pills an hour ago",
+    "I'm afraid of death but I just want to die",
 ]
 ROUND20_LOOKALIKES = [
     # Round 20: writer-ad's ordinary messages that had the card, and look-alikes of the new patterns.
