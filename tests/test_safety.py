@@ -3795,6 +3795,11 @@ ROUND20_CRISIS = [
     "my daughter will literally die if she can't get an appointment, she says she wants to die tonight",
     "I'm terrified of dying but I took all my pills an hour ago",
     "I'm afraid of death but I just want to die",
+    # ...nor the idioms of harmed_by_someone a threat for leaving or telling (danger signs of abuse).
+    "my husband is going to kill me for leaving, he said so",
+    "he will kill me if I tell anyone",
+    "my boyfriend will kill me if I leave the house",
+    "he's going to kill me for telling you this",
 ]
 ROUND20_LOOKALIKES = [
     # Round 20: writer-ad's ordinary messages that had the card, and look-alikes of the new patterns.
@@ -3840,6 +3845,8 @@ ROUND20_LOOKALIKES = [
     "my teen isn't waking up until noon since starting treatment, normal?",
     "he isn't waking up groggy anymore, the new dose is great",
     "my IV hand is turning blue, it's so cold in the infusion room",
+    "my husband is going to kill me when he sees the bill lol",
+    "my wife will kill me for booking another session",
 ]
 
 ROUNDS = {
