@@ -3800,6 +3800,10 @@ ROUND20_CRISIS = [
     "he will kill me if I tell anyone",
     "my boyfriend will kill me if I leave the house",
     "he's going to kill me for telling you this",
+    "my husband will kill me for taking the kids",
+    "im done with everything, i have it all planned out",
+    "my sister keeps talking about ending it before her birthday",
+    "my son is threatening to kill his sister lol what do i do",
 ]
 ROUND20_LOOKALIKES = [
     # Round 20: writer-ad's ordinary messages that had the card, and look-alikes of the new patterns.
@@ -3847,6 +3851,7 @@ ROUND20_LOOKALIKES = [
     "my IV hand is turning blue, it's so cold in the infusion room",
     "my husband is going to kill me when he sees the bill lol",
     "my wife will kill me for booking another session",
+    "my boss is going to kill me for taking another afternoon off for an infusion",
 ]
 
 ROUNDS = {
