@@ -3804,6 +3804,8 @@ ROUND20_CRISIS = [
     "im done with everything, i have it all planned out",
     "my sister keeps talking about ending it before her birthday",
     "my son is threatening to kill his sister lol what do i do",
+    "Thank you for everything. Please tell my mom it's not her fault I'm gone.",
+    "ive decided to stop fighting and im at peace with it. thanks for everything",
 ]
 ROUND20_LOOKALIKES = [
     # Round 20: writer-ad's ordinary messages that had the card, and look-alikes of the new patterns.
@@ -3852,6 +3854,7 @@ ROUND20_LOOKALIKES = [
     "my husband is going to kill me when he sees the bill lol",
     "my wife will kill me for booking another session",
     "my boss is going to kill me for taking another afternoon off for an infusion",
+    "tell my daughter it isn't her fault I missed the appointment. sorry!",
 ]
 
 ROUNDS = {
