@@ -95,7 +95,6 @@ a second fresh probe written after the choice measured it: card 119 -> 142 of 20
 Round 20: writer-ad (a helper's fresh probe: 197 crisis, 198 ordinary) joins MEASURE_SETS (weights unchanged).
 
 Usage: ``.venv/bin/python eval/train_crisis_check.py`` (about a minute).
-
 """
 
 from __future__ import annotations
