@@ -62,9 +62,12 @@ def test_english_is_not(message: str) -> None:
     assert not other_language(message)
 
 
+def _rows(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
 def _messages(path: Path) -> list[str]:
-    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    return [r.get("question") or r.get("message") for r in rows if r.get("split") != "test"]
+    return [r.get("question") or r.get("message") for r in _rows(path) if r.get("split") != "test"]
 
 
 def test_no_english_question_of_the_eval_sets_is_taken_for_another_language() -> None:
@@ -77,7 +80,7 @@ def test_no_english_question_of_the_eval_sets_is_taken_for_another_language() ->
     messages += [q["question"] for a in data["data"] for p in a["paragraphs"] for q in p["qas"]]
     assert len(messages) > 3000
     assert [m for m in messages if other_language(m)] == []
-    rows = [json.loads(line) for line in (EVAL / "lookalike_probe.jsonl").read_text(encoding="utf-8").splitlines()]
+    rows = _rows(EVAL / "lookalike_probe.jsonl")
     spanish = [r["message"] for r in rows if r["set"] != "writer-ad" and other_language(r["message"])]
     spanish_marks = [*"áéíóñ¿", " la ", " el ", "quiero"]
     assert spanish and all(any(w in m for w in spanish_marks) for m in spanish)
