@@ -214,8 +214,13 @@ def evaluate(
     embedder: object | None = None,
     k: int | None = None,
     progress: bool = False,
+    crisis_check: bool = True,
 ) -> list[ConfigResult]:
-    """Run every configuration over ``questions``; one embedder per model and backend serves all of them."""
+    """Run every configuration over ``questions``; one embedder per model and backend serves all of them.
+
+    ``crisis_check=False`` leaves the semantic crisis check out (the safety rules still run): only for a model the
+    check was not trained on, whose ranking is all that is measured (``eval/finetune_probe.py``).
+    """
     from .embedding import Embedder
 
     embedders: dict[str, object] = {}  # Embedder.model_id ("model|backend") -> Embedder
@@ -232,7 +237,9 @@ def evaluate(
         model_key = f"{settings.model}|{settings.backend}"
         if model_key not in embedders:
             embedders[model_key] = Embedder(settings.model, batch_size=settings.batch_size, backend=settings.backend)
-        result = run_config(name, settings, questions, embedders[model_key], k=k, progress=progress)
+        result = run_config(
+            name, settings, questions, embedders[model_key], k=k, progress=progress, crisis_check=crisis_check
+        )
         done[repr(settings)] = result
         results.append(result)
     return results
@@ -246,16 +253,19 @@ def run_config(
     *,
     k: int | None = None,
     progress: bool = False,
+    crisis_check: bool = True,
 ) -> ConfigResult:
-    """Both runs (ranking, production) of one configuration, scored."""
+    """Both runs (ranking, production) of one configuration, scored (``crisis_check``: see :func:`evaluate`)."""
     from tqdm import tqdm
 
     from .pipeline import Pipeline
 
     started = time.perf_counter()
     logger.info("Configuration %r: %d questions, index %s", name, len(questions), settings.index_dir)
-    production = Pipeline(settings, embedder=embedder)  # builds the index first if missing or stale
-    ranking = Pipeline(replace(settings, **RANKING_OVERRIDES), rebuild=False, embedder=embedder)
+    production = Pipeline(settings, embedder=embedder, crisis_check=crisis_check)  # builds the index if missing/stale
+    ranking = Pipeline(
+        replace(settings, **RANKING_OVERRIDES), rebuild=False, embedder=embedder, crisis_check=crisis_check
+    )
     passages = {p.id: normalise(p.text) for p in production.index.passages}
     scored = []
     for q in tqdm(questions, desc=name, unit="q", disable=not progress, leave=False):
