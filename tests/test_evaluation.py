@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 
 from qa.config import CONFIGURATIONS, load_settings
+from qa.crisis_check import CrisisCheckError
 from qa.datasets import EvalQuestion, EvalSet
+from qa.embedding import model_path
 from qa.errors import QAError
 from qa.evaluation import (
     RANKING_DEPTH,
@@ -104,6 +106,15 @@ def test_routing_and_kinds_are_what_was_measured(results):
         "crisis": 1,
     }
     assert sum(production.kinds["answerable"]["statuses"].values()) == 2
+
+
+def test_crisis_check_can_be_left_out_for_a_model_it_was_not_trained_on(built_settings, tmp_path):
+    # eval/finetune_probe.py ranks with a fine-tuned model: the crisis check's weights refuse its vectors
+    other = replace(built_settings, model=str(model_path("all-MiniLM-L6-v2")), backend="torch", index_dir=tmp_path)
+    with pytest.raises(CrisisCheckError, match="was trained on 'all-MiniLM-L6-v2' embeddings"):
+        evaluate(QUESTIONS[:1], {"production": other})
+    (result,) = evaluate(QUESTIONS[:1], {"production": other}, crisis_check=False)
+    assert _by_id(result)["a1"].rank == 1 and result.ranking["n"] == 1
 
 
 def test_identical_configurations_run_once(results):
