@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import math
 import random
 import sys
@@ -152,8 +153,15 @@ def main(argv: list[str] | None = None) -> int:
     model = args.model
     if model is None:
         model = out / "model"
-        if not (model / "modules.json").is_file():
+        recipe = {"train": args.train, "epochs": args.epochs}
+        if (model / "modules.json").is_file():  # an earlier run's model: only reused if trained the same way
+            written = out / "recipe.json"
+            made = json.loads(written.read_text(encoding="utf-8")) if written.is_file() else None
+            if made != recipe:
+                parser.error(f"{str(out)!r} holds a model trained with {made!r}, not {recipe!r}: give another --out")
+        else:
             fine_tune(training_pairs(args.train), model, args.epochs)
+            (out / "recipe.json").write_text(json.dumps(recipe), encoding="utf-8")
     embedders = {BASE_MODEL: Embedder(BASE_MODEL, backend="torch"), str(model): Embedder(str(model), backend="torch")}
     print("| test set | questions | model | configuration | hit@1 | hit@3 | hit@5 | MRR@10 |")
     print("|---|---|---|---|---|---|---|---|")
