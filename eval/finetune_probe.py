@@ -171,7 +171,12 @@ def main(argv: list[str] | None = None) -> int:
             where = out / "index" / spec.replace(":", "-") / label
             configs = {
                 config: replace(
-                    settings, **CONFIGURATIONS[config], model=name, backend="torch", index_dir=where / config
+                    settings,
+                    **CONFIGURATIONS[config],
+                    model=name,
+                    retrieval_model=None,
+                    backend="torch",
+                    index_dir=where / config,
                 )
                 for config in CONFIGS
             }

@@ -42,6 +42,11 @@ class Settings:
     index_dir: Path = PROJECT_ROOT / "index"
     #: Sentence-transformers model; the packaged all-MiniLM-L6-v2 is the only one available offline.
     model: str = "all-MiniLM-L6-v2"
+    #: The model of the dense first stage alone: passage vectors in FAISS and the question's vector searched against
+    #: them (None: ``model``). The fine-tuned all-MiniLM-L6-v2 kept in qa/models/ (qa.embedding.FINETUNED, onnx backend
+    #: whatever ``backend`` says); ``model`` still embeds sentences (second stage, highlights, abstention), known
+    #: questions and what the semantic crisis check reads, which are fitted to its vectors (round 22).
+    retrieval_model: str | None = "all-MiniLM-L6-v2-ft1"
     #: Passages pack whole sentences up to this many characters (a longer single sentence stays whole).
     max_chars: int = 800
     #: Sentences repeated from the end of one passage at the start of the next one in the same section.
@@ -130,13 +135,16 @@ class Settings:
 #: requirement bonus in the second stage; README "Retrieval quality").
 #: ``production-before-coverage`` is the production configuration before sentence coverage (dense weight
 #: 0.5, no coverage), ``production-nocoverage`` the dense weight 0.7 without it; ``production-noknown`` is
-#: production without known questions (``qa.known``; the production of rounds 5 and 6).
+#: production without known questions (``qa.known``; the production of rounds 5 and 6). The plain rankers use the
+#: packaged model; ``dense-finetuned`` is plain dense with the fine-tuned retrieval model, ``production-packaged``
+#: production with the packaged model in the first stage too (the production until round 21).
 _PLAIN = {
     "rerank": "none",
     "coverage_weight": 0.0,
     "fusion_weight": 0.5,
     "synonyms": None,
     "known_questions": None,
+    "retrieval_model": None,
     "spelling": False,
     "passage_context": "none",
     "balance_passages": False,
@@ -154,6 +162,8 @@ CONFIGURATIONS: dict[str, dict[str, object]] = {
     "hybrid+spelling": {"retriever": "hybrid", **_PLAIN, "spelling": True},
     "hybrid+coverage": {"retriever": "hybrid", **_PLAIN, "coverage_weight": 0.5},
     "production-noknown": {"known_questions": None},
+    "production-packaged": {"retrieval_model": None},
+    "dense-finetuned": {"retriever": "dense", **_PLAIN, "retrieval_model": "all-MiniLM-L6-v2-ft1"},
     "production-nocoverage": {"coverage_weight": 0.0},
     "production-before-coverage": {"coverage_weight": 0.0, "fusion_weight": 0.5},
     "production-coverage-known-terms": {"coverage_unknown_terms": False},

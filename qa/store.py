@@ -5,13 +5,14 @@ Layout::
     index/
       CURRENT              name of the live generation (replaced atomically with os.replace)
       gen-<time>-<rand>/   one complete build
-        manifest.json      model, backend, dimension, chunking settings, per-file hashes, faiss
+        manifest.json      model, retrieval model, backend, dimension, chunking settings, per-file hashes, faiss
                            version, index type and parameters, sha256 of every artifact below
         vectors.faiss      FAISS index over normalised vectors (row i = passage i): exact IndexFlatIP
                            while small, IVF + 8-bit scalar quantisation when large (qa.scale)
         passages.jsonl     one Passage per line, in row order
         embeddings.npy     the embedding cache (qa.cache; numpy format and JSON, no pickle): passage
-        embedding_keys.json  vectors, row i = passage i, keyed by sha256(model id + backend + text)
+        embedding_keys.json  vectors, row i = passage i, keyed by sha256(model id + backend + text); made by
+                             the retrieval model (``Settings.retrieval_model``), like vectors.faiss
         sentence_vectors.npy  vectors of every passage's sentence units (highlighting, maxsim), with
         sentence_keys.json    their keys and per-passage offsets
         bm25/              the BM25 index of the passages' index_text, saved by bm25s as .npy arrays
@@ -56,7 +57,17 @@ from .lexical import FILES as LEXICAL_FILES
 from .lexical import LexicalIndex, lexical_settings
 from .scale import build_faiss, choose_index
 
-__all__ = ["FORMAT", "IndexData", "build_index", "current_generation", "load_index", "open_index", "index_problem"]
+__all__ = [
+    "FORMAT",
+    "IndexData",
+    "build_index",
+    "current_generation",
+    "load_index",
+    "open_index",
+    "index_problem",
+    "retrieval_embedder",
+    "retrieval_model",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -131,8 +142,28 @@ def expected_manifest_fields(settings: Settings) -> dict:
     }
 
 
+def retrieval_model(settings_or_manifest: Settings | dict) -> str | None:
+    """The model that embeds passages under these settings, or that embedded them in an index with this manifest (one
+    from before round 22 has no ``retrieval_model``: ``model`` did)."""
+    if isinstance(settings_or_manifest, dict):
+        return settings_or_manifest.get("retrieval_model") or settings_or_manifest.get("model")
+    return settings_or_manifest.retrieval_model or settings_or_manifest.model
+
+
+def retrieval_embedder(settings: Settings, embedder: object) -> object:
+    """What embeds passages for FAISS and the question searched against them: ``embedder`` itself unless
+    ``settings.retrieval_model`` names another model (then that model on the onnx backend, loaded once per process)."""
+    name = settings.retrieval_model
+    if name is None or name == settings.model:
+        return embedder
+    from .embedding import shared_embedder
+
+    return shared_embedder(name, "onnx", settings.batch_size)
+
+
 def build_index(settings: Settings, embedder: object, *, progress: bool | None = None) -> Path:
-    """Chunk and embed the corpus into a new generation, then make it current. Returns its path."""
+    """Chunk and embed the corpus into a new generation, then make it current. Returns its path. ``embedder`` embeds
+    sentences, and passages too unless ``settings.retrieval_model`` is another model (:func:`retrieval_embedder`)."""
     import faiss
 
     index_dir = settings.index_dir
@@ -157,9 +188,12 @@ def build_index(settings: Settings, embedder: object, *, progress: bool | None =
         old = current_generation(index_dir)
         old = old if old is not None and old.is_dir() else None
         texts = [p.index_text for p in passages]
+        passage_embedder = retrieval_embedder(settings, embedder)
+        passage_id = getattr(passage_embedder, "model_id", model_id)
         passage_cache, passage_stats = embed_cached(
-            texts, embedder, model_id, old and load_table(old, "passages", model_id=model_id), progress=progress
-        )
+            texts, passage_embedder, passage_id, old and load_table(old, "passages", model_id=passage_id),
+            progress=progress,
+        )  # fmt: skip
         sentence_texts = [p.text[s - p.start : e - p.start] for p in passages for s, e in p.sentences]
         sentence_cache, sentence_stats = embed_cached(
             sentence_texts, embedder, model_id, old and load_table(old, "sentences", model_id=model_id),
@@ -176,7 +210,7 @@ def build_index(settings: Settings, embedder: object, *, progress: bool | None =
         tmp.mkdir(parents=True)
         try:
             faiss.write_index(flat, str(tmp / "vectors.faiss"))
-            save_table(tmp, "passages", model_id, passage_cache)
+            save_table(tmp, "passages", passage_id, passage_cache)
             save_table(tmp, "sentences", model_id, sentence_cache)
             with (tmp / "passages.jsonl").open("w", encoding="utf-8") as fh:
                 for p in passages:
@@ -184,12 +218,14 @@ def build_index(settings: Settings, embedder: object, *, progress: bool | None =
             LexicalIndex.build([p.index_text for p in passages]).save(tmp / "bm25")
             manifest = {
                 **expected_manifest_fields(settings),
+                "retrieval_model": retrieval_model(settings),
                 "dim": embedder.dim,
                 "files": files,
                 "faiss_version": faiss.__version__,
                 "index_type": spec.name,
                 "index_params": spec.params(),
                 "embedding_model_id": model_id,
+                "retrieval_model_id": passage_id,
                 "embedding_cache": {"passages": passage_stats, "sentences": sentence_stats},
                 "passages": len(passages),
                 "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
@@ -243,6 +279,8 @@ def index_problem(settings: Settings) -> str | None:
     for key, value in expected_manifest_fields(settings).items():
         if manifest.get(key) != value:
             return f"stale: {key} changed ({manifest.get(key)!r} → {value!r})"
+    if retrieval_model(manifest) != retrieval_model(settings):  # an index of before round 22 stays fresh without one
+        return f"stale: retrieval_model changed ({retrieval_model(manifest)!r} → {retrieval_model(settings)!r})"
     files = fingerprint(settings.corpus_dir) if settings.corpus_dir.is_dir() else {}
     if manifest.get("files") != files:
         old = manifest.get("files", {})

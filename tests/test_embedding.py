@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -12,7 +13,7 @@ import pytest
 from qa.chunking import chunk_document
 from qa.config import PROJECT_ROOT, Settings
 from qa.corpus import load_corpus
-from qa.embedding import BACKENDS, DEFAULT_BACKEND, Embedder, onnx_model_path
+from qa.embedding import BACKENDS, DEFAULT_BACKEND, FINETUNED, Embedder, onnx_model_path
 from qa.errors import ModelUnavailable
 
 
@@ -83,3 +84,28 @@ def test_onnx_backend_imports_neither_torch_nor_a_hub_client(tmp_path):
         [sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=tmp_path, check=True
     )
     assert out.stdout.strip() == "(1, 384) []"
+
+
+def test_fine_tuned_retrieval_model_is_kept_with_the_project_and_pinned(embedder: Embedder, real_passages):
+    name = Settings().retrieval_model
+    base, path, sha256 = FINETUNED[name]
+    recipe = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+    assert base == embedder.name and recipe["sha256"] == sha256 and recipe["train"] == ["covid-dev", "ours"]
+    assert onnx_model_path(name) == path
+    tuned = Embedder(name)
+    assert tuned.dim == embedder.dim and tuned.model_id == f"{name}|onnx"
+    texts = real_passages[:20] + ["How fast does ketamine work?"]
+    mine, packaged = tuned.encode(texts), embedder.encode(texts)
+    np.testing.assert_allclose(np.linalg.norm(mine, axis=1), 1.0, atol=1e-5)
+    cosine = np.sum(mine * packaged, axis=1)
+    assert 0.5 < cosine.min() and cosine.max() < 0.995  # the same network, other weights
+
+
+def test_fine_tuned_model_is_refused_when_altered_or_asked_for_on_torch(monkeypatch):
+    name = Settings().retrieval_model
+    with pytest.raises(ModelUnavailable, match="exists as ONNX only"):
+        Embedder(name, backend="torch")
+    base, path, _ = FINETUNED[name]
+    monkeypatch.setitem(FINETUNED, name, (base, path, "0" * 64))
+    with pytest.raises(ModelUnavailable, match="fine-tuned model .* is missing or altered"):
+        Embedder(name)

@@ -9,7 +9,7 @@ import numpy as np
 
 from qa.cache import embedding_key
 from qa.config import Settings
-from qa.store import build_index, index_problem, load_index
+from qa.store import build_index, index_problem, load_index, retrieval_embedder
 
 ARTICLE = "how-does-ketamine-therapy-work.txt"
 
@@ -29,7 +29,8 @@ def _passages_of(settings: Settings, path: str) -> set[str]:
 
 
 def test_first_build_embeds_everything_and_stores_a_verified_cache(scratch_settings: Settings, embedder):
-    before = embedder.encoded
+    passage_model = retrieval_embedder(scratch_settings, embedder)  # the fine-tuned model embeds passages
+    before, passages_before = embedder.encoded, passage_model.encoded
     gen = build_index(scratch_settings, embedder, progress=False)
     index = load_index(scratch_settings)
     unique = {p.index_text for p in index.passages}
@@ -40,12 +41,15 @@ def test_first_build_embeds_everything_and_stores_a_verified_cache(scratch_setti
         "reused": 0,
         "embedded": len(set(sentences)),
     }
-    assert embedder.encoded - before == len(unique) + len(set(sentences))
+    assert embedder.encoded - before == len(set(sentences))
+    assert passage_model.encoded - passages_before == len(unique)
     matrix = np.load(gen / "embeddings.npy", allow_pickle=False)  # numpy format, never pickle
     table = json.loads((gen / "embedding_keys.json").read_text())
     assert matrix.shape == (len(index), 384) and matrix.dtype == np.float32
-    assert table["keys"] == [embedding_key(embedder.model_id, p.index_text) for p in index.passages]
-    assert table["model_id"] == "all-MiniLM-L6-v2|onnx"
+    assert table["keys"] == [embedding_key(passage_model.model_id, p.index_text) for p in index.passages]
+    assert table["model_id"] == "all-MiniLM-L6-v2-ft1|onnx"
+    sentence_table = json.loads((gen / "sentence_keys.json").read_text())
+    assert sentence_table["model_id"] == "all-MiniLM-L6-v2|onnx"
     np.testing.assert_allclose(matrix, index.vectors.reconstruct_n(0, len(index)), atol=1e-6)
     assert {"embeddings.npy", "embedding_keys.json", "sentence_vectors.npy", "sentence_keys.json"} <= set(
         index.manifest["artifacts"]
@@ -64,18 +68,20 @@ def test_editing_one_article_embeds_only_its_passages(scratch_settings: Settings
     old_texts = {p.index_text for p in load_index(scratch_settings).passages}
     article = scratch_settings.corpus_dir / ARTICLE
     article.write_text(article.read_text(encoding="utf-8") + "\nKetamine smells of violets in this test.\n", "utf-8")
-    before = embedder.encoded
+    passage_model = retrieval_embedder(scratch_settings, embedder)
+    before, passages_before = embedder.encoded, passage_model.encoded
     build_index(scratch_settings, embedder, progress=False)
     index = load_index(scratch_settings)
     new_texts = {p.index_text for p in index.passages} - old_texts
     stats, sentence_stats = _cache(scratch_settings), _cache(scratch_settings, "sentences")
     assert 1 <= stats["embedded"] == len(new_texts)
     assert 1 <= sentence_stats["embedded"] <= 2  # the new sentence (and a neighbour whose slice changed)
-    assert embedder.encoded - before == stats["embedded"] + sentence_stats["embedded"]
+    assert embedder.encoded - before == sentence_stats["embedded"]
+    assert passage_model.encoded - passages_before == stats["embedded"]
     assert new_texts <= _passages_of(scratch_settings, ARTICLE)  # nothing from another article was embedded
     assert stats["reused"] == len(index) - stats["embedded"]
     # cached rows are the same vectors a fresh embedding gives
-    fresh = embedder.encode([p.index_text for p in index.passages])
+    fresh = passage_model.encode([p.index_text for p in index.passages])
     np.testing.assert_allclose(np.sum(fresh * index.vectors.reconstruct_n(0, len(index)), axis=1), 1.0, atol=1e-4)
 
 

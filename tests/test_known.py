@@ -114,8 +114,9 @@ def test_a_known_question_brings_up_its_passage_in_the_real_retriever(tmp_path: 
     assert not any(contains_answer(h.passage.text, [DOG_ANSWER]) for h in without.search(question, 3))
     top = with_known.search(question, 3)[0]
     assert contains_answer(top.passage.text, [DOG_ANSWER])
+    model = with_known.dense_embedder  # the retrieval model embedded the passages; score is its cosine
     assert top.score == pytest.approx(
-        float(embedder.encode([top.passage.index_text])[0] @ embedder.encode([question])[0]), abs=2e-3
+        float(model.encode([top.passage.index_text])[0] @ model.encode([question])[0]), abs=2e-3
     )
     # Below the threshold nothing changes; with leave-one-out the entry's own wording does not find it.
     unrelated = "what are the side effects of ketamine?"

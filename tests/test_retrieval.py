@@ -12,6 +12,7 @@ import pytest
 from qa.chunking import chunk_document
 from qa.config import CONFIGURATIONS, Settings
 from qa.corpus import load_corpus, parse_document
+from qa.errors import IndexUnavailable
 from qa.lexical import SYNONYMS_FILE, terms
 from qa.retrieval import RETRIEVERS, HybridRetriever, make_retriever
 from qa.store import build_index, index_problem, load_index
@@ -53,14 +54,21 @@ def test_hits_are_ranked_distinct_and_scored_by_cosine(built_settings, index, em
         assert len(hits) == 5 or (name == "bm25" and hits)  # BM25 returns only passages sharing a term
         assert len({h.passage.id for h in hits}) == len(hits)
         assert [h.rank_score for h in hits] == sorted((h.rank_score for h in hits), reverse=True)
-        q = embedder.encode([question])[0]
-        fresh = embedder.encode([h.passage.index_text for h in hits]) @ q
+        model = r.dense_embedder  # the retrieval model (fine-tuned), which embedded the passages
+        assert model is not embedder and model.name == built_settings.retrieval_model
+        q = model.encode([question])[0]
+        fresh = model.encode([h.passage.index_text for h in hits]) @ q
         np.testing.assert_allclose([h.score for h in hits], fresh, atol=2e-3)  # score = cosine, whoever ranked
+
+
+def test_a_retriever_refuses_an_index_of_another_retrieval_model(built_settings, index, embedder):
+    with pytest.raises(IndexUnavailable, match=r"vectors of 'all-MiniLM-L6-v2-ft1', not of .* 'all-MiniLM-L6-v2': run"):
+        retriever(built_settings, index, embedder, retrieval_model=None)
 
 
 def test_dense_order_is_faiss_order(built_settings, index, embedder):
     r = retriever(built_settings, index, embedder, retriever="dense", **PLAIN)
-    q = embedder.encode(["How fast does ketamine work?"])
+    q = r.dense_embedder.encode(["How fast does ketamine work?"])
     _, rows = index.vectors.search(q, 5)
     assert [h.passage.id for h in r.search("How fast does ketamine work?", 5)] == [
         index.passages[i].id for i in rows[0]

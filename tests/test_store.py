@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import logging
+from dataclasses import replace
 
 import numpy as np
 import pytest
 
 from qa.config import Settings
 from qa.errors import IndexUnavailable
-from qa.store import build_index, index_problem, load_index, open_index
+from qa.store import build_index, index_problem, load_index, open_index, retrieval_embedder
 
 
 def test_faiss_top_k_equals_numpy_brute_force(built_settings: Settings, embedder):
@@ -29,17 +30,46 @@ def test_faiss_top_k_equals_numpy_brute_force(built_settings: Settings, embedder
 
 
 def test_stored_vectors_are_the_passage_embeddings(built_settings: Settings, embedder):
+    """Passages are embedded by the retrieval model (the fine-tuned one), sentences by the packaged model."""
     index = load_index(built_settings)
     sample = [0, len(index) // 2, len(index) - 1]
-    fresh = embedder.encode([index.passages[i].index_text for i in sample])
+    texts = [index.passages[i].index_text for i in sample]
     stored = np.stack([index.vectors.reconstruct(i) for i in sample])
-    np.testing.assert_allclose(np.sum(fresh * stored, axis=1), 1.0, atol=1e-3)
+    passage_model = retrieval_embedder(built_settings, embedder)
+    assert passage_model is not embedder and passage_model.name == built_settings.retrieval_model
+    np.testing.assert_allclose(np.sum(passage_model.encode(texts) * stored, axis=1), 1.0, atol=1e-3)
+    assert np.sum(embedder.encode(texts) * stored, axis=1).max() < 0.99  # not the packaged model's vectors
+    first = index.passages[0]
+    sentence = first.text[first.sentences[0][0] - first.start : first.sentences[0][1] - first.start]
+    assert float(embedder.encode([sentence])[0] @ index.sentence_vectors[0]) == pytest.approx(1.0, abs=1e-3)
+
+
+def test_a_change_of_retrieval_model_makes_the_index_stale(scratch_settings: Settings, embedder):
+    build_index(scratch_settings, embedder, progress=False)
+    packaged = replace(scratch_settings, retrieval_model=None)
+    assert index_problem(packaged) == "stale: retrieval_model changed ('all-MiniLM-L6-v2-ft1' → 'all-MiniLM-L6-v2')"
+    build_index(packaged, embedder, progress=False)
+    assert index_problem(packaged) is None
+    index = load_index(packaged)
+    fresh = embedder.encode([index.passages[0].index_text])[0]
+    assert float(fresh @ index.vectors.reconstruct(0)) == pytest.approx(1.0, abs=1e-3)
+    # An index built before round 22 has no retrieval_model in its manifest: the model embedded its passages.
+    manifest_file = index.path / "manifest.json"
+    manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
+    del manifest["retrieval_model"]
+    manifest_file.write_text(json.dumps(manifest), encoding="utf-8")
+    assert index_problem(packaged) is None
+    assert (
+        index_problem(scratch_settings)
+        == "stale: retrieval_model changed ('all-MiniLM-L6-v2' → 'all-MiniLM-L6-v2-ft1')"
+    )
 
 
 def test_manifest_records_what_built_it(built_settings: Settings):
     index = load_index(built_settings)
     m = index.manifest
     assert m["model"] == "all-MiniLM-L6-v2" and m["dim"] == 384
+    assert m["retrieval_model"] == "all-MiniLM-L6-v2-ft1" and m["retrieval_model_id"] == "all-MiniLM-L6-v2-ft1|onnx"
     assert m["chunking"] == built_settings.chunking()
     assert set(m["files"]) == {p.name for p in built_settings.corpus_dir.glob("*.txt")}
     assert m["faiss_version"] and m["passages"] == len(index)
