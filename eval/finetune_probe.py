@@ -24,7 +24,9 @@ article is on both sides):
 
 The semantic crisis check is left out of both runs (``qa.evaluation.evaluate(crisis_check=False)``): its weights
 read the packaged model's vectors, so a fine-tuned model would route patient questions at random. This measures
-ranking only; nothing here changes what the product ships.
+ranking only; nothing here changes what the product ships. Each model is used in every stage here
+(``retrieval_model=None``); production uses the model this probe trained on ``covid-dev ours`` for the dense first
+stage alone since round 22 (``eval/make_retrieval_model.py``).
 """
 
 from __future__ import annotations

@@ -158,8 +158,13 @@ def workspace(work_dir: Path, questions_path: Path) -> Path:
 
 
 def _index_key(settings: Settings) -> dict:
-    """The settings an index is built from; configurations that differ in them need an index of their own."""
-    return {"model": settings.model, "backend": settings.backend, "chunking": settings.chunking()}
+    """The settings an index is built from; configurations that differ in them need an index of their own (else
+    they would rebuild one folder in turn). The retrieval model counts only when it is not ``model`` itself, so the
+    folders of packaged-model configurations keep the names they had before round 22."""
+    key = {"model": settings.model, "backend": settings.backend, "chunking": settings.chunking()}
+    if settings.retrieval_model not in (None, settings.model):
+        key["retrieval_model"] = settings.retrieval_model
+    return key
 
 
 def settings_hash(settings: Settings) -> str:

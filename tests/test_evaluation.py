@@ -191,6 +191,9 @@ def test_configurations_share_or_separate_indexes(tmp_path, monkeypatch):
     assert small.max_chars == 300 and small.index_dir.parent == tmp_path / "space"
     assert small.index_dir != base.index_dir
     assert configurations(["small-chunks"], base, tmp_path / "space")["small-chunks"] == small  # stable: reused
+    # The packaged model in the first stage: another index (production's would be rebuilt by each in turn).
+    packaged = configurations(["production-packaged"], base, tmp_path / "space")["production-packaged"]
+    assert packaged.retrieval_model is None and packaged.index_dir not in (base.index_dir, small.index_dir)
     with pytest.raises(QAError, match=r"'nope'.*valid: \["):
         configurations(["nope"], base, tmp_path / "space")
 
