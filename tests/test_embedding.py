@@ -91,6 +91,7 @@ def test_fine_tuned_retrieval_model_is_kept_with_the_project_and_pinned(embedder
     base, path, sha256 = FINETUNED[name]
     recipe = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
     assert base == embedder.name and recipe["sha256"] == sha256 and recipe["train"] == ["covid-dev", "ours"]
+    assert recipe["bytes"] == path.stat().st_size and recipe["min_cosine_to_pytorch"] >= 0.998  # the export checked
     assert onnx_model_path(name) == path
     tuned = Embedder(name)
     assert tuned.dim == embedder.dim and tuned.model_id == f"{name}|onnx"
