@@ -219,7 +219,9 @@ class Embedder:
 
 
 @functools.lru_cache(maxsize=4)
-def shared_embedder(name: str, backend: str = DEFAULT_BACKEND, batch_size: int = 32) -> Embedder:
-    """One :class:`Embedder` per model, backend and batch size for the whole process (the fine-tuned retrieval model
-    is loaded once however many pipelines use it: evaluation builds one per configuration)."""
-    return Embedder(name, batch_size=batch_size, backend=backend)
+def shared_embedder(
+    name: str, backend: str = DEFAULT_BACKEND, batch_size: int = 32, threads: int | None = None
+) -> Embedder:
+    """One :class:`Embedder` per model, backend, batch size and thread count for the whole process (the fine-tuned
+    retrieval model is loaded once however many pipelines use it: evaluation builds one per configuration)."""
+    return Embedder(name, batch_size=batch_size, backend=backend, threads=threads)

@@ -152,13 +152,14 @@ def retrieval_model(settings_or_manifest: Settings | dict) -> str | None:
 
 def retrieval_embedder(settings: Settings, embedder: object) -> object:
     """What embeds passages for FAISS and the question searched against them: ``embedder`` itself unless
-    ``settings.retrieval_model`` names another model (then that model on the onnx backend, loaded once per process)."""
+    ``settings.retrieval_model`` names another model (then that model on the onnx backend, loaded once per process,
+    on as many threads as ``embedder``: the app gives its model one, so that requests run side by side)."""
     name = settings.retrieval_model
     if name is None or name == settings.model:
         return embedder
     from .embedding import shared_embedder
 
-    return shared_embedder(name, "onnx", settings.batch_size)
+    return shared_embedder(name, "onnx", settings.batch_size, getattr(embedder, "threads", None))
 
 
 def build_index(settings: Settings, embedder: object, *, progress: bool | None = None) -> Path:

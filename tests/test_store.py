@@ -44,6 +44,15 @@ def test_stored_vectors_are_the_passage_embeddings(built_settings: Settings, emb
     assert float(embedder.encode([sentence])[0] @ index.sentence_vectors[0]) == pytest.approx(1.0, abs=1e-3)
 
 
+def test_the_retrieval_model_runs_on_as_many_threads_as_the_model(built_settings: Settings, embedder):
+    from qa.embedding import Embedder
+
+    one = Embedder(threads=1)  # as the app builds it (QA_THREADS defaults to 1)
+    assert retrieval_embedder(built_settings, one).threads == 1
+    assert retrieval_embedder(built_settings, embedder).threads == embedder.threads
+    assert retrieval_embedder(replace(built_settings, retrieval_model=None), one) is one
+
+
 def test_a_change_of_retrieval_model_makes_the_index_stale(scratch_settings: Settings, embedder):
     build_index(scratch_settings, embedder, progress=False)
     packaged = replace(scratch_settings, retrieval_model=None)
