@@ -117,9 +117,14 @@ def main(argv: list[str] | None = None) -> int:
     graph, _, _ = swap_weights(load_file(str(model / "model.safetensors")))
     out = ROOT / "qa" / "models" / f"{args.name}.onnx"
     out.parent.mkdir(exist_ok=True)
-    out.write_bytes(graph.SerializeToString())
+    draft = out.with_name(out.name + ".tmp")
+    draft.write_bytes(graph.SerializeToString())
+    agreement = _agreement(model, draft)
+    if agreement < 0.998:  # the packaged export agrees with its PyTorch model to 0.9993 on the same lines
+        draft.unlink()
+        raise SystemExit(f"error: the export agrees with the PyTorch model only to cosine {agreement}: not written")
+    draft.replace(out)
     digest = hashlib.sha256(out.read_bytes()).hexdigest()
-    agreement = _agreement(model, out)
     recipe = {
         "name": args.name,
         "base": BASE_MODEL,
