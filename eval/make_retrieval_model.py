@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT / "eval"))
 
 from finetune_probe import BASE_MODEL, fine_tune, training_pairs  # noqa: E402
 
-from qa.embedding import model_path  # noqa: E402
+from qa.embedding import Embedder, model_path  # noqa: E402
 
 TRAIN = ["covid-dev", "ours"]
 EPOCHS = 2
@@ -144,27 +144,21 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _agreement(model: Path, onnx_file: Path) -> float:
-    """Lowest cosine between the PyTorch model's and the ONNX file's vectors over corpus sentences."""
-    import onnxruntime as ort
-    from sentence_transformers import SentenceTransformer
-    from tokenizers import Tokenizer
+    """Lowest cosine between the PyTorch model's and the ONNX file's vectors over corpus lines, each computed the way
+    the product computes it (:class:`qa.embedding.Embedder`, torch and onnx backends; a local folder holding the file
+    as ``model.onnx`` beside the base model's tokenizer and configuration)."""
+    import shutil
+    import tempfile
 
     texts = [line.strip() for path in sorted((ROOT / "corpus").glob("*.txt")) for line in path.open(encoding="utf-8")]
     texts = [t for t in texts if len(t) > 20][:200]
-    reference = SentenceTransformer(str(model), device="cpu").encode(texts, normalize_embeddings=True)
-    session = ort.InferenceSession(str(onnx_file), providers=["CPUExecutionProvider"])
-    tokenizer = Tokenizer.from_file(str(model_path(BASE_MODEL) / "tokenizer.json"))
-    tokenizer.no_padding()
-    tokenizer.enable_truncation(256)
-    lowest = 1.0
-    for text, ref in zip(texts, reference, strict=True):
-        ids = np.array([tokenizer.encode(text).ids], dtype=np.int64)
-        feeds = {"input_ids": ids, "attention_mask": np.ones_like(ids), "token_type_ids": np.zeros_like(ids)}
-        inputs = {i.name for i in session.get_inputs()}
-        hidden = session.run(None, {k: v for k, v in feeds.items() if k in inputs})[0][0]
-        vector = hidden.mean(axis=0)
-        lowest = min(lowest, float(vector @ ref / np.linalg.norm(vector)))
-    return round(lowest, 5)
+    reference = Embedder(str(model), backend="torch").encode(texts)
+    with tempfile.TemporaryDirectory() as folder:
+        for name in ("tokenizer.json", "sentence_bert_config.json"):
+            shutil.copy(model_path(BASE_MODEL) / name, folder)
+        (Path(folder) / "model.onnx").symlink_to(onnx_file.resolve())
+        exported = Embedder(folder, backend="onnx").encode(texts)
+    return round(float(np.sum(reference * exported, axis=1).min()), 5)
 
 
 if __name__ == "__main__":

@@ -110,6 +110,12 @@ class Settings:
     #: an index records the backend that built it and is rebuilt when this changes (see qa.embedding).
     backend: str = "onnx"
 
+    @property
+    def passage_model(self) -> str:
+        """The model that embeds passages (and the question searched against them): ``retrieval_model``, else
+        ``model``."""
+        return self.retrieval_model or self.model
+
     def chunking(self) -> dict[str, object]:
         """The settings that shape passages (``chunk_document``'s keyword arguments); a change to any
         of them makes the index stale. ``context`` and ``unwrap`` are left out when off (the behaviour

@@ -162,8 +162,8 @@ def _index_key(settings: Settings) -> dict:
     they would rebuild one folder in turn). The retrieval model counts only when it is not ``model`` itself, so the
     folders of packaged-model configurations keep the names they had before round 22."""
     key = {"model": settings.model, "backend": settings.backend, "chunking": settings.chunking()}
-    if settings.retrieval_model not in (None, settings.model):
-        key["retrieval_model"] = settings.retrieval_model
+    if settings.passage_model != settings.model:
+        key["retrieval_model"] = settings.passage_model
     return key
 
 

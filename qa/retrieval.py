@@ -49,7 +49,7 @@ from .highlight import SentenceIndex
 from .known import KnownQuestions, load_known_questions
 from .lexical import Expansion, Synonyms, terms
 from .spelling import Speller
-from .store import IndexData, retrieval_embedder, retrieval_model
+from .store import IndexData, passage_model_of, retrieval_embedder
 
 __all__ = ["RETRIEVERS", "Hit", "Query", "Retriever", "make_retriever"]
 
@@ -94,11 +94,11 @@ class Retriever:
         self.settings = settings
         self.index = index
         self.embedder = embedder
-        built = retrieval_model(index.manifest)
-        if built != retrieval_model(settings):  # the question would be compared with another model's vectors
+        built = passage_model_of(index.manifest)
+        if built != settings.passage_model:  # the question would be compared with another model's vectors
             raise IndexUnavailable(
                 f"The index in {str(index.path)!r} holds passage vectors of {built!r}, not of the retrieval model "
-                f"{retrieval_model(settings)!r}: run `qa build`"
+                f"{settings.passage_model!r}: run `qa build`"
             )
         self.dense_embedder = retrieval_embedder(settings, embedder)
         self.synonyms = Synonyms.load(settings.synonyms) if settings.synonyms else None

@@ -65,8 +65,8 @@ __all__ = [
     "load_index",
     "open_index",
     "index_problem",
+    "passage_model_of",
     "retrieval_embedder",
-    "retrieval_model",
 ]
 
 logger = logging.getLogger(__name__)
@@ -142,24 +142,21 @@ def expected_manifest_fields(settings: Settings) -> dict:
     }
 
 
-def retrieval_model(settings_or_manifest: Settings | dict) -> str | None:
-    """The model that embeds passages under these settings, or that embedded them in an index with this manifest (one
-    from before round 22 has no ``retrieval_model``: ``model`` did)."""
-    if isinstance(settings_or_manifest, dict):
-        return settings_or_manifest.get("retrieval_model") or settings_or_manifest.get("model")
-    return settings_or_manifest.retrieval_model or settings_or_manifest.model
+def passage_model_of(manifest: dict) -> str | None:
+    """The model that embedded an index's passages (one from before round 22 has no ``retrieval_model``: ``model``
+    did); compared with ``Settings.passage_model``."""
+    return manifest.get("retrieval_model") or manifest.get("model")
 
 
 def retrieval_embedder(settings: Settings, embedder: object) -> object:
     """What embeds passages for FAISS and the question searched against them: ``embedder`` itself unless
     ``settings.retrieval_model`` names another model (then that model on the onnx backend, loaded once per process,
     on as many threads as ``embedder``: the app gives its model one, so that requests run side by side)."""
-    name = settings.retrieval_model
-    if name is None or name == settings.model:
+    if settings.passage_model == settings.model:
         return embedder
     from .embedding import shared_embedder
 
-    return shared_embedder(name, "onnx", settings.batch_size, getattr(embedder, "threads", None))
+    return shared_embedder(settings.passage_model, "onnx", settings.batch_size, getattr(embedder, "threads", None))
 
 
 def build_index(settings: Settings, embedder: object, *, progress: bool | None = None) -> Path:
@@ -219,7 +216,7 @@ def build_index(settings: Settings, embedder: object, *, progress: bool | None =
             LexicalIndex.build([p.index_text for p in passages]).save(tmp / "bm25")
             manifest = {
                 **expected_manifest_fields(settings),
-                "retrieval_model": retrieval_model(settings),
+                "retrieval_model": settings.passage_model,
                 "dim": embedder.dim,
                 "files": files,
                 "faiss_version": faiss.__version__,
@@ -280,8 +277,8 @@ def index_problem(settings: Settings) -> str | None:
     for key, value in expected_manifest_fields(settings).items():
         if manifest.get(key) != value:
             return f"stale: {key} changed ({manifest.get(key)!r} → {value!r})"
-    if retrieval_model(manifest) != retrieval_model(settings):  # an index of before round 22 stays fresh without one
-        return f"stale: retrieval_model changed ({retrieval_model(manifest)!r} → {retrieval_model(settings)!r})"
+    if passage_model_of(manifest) != settings.passage_model:  # an index of before round 22 stays fresh without one
+        return f"stale: retrieval_model changed ({passage_model_of(manifest)!r} → {settings.passage_model!r})"
     files = fingerprint(settings.corpus_dir) if settings.corpus_dir.is_dir() else {}
     if manifest.get("files") != files:
         old = manifest.get("files", {})
