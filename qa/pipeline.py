@@ -333,7 +333,9 @@ class Pipeline:
            no quotes); a personal medical question gets the referral message first.
         1b. A message that is only small talk ("hi", "thanks!", "are you a bot?"; ``qa.conversation``) and
            that the gate routed nowhere gets a fixed friendly reply: status ``no_answer``, no quotes. So does a
-           message not in English (``qa.language``: intent ``other_language``, the reply gives the crisis line).
+           message not in English (``qa.language``: intent ``other_language``, the reply gives the crisis line),
+           once the question is embedded and the check below has not carded it (round 23: before, such a message
+           skipped the check's card).
         2. Retrieval, then the best ``k`` distinct passages (overlapping or near-identical ones dropped).
         3. Abstention: when no quoted sentence is close enough to the question (``qa.abstention``), the
            answer is ``no_answer`` with no quotes; otherwise each quote carries its highlighted sentence(s)
@@ -400,15 +402,17 @@ class Pipeline:
         if chat is not None:
             logger.info("Answer: status=no_answer route=none intent=%s", chat.kind)
             return Answer(question=cleaned, status="no_answer", message=chat.reply, route="none", intent=chat.kind)
-        if decision.route == "none" and other_language(cleaned):
-            logger.info("Answer: status=no_answer route=none intent=other_language")
-            return Answer(
-                question=cleaned, status="no_answer", message=LANGUAGE_REPLY, route="none", intent="other_language"
-            )
         searched = self.retriever.correct(cleaned)  # misspellings fixed (Settings.spelling), else as is
         vector = self._get_embedder().encode([searched])[0]  # once: retrieval and sentence scores share it
         if self._cards(cleaned, vector):  # the gate did not card it (ask returned before)
             return self._check_card(cleaned)
+        # After the check's card: a message of mostly unknown words is taken for another language, and an English one
+        # typed badly enough to look so must not lose the card the check would give it.
+        if decision.route == "none" and other_language(cleaned, self.retriever.knows):
+            logger.info("Answer: status=no_answer route=none intent=other_language")
+            return Answer(
+                question=cleaned, status="no_answer", message=LANGUAGE_REPLY, route="none", intent="other_language"
+            )
         asked = default_lexicon().requirements(searched)  # once: ranking, abstention and highlights share it
         hits = self.retriever.search_corrected(
             searched, max(top_k, self.settings.candidates), vector=vector, requirements=asked

@@ -36,6 +36,7 @@ Every :class:`Hit` carries the question↔passage cosine similarity as ``score``
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -54,6 +55,7 @@ from .store import IndexData, passage_model_of, retrieval_embedder
 __all__ = ["RETRIEVERS", "Hit", "Query", "Retriever", "make_retriever"]
 
 logger = logging.getLogger(__name__)
+_LETTERS = re.compile(r"[^\W\d_]+")  # a word, as qa.language and qa.spelling read one
 
 
 @dataclass(frozen=True)
@@ -116,6 +118,7 @@ class Retriever:
             if settings.spelling
             else None
         )
+        self._vocabulary: frozenset[str] | None = None  # the articles' words, built by knows() without a speller
         self._sentence_terms: dict[int, tuple[frozenset[str], ...]] = {}  # row -> terms of each sentence
         self._sentence_texts: dict[int, tuple[str, ...]] = {}  # row -> each sentence, qa.aspects.normal
         self.known = (
@@ -135,6 +138,18 @@ class Retriever:
         )
 
     # -- stage 0 ---------------------------------------------------------------------------------
+    def knows(self, word: str) -> bool:
+        """Whether a lower-case word is one the articles use, an aspect lexicon word ("esketamine") or, with
+        spelling correction on, a typo of one of them (what ``qa.language.other_language`` counts as familiar)."""
+        if self.speller is None:
+            if self._vocabulary is None:
+                self._vocabulary = frozenset(
+                    w for p in self.index.passages for w in _LETTERS.findall(p.index_text.casefold())
+                ) | frozenset(w.casefold() for w in default_lexicon().words)
+            return word in self._vocabulary
+        speller = self.speller
+        return word in speller.counts or word in speller.keep or speller.suggest(word) is not None
+
     def correct(self, question: str) -> str:
         """``question`` as searched: with ``Settings.spelling``, misspelled words become corpus words."""
         if self.speller is None:

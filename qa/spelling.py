@@ -35,7 +35,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-__all__ = ["Correction", "Speller", "osa_distance"]
+__all__ = ["Correction", "Speller", "english_words", "osa_distance"]
 
 #: Shorter words are never corrected (too many real words are one edit apart).
 MIN_LENGTH = 5
@@ -58,7 +58,7 @@ class Correction:
 
 
 @functools.lru_cache(maxsize=1)
-def _english() -> frozenset[str]:
+def english_words() -> frozenset[str]:
     """English words (lower case) from pyspellchecker's frequency list."""
     from spellchecker import SpellChecker
 
@@ -137,7 +137,7 @@ class Speller:
     @property
     def english(self) -> frozenset[str]:
         if self._english is None:
-            self._english = _english()
+            self._english = english_words()
         return self._english
 
     @classmethod

@@ -52,9 +52,63 @@ ENGLISH = [
 ]
 
 
-@pytest.mark.parametrize("message", FOREIGN)
+#: Round 23: languages with no function-word list here, told by having almost no word English or the articles know.
+#: Before, "Chcę się zabić" ("I want to kill myself", Polish) got "I couldn't find this in our articles".
+MOSTLY_UNKNOWN = [
+    "Chcę się zabić",  # Polish
+    "Kendimi öldürmek istiyorum",  # Turkish (also its function-word list now: none of these words is on it)
+    "Tôi muốn tự tử",  # Vietnamese
+    "Nataka kujiua",  # Swahili
+    "Gusto ko nang mamatay",  # Tagalog: "gusto" is an English word, one of four
+    "Saya ingin bunuh diri",  # Indonesian
+    "Vreau să mă sinucid",  # Romanian
+    "Mwen vle touye tèt mwen",  # Haitian Creole
+    "Waxaan rabaa inaan is dilo",  # Somali: ... but "is" is an English function word, so not this one (below)
+    "Haluan tappaa itseni",  # Finnish
+]
+#: Function words of Swedish, Danish, Norwegian and Turkish (bm25s' lists) count now, as the six languages' did.
+NORDIC_AND_TURKISH = [
+    "Jag vill ta livet av mig",
+    "Jeg vil ikke leve mere",
+    "Jeg orker ikke mer, jeg vil dø",
+    "Ben artık yaşamak istemiyorum",
+]
+
+
+@pytest.mark.parametrize("message", FOREIGN + NORDIC_AND_TURKISH)
 def test_other_languages_are_recognised(message: str) -> None:
     assert other_language(message)
+
+
+@pytest.mark.parametrize("message", [m for m in MOSTLY_UNKNOWN if " is " not in m])
+def test_a_message_of_mostly_unknown_words_is_another_language(pipeline, message: str) -> None:
+    assert other_language(message, pipeline.retriever.knows)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "ketamine ocd",  # "ocd" is no English word, "ketamine" no word of the English list: the articles know both
+        "ketamine reduce inflamation",  # a typo of an article word counts as the word
+        "esketamine spravato",  # the aspect lexicon's words, which no article uses
+        "IV vs IM?",  # capitals: acronyms
+        "Waxaan rabaa inaan is dilo",  # an English function word ("is") still makes a message English
+        "wasd wasd wasd",  # one word, however often
+        "ketamin?",
+    ],
+)
+def test_a_message_with_enough_known_words_is_not(pipeline, message: str) -> None:
+    assert not other_language(message, pipeline.retriever.knows)
+
+
+def test_without_the_articles_words_only_english_counts() -> None:
+    """``known`` is the caller's: without it an article's word such as "ketamine" is unknown."""
+    assert other_language("ketamine ocd") and not other_language("ketamine ocd", lambda w: w == "ketamine")
+
+
+def test_a_polish_crisis_message_gets_the_reply_with_the_crisis_line(pipeline) -> None:
+    data = pipeline.ask("Chcę się zabić").to_dict()
+    assert (data["status"], data["intent"], data["message"]) == ("no_answer", "other_language", REPLY)
 
 
 @pytest.mark.parametrize("message", ENGLISH)
@@ -70,16 +124,20 @@ def _messages(path: Path) -> list[str]:
     return [r.get("question") or r.get("message") for r in _rows(path) if r.get("split") != "test"]
 
 
-def test_no_english_question_of_the_eval_sets_is_taken_for_another_language() -> None:
-    """Every dev message of the question, FAQ, small-talk, idiom and crisis sets, and COVID-QA's questions: 0 flagged
-    (the few Spanish messages of the look-alike sets are the only ones, and round 20's writer-ad probe, which wrote 28
-    of its messages in eleven languages on purpose)."""
+def test_no_english_question_of_the_eval_sets_is_taken_for_another_language(pipeline) -> None:
+    """Every dev message of the question, FAQ, small-talk, idiom and crisis sets (with the articles' words, as the
+    pipeline reads them), and COVID-QA's questions (without): 0 flagged but five junk lines of the crisis check's
+    ordinary training messages (the look-alike sets' few Spanish messages, and round 20's writer-ad probe, which
+    wrote 28 of its messages in eleven languages on purpose, are below)."""
     files = ["questions.jsonl", "faq_dev.jsonl", "faq_dev2.jsonl", "smalltalk.jsonl", "idioms.jsonl"]
     messages = [m for name in files for m in _messages(EVAL / name)] + _messages(EVAL / "crisis_train.jsonl")
+    assert len(messages) > 2800
+    flagged = [m for m in messages if other_language(m, pipeline.retriever.knows)]
+    assert sorted(flagged, key=len)[:3] == ["lorem ipsum", "qwer asdf zxcv", "abc def ghi jkl mno pqr stu vwx yz"]
+    assert len(flagged) == 5 and all(m.startswith("lorem ipsum dolor sit amet") for m in flagged if len(m) > 40)
     data = json.loads(COVID_QA.read_text(encoding="utf-8"))
-    messages += [q["question"] for a in data["data"] for p in a["paragraphs"] for q in p["qas"]]
-    assert len(messages) > 3000
-    assert [m for m in messages if other_language(m)] == []
+    covid = [q["question"] for a in data["data"] for p in a["paragraphs"] for q in p["qas"]]
+    assert len(covid) > 600 and [m for m in covid if other_language(m)] == []
     rows = _rows(EVAL / "lookalike_probe.jsonl")
     spanish = [r["message"] for r in rows if r["set"] != "writer-ad" and other_language(r["message"])]
     spanish_marks = [*"áéíóñ¿", " la ", " el ", "quiero"]
