@@ -20,11 +20,21 @@ from pathlib import Path
 
 from .errors import SettingError
 
-__all__ = ["CONFIGURATIONS", "KNOWN_QUESTIONS_FILE", "PROJECT_ROOT", "SYNONYMS_FILE", "Settings", "load_settings"]
+__all__ = [
+    "CONFIGURATIONS",
+    "KNOWN_QUESTIONS_FILE",
+    "PROJECT_ROOT",
+    "SHORTHAND_FILE",
+    "SYNONYMS_FILE",
+    "Settings",
+    "load_settings",
+]
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 #: The staff-editable query synonym/abbreviation map (qa/synonyms.txt; see qa.lexical.Synonyms).
 SYNONYMS_FILE = Path(__file__).with_name("synonyms.txt")
+#: Staff-editable shorthand patients type ("hw", "b4", "meds"; qa/shorthand.txt; see qa.spelling.load_shorthand).
+SHORTHAND_FILE = Path(__file__).with_name("shorthand.txt")
 #: Staff-editable questions with known answers (qa/known_questions.jsonl; see qa.known).
 KNOWN_QUESTIONS_FILE = Path(__file__).with_name("known_questions.jsonl")
 
@@ -83,6 +93,8 @@ class Settings:
     expansion_weight: float = 0.5
     #: Correct misspelled question words to corpus words before searching (qa.spelling).
     spelling: bool = True
+    #: With ``spelling``, write out the shorthand of this staff-editable file first ("hw" → "how"; None: off).
+    shorthand: Path | None = SHORTHAND_FILE
     #: Second stage: "none" or "maxsim" (best sentence's cosine added with ``rerank_weight``).
     rerank: str = "maxsim"
     rerank_weight: float = 1.0
@@ -176,6 +188,7 @@ CONFIGURATIONS: dict[str, dict[str, object]] = {
     "production+requirements": {"requirement_weight": 0.2},
     "production-noheading": {"passage_context": "none"},
     "production-nospelling": {"spelling": False},
+    "production-noshorthand": {"shorthand": None},
     "production-unbalanced": {"balance_passages": False},
     "production-400": {"max_chars": 400},
     "production-600": {"max_chars": 600},
@@ -206,7 +219,7 @@ def load_settings(**overrides: object) -> Settings:
     unknown = set(values) - set(types)
     if unknown:
         raise TypeError(f"Unknown setting(s) {sorted(unknown)!r}; valid: {sorted(types)!r}")
-    for name in ("corpus_dir", "index_dir", "synonyms", "known_questions"):
+    for name in ("corpus_dir", "index_dir", "synonyms", "shorthand", "known_questions"):
         if values.get(name) is not None:
             values[name] = Path(values[name]).expanduser()  # type: ignore[arg-type]
     settings = replace(Settings(), **values)

@@ -285,10 +285,10 @@ class Pipeline:
             return [dataclasses.replace(h, rank=n) for n, h in enumerate(fresh, 1)]
 
     def vectors(self, messages: list[str]) -> np.ndarray:
-        """Each message's vector as :meth:`ask` computes it (cleaned, spelling corrected, embedded): what the
-        semantic crisis check reads, for its training script."""
+        """Each message's vector as :meth:`ask` computes it for the semantic crisis check (cleaned, spelling corrected
+        with its shorthand as typed, embedded): what the check reads, for its training script too."""
         with self._readers.reading():
-            searched = [self.retriever.correct(clean_question(m, len(m))) for m in messages]
+            searched = [self.retriever.correct(clean_question(m, len(m)), shorthand=False) for m in messages]
         return self._get_embedder().encode(searched)
 
     def _readable(self, text: str) -> bool:
@@ -404,7 +404,12 @@ class Pipeline:
             return Answer(question=cleaned, status="no_answer", message=chat.reply, route="none", intent=chat.kind)
         searched = self.retriever.correct(cleaned)  # misspellings fixed (Settings.spelling), else as is
         vector = self._get_embedder().encode([searched])[0]  # once: retrieval and sentence scores share it
-        if self._cards(cleaned, vector):  # the gate did not card it (ask returned before)
+        # The crisis check reads the message with its shorthand as typed: it learnt "rn", "gonna", "appt" from the
+        # messages it was trained on, and written out they moved it (round 23: "can you move my appt… i'm in the car
+        # outside the pharmacy with two bottles…" lost its check-in line). Embedded twice only when they differ.
+        checked = self.retriever.correct(cleaned, shorthand=False)
+        check_vector = vector if checked == searched else self._get_embedder().encode([checked])[0]
+        if self._cards(cleaned, check_vector):  # the gate did not card it (ask returned before)
             return self._check_card(cleaned)
         # After the check's card: a message of mostly unknown words is taken for another language, and an English one
         # typed badly enough to look so must not lose the card the check would give it.
@@ -432,7 +437,7 @@ class Pipeline:
         # Not under a min_score override (-inf: never abstain, as the evaluation's ranking run asks).
         if self.settings.min_score is None:
             answers = answers and self._readable(searched)
-        check_in = self._checks_in(cleaned, vector)
+        check_in = self._checks_in(cleaned, check_vector)
         # The check-in line says what the safety note would (988, 911), more directly: one of them, not both.
         note = "" if check_in and decision.route == "safety_info" else decision.message
         if decision.route == "medical_advice":

@@ -49,7 +49,7 @@ from .errors import IndexUnavailable
 from .highlight import SentenceIndex
 from .known import KnownQuestions, load_known_questions
 from .lexical import Expansion, Synonyms, terms
-from .spelling import Speller
+from .spelling import Speller, load_shorthand
 from .store import IndexData, passage_model_of, retrieval_embedder
 
 __all__ = ["RETRIEVERS", "Hit", "Query", "Retriever", "make_retriever"]
@@ -114,6 +114,7 @@ class Retriever:
                 keep=default_lexicon().words,
                 stems=default_lexicon().stems,
                 targets=default_lexicon().targets,
+                shorthand=load_shorthand(settings.shorthand) if settings.shorthand else None,
             )
             if settings.spelling
             else None
@@ -150,11 +151,12 @@ class Retriever:
         speller = self.speller
         return word in speller.counts or word in speller.keep or speller.suggest(word) is not None
 
-    def correct(self, question: str) -> str:
-        """``question`` as searched: with ``Settings.spelling``, misspelled words become corpus words."""
+    def correct(self, question: str, shorthand: bool = True) -> str:
+        """``question`` as searched: with ``Settings.spelling``, misspelled words become corpus words, and first its
+        shorthand is written out (``Settings.shorthand``; not with ``shorthand=False``: what the crisis check reads)."""
         if self.speller is None:
             return question
-        correction = self.speller.correct(question)
+        correction = self.speller.correct(question, shorthand=shorthand)
         if correction.changes:
             logger.debug("Spelling: %d word(s) corrected", len(correction.changes))
         return correction.text

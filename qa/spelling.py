@@ -32,10 +32,13 @@ import functools
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
-__all__ = ["Correction", "Speller", "english_words", "osa_distance"]
+from .errors import QAError, read_lines
+
+__all__ = ["Correction", "Speller", "english_words", "load_shorthand", "osa_distance"]
 
 #: Shorter words are never corrected (too many real words are one edit apart).
 MIN_LENGTH = 5
@@ -43,10 +46,41 @@ MIN_LENGTH = 5
 LONG_WORD = 8
 #: Bumped when what :meth:`Speller.suggest` corrects changes, so questions corrected by older rules (the
 #: known questions' cache, :mod:`qa.known`) are corrected again.
-RULES = 4
+RULES = 5
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 #: The "'t" of a negative contraction, after its first part ("doesn", "shouldn").
 _NOT = re.compile(r"['\u2019\u02bc`]t\b", re.IGNORECASE)
+
+
+def load_shorthand(path: Path) -> dict[str, str]:
+    """``typed`` (lower case) → ``meant`` from the ``typed = meant`` lines of ``path`` (``#`` starts a comment line);
+    a malformed line is a :class:`QAError` naming it."""
+    found: dict[str, str] = {}
+    for number, line in enumerate(read_lines(Path(path), "shorthand"), start=1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        typed, sep, meant = (part.strip() for part in line.partition("="))
+        if not sep or not typed or not meant or any(c.isspace() for c in typed) or not _WORD.search(typed):
+            raise QAError(f"{str(path)!r} line {number}: {line!r} is not 'typed = meant' with one typed word")
+        found[typed.casefold()] = meant
+    return found
+
+
+def _shorthand_pattern(typed: Iterable[str]) -> re.Pattern[str] | None:
+    """Whole typed words, longest first, in any case but a one-letter key (lower case only: "R" is no "are"); not
+    joined to a letter, digit, hyphen or apostrophe ("n-methyl", "u's"), except that a key ending in "/" ("w/") may
+    run into the next word."""
+    keys = sorted(typed, key=len, reverse=True)
+    if not keys:
+        return None
+
+    def alternative(key: str) -> str:
+        written = re.escape(key) if len(key) > 1 else f"(?-i:{re.escape(key)})"  # "R", "N" are not "are", "and"
+        return written + ("" if key.endswith("/") else r"(?![\w'’/-])")
+
+    alternatives = "|".join(map(alternative, keys))
+    return re.compile(rf"(?<![\w'’/-])(?:{alternatives})", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -60,9 +94,27 @@ class Correction:
 @functools.lru_cache(maxsize=1)
 def english_words() -> frozenset[str]:
     """English words (lower case) from pyspellchecker's frequency list."""
+    return frozenset(english_frequencies())
+
+
+@functools.lru_cache(maxsize=1)
+def english_frequencies() -> dict[str, int]:
+    """pyspellchecker's English word list with each word's count."""
     from spellchecker import SpellChecker
 
-    return frozenset(SpellChecker(language="en").word_frequency.dictionary)
+    return dict(SpellChecker(language="en").word_frequency.dictionary)
+
+
+def _edits1(word: str) -> set[str]:
+    """Every string one deletion, adjacent transposition, replacement or insertion (a–z) away from ``word``."""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    return (
+        {a + b[1:] for a, b in splits if b}
+        | {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+        | {a + c + b[1:] for a, b in splits if b for c in letters}
+        | {a + c + b for a, b in splits for c in letters}
+    )
 
 
 def osa_distance(a: str, b: str) -> int:
@@ -96,8 +148,11 @@ class Speller:
         keep: Iterable[str] = (),
         stems: Iterable[str] = (),
         targets: Iterable[str] | None = None,
+        shorthand: Mapping[str, str] | None = None,
     ) -> None:
         self.counts = counts
+        self.shorthand = {k.casefold(): v for k, v in (shorthand or {}).items()}
+        self._shorthand = _shorthand_pattern(self.shorthand)
         self.keep = frozenset(w.casefold() for w in keep)
         self.targets = self.keep if targets is None else frozenset(w.casefold() for w in targets)
         self.stems = tuple(sorted({s.casefold() for s in stems if s}))
@@ -116,6 +171,8 @@ class Speller:
     def signature(self) -> str:
         """What the corrections depend on besides the vocabulary: the rules and the kept words."""
         parts = [*sorted(self.keep), "*", *self.stems, "*", *sorted(self.targets)]
+        if self.shorthand:  # not before round 23: a speller without shorthand keeps its signature
+            parts += ["*", *(f"{k}={v}" for k, v in sorted(self.shorthand.items()))]
         kept = hashlib.sha256("\n".join(parts).encode()).hexdigest()[:12]
         return f"rules{RULES}-keep{kept}"
 
@@ -169,11 +226,33 @@ class Speller:
         # is not "mealy"), and not the word with its ending cut ("opioids" is not a misspelt "opioid").
         found |= {c for p in probes for c in targets.get(p, ()) if c[0] == word[0] and not word.startswith(c)}
         scored = [(d, -self.counts[c], c) for c in found if c != word[2:] and (d := osa_distance(word, c)) <= limit]
-        return min(scored)[2] if scored else None
+        if not scored:
+            return None
+        best = min(scored)[2]
+        if best not in self.counts and self._commoner_word_near(word, best):
+            return None  # "beter" is "better", not the lexicon's "beer" (round 23)
+        return best
 
-    def correct(self, text: str) -> Correction:
-        """``text`` with each correctable word replaced by its corpus word (the rest kept verbatim)."""
+    def _commoner_word_near(self, word: str, target: str) -> bool:
+        """Whether an English word one edit from ``word`` is more frequent than ``target`` (a lexicon word no
+        article uses): then the typo is more likely that word's, which the speller does not correct to."""
+        counts = english_frequencies()
+        floor = counts.get(target, 0)
+        return any(counts.get(w, 0) > floor for w in _edits1(word) & self.english if w != target)
+
+    def correct(self, text: str, shorthand: bool = True) -> Correction:
+        """``text`` with its shorthand written out ("hw lng does it last" → "how lng…"; not with ``shorthand=False``)
+        and then each correctable word replaced by its corpus word (the rest kept verbatim)."""
         changes: list[tuple[str, str]] = []
+        if self._shorthand is not None and shorthand:
+
+            def expand(match: re.Match[str]) -> str:
+                meant = self.shorthand[match.group().casefold()]
+                changes.append((match.group(), meant))
+                joined = match.group().endswith("/") and match.end() < len(text) and text[match.end()].isalnum()
+                return meant + " " if joined else meant  # "w/depression" → "with depression"
+
+            text = self._shorthand.sub(expand, text)
 
         def fix(match: re.Match[str]) -> str:
             # "doesn't" is read as "doesn" + "t": "doesn" → "does" turned the question round (round 18 audit).
