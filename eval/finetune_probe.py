@@ -85,24 +85,44 @@ def question_set(spec: str):
     return questions, settings
 
 
-def training_pairs(specs: list[str]) -> list[tuple[str, str]]:
-    """(question, its first gold passage's ``index_text``) for every training question with a gold passage."""
-    pairs: list[tuple[str, str]] = []
+def training_pairs(
+    specs: list[str], hard_negatives: bool = False, own_article: bool = False
+) -> list[tuple[str, str, str | None]]:
+    """(question, its first gold passage's ``index_text``, a hard negative or None) for every training question with
+    a gold passage. With ``own_article`` the gold passage is looked for in the question's own article first (a short
+    answer such as "50" is held by passages of other articles too, and the first of the corpus was taken). With
+    ``hard_negatives`` the negative is the passage of the same corpus that BM25 (``qa.lexical``, over ``index_text``)
+    ranks highest among those holding no gold answer — the DPR recipe; otherwise None."""
+    from qa.lexical import LexicalIndex, terms
+
+    pairs: list[tuple[str, str, str | None]] = []
     for spec in specs:
         questions, settings = question_set(spec)
         passages = Pipeline(settings, crisis_check=False).index.passages
+        lexical = LexicalIndex.build([p.index_text for p in passages]) if hard_negatives else None
         before = len(pairs)
         for q in questions:
             gold = [a for a in (normalise(a) for a in q.answers) if a]
-            found = next((p for p in passages if any(a in normalise(p.text) for a in gold)), None)
-            if found is not None:
-                pairs.append((q.question, found.index_text))
+            holds = [any(a in normalise(p.text) for a in gold) for p in passages]
+            held = [p for p, h in zip(passages, holds, strict=True) if h]
+            own = [p for p in held if own_article and q.path and p.path == q.path]
+            found = (own or held or [None])[0]
+            if found is None:
+                continue
+            negative = None
+            if lexical is not None:
+                order = sorted(range(len(passages)), key=lexical.scores(terms(q.question)).__getitem__, reverse=True)
+                negative = next((passages[i].index_text for i in order if not holds[i]), None)
+            pairs.append((q.question, found.index_text, negative))
         print(f"training set {spec}: {len(questions)} questions, {len(pairs) - before} pairs", flush=True)
     return pairs
 
 
-def fine_tune(pairs: list[tuple[str, str]], out: Path, epochs: int, batch: int = 16, lr: float = 2e-5) -> None:
-    """Fine-tune the packaged model on ``pairs`` (in-batch negatives) and save it to ``out``."""
+def fine_tune(
+    pairs: list[tuple[str, str, str | None]], out: Path, epochs: int, batch: int = 16, lr: float = 2e-5
+) -> None:
+    """Fine-tune the packaged model on ``pairs`` (in-batch negatives, plus each pair's hard negative if it has one:
+    every question is scored against the batch's positives and hard negatives) and save it to ``out``."""
     import torch
     from sentence_transformers import SentenceTransformer
 
@@ -122,11 +142,13 @@ def fine_tune(pairs: list[tuple[str, str]], out: Path, epochs: int, batch: int =
         rng.shuffle(pairs)
         losses = []
         for i in range(0, len(pairs), batch):
-            chunk = list({text: (question, text) for question, text in pairs[i : i + batch]}.values())
+            chunk = list({text: (question, text, neg) for question, text, neg in pairs[i : i + batch]}.values())
+            positives = [t for _, t, _ in chunk]
+            negatives = list(dict.fromkeys(n for _, _, n in chunk if n is not None and n not in positives))
             encode = lambda texts: torch.nn.functional.normalize(  # noqa: E731
                 model(model.tokenize(texts))["sentence_embedding"], dim=-1
             )
-            scores = encode([q for q, _ in chunk]) @ encode([t for _, t in chunk]).T * 20.0
+            scores = encode([q for q, _, _ in chunk]) @ encode(positives + negatives).T * 20.0
             loss = torch.nn.functional.cross_entropy(scores, torch.arange(len(chunk)))
             optimiser.zero_grad()
             loss.backward()
@@ -144,25 +166,31 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--train", nargs="+", default=[], metavar="SET", help="question sets to fine-tune on")
     parser.add_argument("--test", nargs="+", required=True, metavar="SET", help="question sets to rank")
     parser.add_argument("--epochs", type=int, default=2)
+    parser.add_argument("--own-article", action="store_true", help="take the gold passage from the question's article")
+    parser.add_argument(
+        "--hard-negatives", action="store_true", help="add each question's best BM25 passage without its answer"
+    )
     parser.add_argument("--model", type=Path, help="evaluate this fine-tuned model folder instead of training one")
     parser.add_argument("--out", type=Path, help="run folder (default: var/finetune/<hash of the sets>)")
     args = parser.parse_args(argv)
     if (args.model is None) == (not args.train):
         parser.error("give --train SET ... (fine-tune) or --model DIR (an earlier run's model), not both")
-    key = hashlib.sha1(repr((args.train, args.epochs, str(args.model))).encode()).hexdigest()[:10]
+    options = {"hard_negatives": args.hard_negatives, "own_article": args.own_article}
+    spec = (args.train, args.epochs, str(args.model)) + tuple(name for name, on in options.items() if on)
+    key = hashlib.sha1(repr(spec).encode()).hexdigest()[:10]
     out = args.out or ROOT / "var" / "finetune" / key
     out.mkdir(parents=True, exist_ok=True)
     model = args.model
     if model is None:
         model = out / "model"
-        recipe = {"train": args.train, "epochs": args.epochs}
+        recipe = {"train": args.train, "epochs": args.epochs} | {name: True for name, on in options.items() if on}
         if (model / "modules.json").is_file():  # an earlier run's model: only reused if trained the same way
             written = out / "recipe.json"
             made = json.loads(written.read_text(encoding="utf-8")) if written.is_file() else None
             if made != recipe:
                 parser.error(f"{str(out)!r} holds a model trained with {made!r}, not {recipe!r}: give another --out")
         else:
-            fine_tune(training_pairs(args.train), model, args.epochs)
+            fine_tune(training_pairs(args.train, args.hard_negatives, args.own_article), model, args.epochs)
             (out / "recipe.json").write_text(json.dumps(recipe), encoding="utf-8")
     embedders = {BASE_MODEL: Embedder(BASE_MODEL, backend="torch"), str(model): Embedder(str(model), backend="torch")}
     print("| test set | questions | model | configuration | hit@1 | hit@3 | hit@5 | MRR@10 |")
@@ -172,11 +200,10 @@ def main(argv: list[str] | None = None) -> int:
         for label, name in (("packaged", BASE_MODEL), ("fine-tuned", str(model))):
             where = out / "index" / spec.replace(":", "-") / label
             configs = {
-                config: replace(
+                config: replace(  # every stage on this model: no separate retrieval model (production's since round 22)
                     settings,
-                    **CONFIGURATIONS[config],
+                    **{**CONFIGURATIONS[config], "retrieval_model": None},
                     model=name,
-                    retrieval_model=None,
                     backend="torch",
                     index_dir=where / config,
                 )
