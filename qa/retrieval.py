@@ -141,7 +141,8 @@ class Retriever:
     # -- stage 0 ---------------------------------------------------------------------------------
     def knows(self, word: str) -> bool:
         """Whether a lower-case word is one the articles use, an aspect lexicon word ("esketamine") or, with
-        spelling correction on, a typo of one of them (what ``qa.language.other_language`` counts as familiar)."""
+        spelling correction on, a typo of one of them or a shorthand of ``Settings.shorthand`` ("thx", "r", "u"): what
+        ``qa.language.other_language`` counts as familiar."""
         if self.speller is None:
             if self._vocabulary is None:
                 self._vocabulary = frozenset(
@@ -149,7 +150,9 @@ class Retriever:
                 ) | frozenset(w.casefold() for w in default_lexicon().words)
             return word in self._vocabulary
         speller = self.speller
-        return word in speller.counts or word in speller.keep or speller.suggest(word) is not None
+        if word in speller.counts or word in speller.keep or word in speller.shorthand:
+            return True
+        return speller.suggest(word) is not None
 
     def correct(self, question: str, shorthand: bool = True) -> str:
         """``question`` as searched: with ``Settings.spelling``, misspelled words become corpus words, and first its

@@ -63,7 +63,9 @@ MOSTLY_UNKNOWN = [
     "Saya ingin bunuh diri",  # Indonesian
     "Vreau să mă sinucid",  # Romanian
     "Mwen vle touye tèt mwen",  # Haitian Creole
-    "Waxaan rabaa inaan is dilo",  # Somali: ... but "is" is an English function word, so not this one (below)
+    "Waxaan rabaa inaan is dilo",  # Somali: one English function word ("is") is a word of many languages too
+    "mo fe pa ara mi",  # Yoruba: "mo", "fe", "pa", "mi" are in the English list, but short words count only if common
+    "níl m'athair ag análú",  # Irish: "m" of "m'" is no English function word
     "Haluan tappaa itseni",  # Finnish
 ]
 #: Function words of Swedish, Danish, Norwegian and Turkish (bm25s' lists) count now, as the six languages' did.
@@ -80,7 +82,7 @@ def test_other_languages_are_recognised(message: str) -> None:
     assert other_language(message)
 
 
-@pytest.mark.parametrize("message", [m for m in MOSTLY_UNKNOWN if " is " not in m])
+@pytest.mark.parametrize("message", MOSTLY_UNKNOWN)
 def test_a_message_of_mostly_unknown_words_is_another_language(pipeline, message: str) -> None:
     assert other_language(message, pipeline.retriever.knows)
 
@@ -92,7 +94,11 @@ def test_a_message_of_mostly_unknown_words_is_another_language(pipeline, message
         "ketamine reduce inflamation",  # a typo of an article word counts as the word
         "esketamine spravato",  # the aspect lexicon's words, which no article uses
         "IV vs IM?",  # capitals: acronyms
-        "Waxaan rabaa inaan is dilo",  # an English function word ("is") still makes a message English
+        "post infusion dip is bad. active SI. home alone. husband is away til sunday",  # English words, and capitals
+        "how r u",  # shorthand ("r", "u") counts as familiar: qa/shorthand.txt
+        "i wanna kms",  # "i" is one of the short English words, "wanna" shorthand
+        "do u do weekend appts",
+        "Jag vill ta livet av mig and my partner is not home",  # two English function words: English
         "wasd wasd wasd",  # one word, however often
         "ketamin?",
     ],
@@ -126,15 +132,17 @@ def _messages(path: Path) -> list[str]:
 
 def test_no_english_question_of_the_eval_sets_is_taken_for_another_language(pipeline) -> None:
     """Every dev message of the question, FAQ, small-talk, idiom and crisis sets (with the articles' words, as the
-    pipeline reads them), and COVID-QA's questions (without): 0 flagged but five junk lines of the crisis check's
+    pipeline reads them), and COVID-QA's questions (without): 0 flagged but six junk lines of the crisis check's
     ordinary training messages (the look-alike sets' few Spanish messages, and round 20's writer-ad probe, which
-    wrote 28 of its messages in eleven languages on purpose, are below)."""
+    wrote messages in eleven languages on purpose — 28 flagged until round 23, 30 since with two French ones —, are
+    below)."""
     files = ["questions.jsonl", "faq_dev.jsonl", "faq_dev2.jsonl", "smalltalk.jsonl", "idioms.jsonl"]
     messages = [m for name in files for m in _messages(EVAL / name)] + _messages(EVAL / "crisis_train.jsonl")
     assert len(messages) > 2800
     flagged = [m for m in messages if other_language(m, pipeline.retriever.knows)]
-    assert sorted(flagged, key=len)[:3] == ["lorem ipsum", "qwer asdf zxcv", "abc def ghi jkl mno pqr stu vwx yz"]
-    assert len(flagged) == 5 and all(m.startswith("lorem ipsum dolor sit amet") for m in flagged if len(m) > 40)
+    junk = ["lorem ipsum", "def f(): pass", "qwer asdf zxcv", "abc def ghi jkl mno pqr stu vwx yz"]
+    assert sorted(flagged, key=len)[:4] == junk
+    assert len(flagged) == 6 and all(m.startswith("lorem ipsum dolor sit amet") for m in flagged if len(m) > 40)
     data = json.loads(COVID_QA.read_text(encoding="utf-8"))
     covid = [q["question"] for a in data["data"] for p in a["paragraphs"] for q in p["qas"]]
     assert len(covid) > 600 and [m for m in covid if other_language(m)] == []
@@ -144,7 +152,7 @@ def test_no_english_question_of_the_eval_sets_is_taken_for_another_language(pipe
     assert spanish and all(any(w in m for w in spanish_marks) for m in spanish)
     # writer-ad: German, Portuguese, Italian, Spanish, French, Russian, Arabic, Hindi, Japanese, Chinese, Korean.
     probe = [r["message"] for r in rows if r["set"] == "writer-ad" and other_language(r["message"])]
-    assert len(probe) == 28 and [m for m in probe if m.isascii()] == [
+    assert len(probe) == 30 and [m for m in probe if m.isascii()] == [
         "Meine Mutter ist nach der Behandlung zusammengebrochen und reagiert nicht mehr",
         "ich habe die Tabletten schon genommen, alle",
         "mio padre ha un forte dolore al petto e fa fatica a respirare dopo l'infusione",
