@@ -118,8 +118,8 @@ def _latin(letter: str) -> bool:
 def other_language(text: str, known: Callable[[str], bool] | None = None) -> bool:
     """Whether ``text`` (a cleaned question) is written in a language other than English (see the module).
 
-    ``known`` tells whether a lower-case word is one the articles use (or a typo of one): the pipeline passes its
-    speller's; without it only the English word list counts as known.
+    ``known`` tells whether a lower-case word is one the articles use, a typo of one or a shorthand: the pipeline passes
+    ``Retriever.knows``; without it only English words count as familiar.
     """
     letters = [c for c in text if c.isalpha()]
     if not letters:
