@@ -36,7 +36,6 @@ Every :class:`Hit` carries the question↔passage cosine similarity as ``score``
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -49,13 +48,12 @@ from .errors import IndexUnavailable
 from .highlight import SentenceIndex
 from .known import KnownQuestions, load_known_questions
 from .lexical import Expansion, Synonyms, terms
-from .spelling import Speller, load_shorthand
+from .spelling import Speller, load_shorthand, word_counts
 from .store import IndexData, passage_model_of, retrieval_embedder
 
 __all__ = ["RETRIEVERS", "Hit", "Query", "Retriever", "make_retriever"]
 
 logger = logging.getLogger(__name__)
-_LETTERS = re.compile(r"[^\W\d_]+")  # a word, as qa.language and qa.spelling read one
 
 
 @dataclass(frozen=True)
@@ -145,9 +143,9 @@ class Retriever:
         ``qa.language.other_language`` counts as familiar."""
         if self.speller is None:
             if self._vocabulary is None:
-                self._vocabulary = frozenset(
-                    w for p in self.index.passages for w in _LETTERS.findall(p.index_text.casefold())
-                ) | frozenset(w.casefold() for w in default_lexicon().words)
+                self._vocabulary = frozenset(word_counts(p.index_text for p in self.index.passages)) | frozenset(
+                    w.casefold() for w in default_lexicon().words
+                )
             return word in self._vocabulary
         speller = self.speller
         if word in speller.counts or word in speller.keep or word in speller.shorthand:

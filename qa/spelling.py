@@ -38,7 +38,7 @@ from pathlib import Path
 
 from .errors import QAError, read_lines
 
-__all__ = ["Correction", "Speller", "english_words", "load_shorthand", "osa_distance"]
+__all__ = ["Correction", "Speller", "english_words", "load_shorthand", "osa_distance", "word_counts"]
 
 #: Shorter words are never corrected (too many real words are one edit apart).
 MIN_LENGTH = 5
@@ -65,6 +65,14 @@ def load_shorthand(path: Path) -> dict[str, str]:
             raise QAError(f"{str(path)!r} line {number}: {line!r} is not 'typed = meant' with one typed word")
         found[typed.casefold()] = meant
     return found
+
+
+def word_counts(texts: Iterable[str]) -> Counter[str]:
+    """The lower-cased words of ``texts`` with their counts: a speller's vocabulary."""
+    counts: Counter[str] = Counter()
+    for text in texts:
+        counts.update(_WORD.findall(text.lower()))
+    return counts
 
 
 def _shorthand_pattern(typed: Iterable[str]) -> re.Pattern[str] | None:
@@ -200,10 +208,7 @@ class Speller:
     @classmethod
     def from_texts(cls, texts: Iterable[str], **kwargs: object) -> Speller:
         """A speller whose vocabulary is the lower-cased words of ``texts`` with their counts."""
-        counts: Counter[str] = Counter()
-        for text in texts:
-            counts.update(_WORD.findall(text.lower()))
-        return cls(counts, **kwargs)  # type: ignore[arg-type]
+        return cls(word_counts(texts), **kwargs)  # type: ignore[arg-type]
 
     def suggest(self, word: str) -> str | None:
         """The corpus word ``word`` should be, or ``None`` when it should stay as it is."""
