@@ -218,6 +218,11 @@ class Synonyms:
             groups.append(group)
         return cls(groups)
 
+    @property
+    def words(self) -> frozenset[str]:
+        """The phrases of one word ("OCD", "drip"), lower-cased."""
+        return frozenset(phrase.casefold() for group in self.groups for phrase, _ in group if phrase.isalpha())
+
     def expand(self, query_terms: list[str]) -> Expansion:
         """Every group one of whose phrases occurs (as a term sequence) in the query, with its other phrases."""
         found: dict[int, list[Key]] = {}

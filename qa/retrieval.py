@@ -113,6 +113,7 @@ class Retriever:
                 stems=default_lexicon().stems,
                 targets=default_lexicon().targets,
                 shorthand=load_shorthand(settings.shorthand) if settings.shorthand else None,
+                acronyms=self.synonyms.words if self.synonyms else (),
             )
             if settings.spelling
             else None

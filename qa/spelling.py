@@ -21,9 +21,14 @@ question word only when all of these hold, so real words, names and numbers are 
   typed word's first letter ("realy" is not "mealy") and not be the typed word cut short ("opioids").
 
 The closest such word wins, then the more frequent one, then the alphabetically first. Candidates are
-found by symmetric deletes (SymSpell's idea): every corpus word and its one-letter deletions are keyed,
-and the question word's deletions of up to two letters are looked up, then the true distance is
-checked; so a word with two letters missing is not found (conservative by design).
+found by symmetric deletes (SymSpell's idea): every corpus word and its one-letter deletions are keyed — and
+since round 24 a word of :data:`LONG_WORD` letters or more with its two-letter deletions too —, the question
+word's deletions of up to two letters are looked up, then the true distance is checked. Before round 24 a long
+word with two letters changed, or one changed and one missing ("desociation"), was not found.
+
+Before all this, with shorthand on (what the search reads; the crisis check reads the message as typed), letters
+spelt out one by one as voice typing writes an acronym are joined when they make a corpus word, a kept word or one
+of ``acronyms`` (the synonym map's one-word phrases): "p t s d" → "ptsd", "O.C.D." → "OCD" (round 24).
 """
 
 from __future__ import annotations
@@ -46,10 +51,12 @@ MIN_LENGTH = 5
 LONG_WORD = 8
 #: Bumped when what :meth:`Speller.suggest` corrects changes, so questions corrected by older rules (the
 #: known questions' cache, :mod:`qa.known`) are corrected again.
-RULES = 5
+RULES = 6
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 #: The "'t" of a negative contraction, after its first part ("doesn", "shouldn").
 _NOT = re.compile(r"['\u2019\u02bc`]t\b", re.IGNORECASE)
+#: Three or more single letters spelt out, as voice typing writes an acronym: "p t s d", "O.C.D.", "i. v. s".
+_SPELT = re.compile(r"(?<![\w'’/.-])[^\W\d_](?:(?:\. ?| )[^\W\d_](?![\w'’/-])){2,}", re.UNICODE)
 
 
 def load_shorthand(path: Path) -> dict[str, str]:
@@ -144,6 +151,16 @@ def _deletes(word: str) -> set[str]:
     return {word[:i] + word[i + 1 :] for i in range(len(word))}
 
 
+def _keys(word: str) -> set[str]:
+    """What a vocabulary word is looked up by: itself and its one-letter deletions, and for a word of
+    :data:`LONG_WORD` letters or more its two-letter deletions too (round 24), so every typo within distance 2 of it
+    meets it — two letters changed, or one changed and one missing ("desociation")."""
+    keys = {word} | _deletes(word)
+    if len(word) >= LONG_WORD:
+        keys |= {d for p in _deletes(word) for d in _deletes(p)}
+    return keys
+
+
 class Speller:
     """Corrects question words to corpus words (see the module docstring for when)."""
 
@@ -157,8 +174,11 @@ class Speller:
         stems: Iterable[str] = (),
         targets: Iterable[str] | None = None,
         shorthand: Mapping[str, str] | None = None,
+        acronyms: Iterable[str] = (),
     ) -> None:
         self.counts = counts
+        #: What spelt-out letters may be joined into besides corpus and kept words (the synonym map's "OCD").
+        self.acronyms = frozenset(w.casefold() for w in acronyms if w.isalpha())
         self.shorthand = {k.casefold(): v for k, v in (shorthand or {}).items()}
         self._shorthand = _shorthand_pattern(self.shorthand)
         self.keep = frozenset(w.casefold() for w in keep)
@@ -171,7 +191,7 @@ class Speller:
         self._keys: dict[str, set[str]] = {}  # a corpus word, or it minus one letter -> corpus words
         for word, count in counts.items():
             if count >= min_count and len(word) >= MIN_LENGTH - 1:
-                for key in (word, *_deletes(word)):
+                for key in _keys(word):
                     self._keys.setdefault(key, set()).add(word)
         self._longest = max(map(len, self._keys), default=0)  # the longest corpus word
 
@@ -181,6 +201,8 @@ class Speller:
         parts = [*sorted(self.keep), "*", *self.stems, "*", *sorted(self.targets)]
         if self.shorthand:  # not before round 23: a speller without shorthand keeps its signature
             parts += ["*", *(f"{k}={v}" for k, v in sorted(self.shorthand.items()))]
+        if self.acronyms:  # not before round 24
+            parts += ["*", *sorted(self.acronyms)]
         kept = hashlib.sha256("\n".join(parts).encode()).hexdigest()[:12]
         return f"rules{RULES}-keep{kept}"
 
@@ -194,7 +216,7 @@ class Speller:
             words = {w for w in words if len(w) >= MIN_LENGTH - 1 and w.isalpha()}
             self._target_index = {}
             for word in words:
-                for key in (word, *_deletes(word)):
+                for key in _keys(word):
                     self._target_index.setdefault(key, set()).add(word)
             self._targets_longest = max(map(len, words), default=0)
         return self._target_index
@@ -245,10 +267,28 @@ class Speller:
         floor = counts.get(target, 0)
         return any(counts.get(w, 0) > floor for w in _edits1(word) & self.english if w != target)
 
+    def _join_spelt(self, match: re.Match[str]) -> str | None:
+        """The acronym spelt out letter by letter in ``match`` ("p t s d" → "ptsd"), when it is a word the corpus
+        uses, a kept word or one of ``acronyms``; else ``None`` ("a b c" stays)."""
+        joined = "".join(_WORD.findall(match.group()))
+        word = joined.casefold()
+        return joined if word in self.counts or word in self.keep or word in self.acronyms else None
+
     def correct(self, text: str, shorthand: bool = True) -> Correction:
-        """``text`` with its shorthand written out ("hw lng does it last" → "how lng…"; not with ``shorthand=False``)
-        and then each correctable word replaced by its corpus word (the rest kept verbatim)."""
+        """``text`` with letters spelt out joined ("p t s d" → "ptsd") and its shorthand written out ("hw lng does it
+        last" → "how lng…"; neither with ``shorthand=False``), and then each correctable word replaced by its corpus
+        word (the rest kept verbatim)."""
         changes: list[tuple[str, str]] = []
+        if shorthand:
+
+            def join(match: re.Match[str]) -> str:
+                joined = self._join_spelt(match)
+                if joined is None:
+                    return match.group()
+                changes.append((match.group(), joined))
+                return joined
+
+            text = _SPELT.sub(join, text)
         if self._shorthand is not None and shorthand:
 
             def expand(match: re.Match[str]) -> str:

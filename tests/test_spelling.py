@@ -72,6 +72,20 @@ def test_closest_then_most_frequent_word_wins():
     assert speller.suggest("dosige") == "dosage"  # both at distance 1: the more frequent one
 
 
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [("desociation", "dissociation"),  # one letter changed and one missing (round 24: was not found)
+     ("dissosiatian", "dissociation"),  # two changed
+     ("dpresion", "depression"),  # two missing
+     ("depresssionn", "depression")],  # two extra (found before too)
+)  # fmt: skip
+def test_every_typo_two_edits_from_a_long_word_is_found(typed: str, meant: str):
+    speller = Speller(Counter({"dissociation": 3, "depression": 3, "session": 3}), english=[])
+    assert speller.suggest(typed) == meant
+    assert speller.suggest("sesison") == "session"  # a short word: one edit (a transposition)
+    assert speller.suggest("sezzion") is None  # two edits from a short word: too far
+
+
 def test_correction_keeps_the_rest_of_the_text_verbatim(speller: Speller):
     result = speller.correct("How soon  after my appointmnet does Anxeity ease?")
     assert result.text == "How soon  after my appointment does anxiety ease?"
@@ -193,6 +207,21 @@ def test_shorthand_matches_whole_words_only(typed: str, searched: str):
     assert Speller(Counter(), english=[], shorthand=SHORTHAND).correct(typed).text == searched
 
 
+@pytest.mark.parametrize(
+    ("typed", "searched"),
+    [("can it help p t s d", "can it help ptsd"),  # voice typing spells an acronym out
+     ("or O.C.D. or P. T. S. D?", "or OCD. or PTSD?"),  # a word of `acronyms`, with or without spaces after dots
+     ("ptsd a b c i a m", "ptsd a b c i a m"),  # letters that spell no known word stay
+     ("p t sd, o c", "p t sd, o c")],  # three letters or more, each alone
+)  # fmt: skip
+def test_letters_spelt_out_are_joined_into_a_known_word(typed: str, searched: str):
+    speller = Speller(Counter({"ptsd": 2, "ketamine": 3}), english=[], acronyms=["OCD", "post-traumatic"])
+    assert speller.correct(typed).text == searched
+    assert speller.correct(typed, shorthand=False).text == typed  # what the crisis check reads: as typed
+    assert speller.acronyms == {"ocd"}
+    assert speller.signature != Speller(Counter({"ptsd": 2, "ketamine": 3}), english=[]).signature
+
+
 def test_the_shorthand_file_is_read_and_a_bad_line_is_named(tmp_path):
     from qa.config import SHORTHAND_FILE
     from qa.errors import QAError
@@ -216,5 +245,7 @@ def test_the_shipped_pipeline_reads_shorthand_and_the_setting_turns_it_off(pipel
     from qa.pipeline import Pipeline
 
     assert pipeline.retriever.correct("wat shud i kno b4 starting") == "what should i know before starting"
+    # "OCD" is a phrase of the synonym map, not a word of the articles
+    assert pipeline.retriever.correct("does it work for o c d or p t s d") == "does it work for ocd or ptsd"
     off = Pipeline(replace(built_settings, shorthand=None), rebuild=False, embedder=embedder)
     assert off.retriever.correct("wat shud i kno b4 starting") == "wat shud i kno b4 starting"
