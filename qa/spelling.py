@@ -21,10 +21,11 @@ question word only when all of these hold, so real words, names and numbers are 
   typed word's first letter ("realy" is not "mealy") and not be the typed word cut short ("opioids").
 
 The closest such word wins, then the more frequent one, then the alphabetically first. Candidates are
-found by symmetric deletes (SymSpell's idea): every corpus word and its one-letter deletions are keyed — and
-since round 24 a word of :data:`LONG_WORD` letters or more with its two-letter deletions too —, the question
-word's deletions of up to two letters are looked up, then the true distance is checked. Before round 24 a long
-word with two letters changed, or one changed and one missing ("desociation"), was not found.
+found by symmetric deletes (SymSpell's idea): every corpus word and its one-letter deletions are keyed, the
+question word's deletions of up to two letters are looked up, then the true distance is checked. That misses a
+long word with two letters changed, or one changed and one missing ("desociation"): since round 24, when nothing
+one edit away was found, the corpus words with the typo's first letter and within two letters of its length are
+compared with it one by one (a two-edit typo with another first letter is still not found by this path).
 
 Before all this, with shorthand on (what the search reads; the crisis check reads the message as typed), letters
 spelt out one by one as voice typing writes an acronym are joined when they make a corpus word, a kept word or one
@@ -151,13 +152,11 @@ def _deletes(word: str) -> set[str]:
     return {word[:i] + word[i + 1 :] for i in range(len(word))}
 
 
-def _keys(word: str) -> set[str]:
-    """What a vocabulary word is looked up by: itself and its one-letter deletions, and for a word of
-    :data:`LONG_WORD` letters or more its two-letter deletions too (round 24), so every typo within distance 2 of it
-    meets it — two letters changed, or one changed and one missing ("desociation")."""
-    keys = {word} | _deletes(word)
-    if len(word) >= LONG_WORD:
-        keys |= {d for p in _deletes(word) for d in _deletes(p)}
+def _keys(word: str, deletes: int = 1) -> set[str]:
+    """What a vocabulary word is looked up by: itself and its deletions of up to ``deletes`` letters."""
+    keys = {word}
+    for _ in range(deletes):
+        keys |= {d for k in keys for d in _deletes(k)}
     return keys
 
 
@@ -189,10 +188,14 @@ class Speller:
         # The shipped list (~0.6 s to read) is loaded on the first word the corpus does not know.
         self._english = frozenset(english) if english is not None else None
         self._keys: dict[str, set[str]] = {}  # a corpus word, or it minus one letter -> corpus words
+        # First letter -> the corpus words a long typo may be two edits from (round 24; see _far_candidates).
+        self._by_first: dict[str, list[str]] = {}
         for word, count in counts.items():
             if count >= min_count and len(word) >= MIN_LENGTH - 1:
                 for key in _keys(word):
                     self._keys.setdefault(key, set()).add(word)
+                if len(word) >= LONG_WORD - 2:
+                    self._by_first.setdefault(word[0], []).append(word)
         self._longest = max(map(len, self._keys), default=0)  # the longest corpus word
 
     @property
@@ -216,7 +219,8 @@ class Speller:
             words = {w for w in words if len(w) >= MIN_LENGTH - 1 and w.isalpha()}
             self._target_index = {}
             for word in words:
-                for key in _keys(word):
+                # A lexicon word and its deletions of two letters when long: the lexicon is small, whatever the corpus.
+                for key in _keys(word, 2 if len(word) >= LONG_WORD else 1):
                     self._target_index.setdefault(key, set()).add(word)
             self._targets_longest = max(map(len, words), default=0)
         return self._target_index
@@ -253,12 +257,23 @@ class Speller:
         # is not "mealy"), and not the word with its ending cut ("opioids" is not a misspelt "opioid").
         found |= {c for p in probes for c in targets.get(p, ()) if c[0] == word[0] and not word.startswith(c)}
         scored = [(d, -self.counts[c], c) for c in found if c != word[2:] and (d := osa_distance(word, c)) <= limit]
+        if limit > 1 and not any(d == 1 for d, _, _ in scored):
+            far = self._far_candidates(word) - found
+            scored += [(d, -self.counts[c], c) for c in far if c != word[2:] and (d := osa_distance(word, c)) <= limit]
         if not scored:
             return None
         best = min(scored)[2]
         if best not in self.counts and self._commoner_word_near(word, best):
             return None  # "beter" is "better", not the lexicon's "beer" (round 23)
         return best
+
+    def _far_candidates(self, word: str) -> set[str]:
+        """The corpus words that begin with ``word``'s letter and are within two letters of its length. The deletes
+        find a corpus word two edits away only when the typo has letters to spare (two extra, or one extra and one
+        changed); with two letters changed, or one changed and one missing ("desociation"), they cannot, unless every
+        corpus word's two-letter deletions were keyed too — ~45 keys a word, 46 MB for COVID-QA's 49 articles. So
+        these are compared one by one instead, for a long word the deletes found nothing one edit from (round 24)."""
+        return {c for c in self._by_first.get(word[0], ()) if abs(len(c) - len(word)) <= 2}
 
     def _commoner_word_near(self, word: str, target: str) -> bool:
         """Whether an English word one edit from ``word`` is more frequent than ``target`` (a lexicon word no
