@@ -48,7 +48,16 @@ from .confidence import Signals
 from .highlight import highlight_spans
 from .retrieval import Hit
 
-__all__ = ["DISCLAIMER", "NO_ANSWER_MESSAGE", "Citation", "Quote", "Answer", "compose", "make_quote"]
+__all__ = [
+    "DISCLAIMER",
+    "NO_ANSWER_MESSAGE",
+    "PART_NOT_FOUND_MESSAGE",
+    "Citation",
+    "Quote",
+    "Answer",
+    "compose",
+    "make_quote",
+]
 
 #: On every answer, whatever its status. The crisis line is in it because the safety gate's phrase rules miss
 #: crisis messages worded in ways nobody wrote a rule for (README "Answers and safety": 37 of 60 caught on a
@@ -60,6 +69,10 @@ DISCLAIMER = (
     "call or text 988 (US Suicide & Crisis Lifeline)."
 )
 NO_ANSWER_MESSAGE = "I couldn't find this in our articles — please ask your care team."
+#: Before the quotes when a message asked several questions and only some are answered (round 24).
+PART_NOT_FOUND_MESSAGE = (
+    "I couldn't find this part of your question in our articles: {part} — please ask your care team."
+)
 
 
 @dataclass(frozen=True)

@@ -264,6 +264,14 @@ def _asks(part: str) -> bool:
     return text.endswith("?") or bool(_QUESTION_START.match(text) or _QUANTITY_ASKED.search(text))
 
 
+def asked_sentences(message: str) -> list[str]:
+    """The sentences of a message that ask (see :func:`asked_part`), when there are two or more ("How long is a
+    session? And does insurance cover it?"); else an empty list. What :meth:`qa.pipeline.Pipeline.ask` answers one
+    by one when the whole message finds no answer (round 24)."""
+    asking = [part.strip() for part in _SENTENCES.split(message) if _WORDS.search(part) and _asks(part)]
+    return asking if len(asking) >= 2 else []
+
+
 def asked_part(message: str) -> str:
     """The part of a message that asks: its question sentences (ending in "?", opening with a question
     word or asking "how often / long / many / much / soon" inside), each with the statement just before

@@ -10,13 +10,15 @@ import threading
 import time
 import unicodedata
 from collections.abc import Iterator
+from itertools import zip_longest
+from typing import NamedTuple
 
 import numpy as np
 
 from .abstention import AbstentionModel, assess
-from .answer import NO_ANSWER_MESSAGE, Answer, Citation, compose
-from .aspects import default_lexicon
-from .confidence import SignalReader
+from .answer import NO_ANSWER_MESSAGE, PART_NOT_FOUND_MESSAGE, Answer, Citation, compose
+from .aspects import asked_sentences, default_lexicon
+from .confidence import SignalReader, Signals
 from .config import MAX_TOP_K, Settings, load_settings
 from .conversation import small_talk
 from .corpus import corpus_files, load_corpus
@@ -341,7 +343,9 @@ class Pipeline:
            answer is ``no_answer`` with no quotes; otherwise each quote carries its highlighted sentence(s)
            and citation. A question on a crisis topic (route ``safety_info``: suicide, self-harm, overdose) is
            answered normally with the crisis-line note as message; other risk questions (``risk_info``: side
-           effects, misuse, "is it safe?") are answered normally with no message.
+           effects, misuse, "is it safe?") are answered normally with no message. A message of several questions
+           that finds nothing as a whole has each asked on its own (round 24, :meth:`_find_parts`): the answered ones
+           are quoted, and the message names the others.
         4. The semantic crisis check (``qa.crisis_check``) reads the question's vector, and each sentence's of a
            message of three sentences or more: when it fires, the message starts with the check-in line (988,
            911) and ``check_in`` is true; the answer is unchanged. When the message's own vector reaches the
@@ -418,28 +422,18 @@ class Pipeline:
             return Answer(
                 question=cleaned, status="no_answer", message=LANGUAGE_REPLY, route="none", intent="other_language"
             )
-        asked = default_lexicon().requirements(searched)  # once: ranking, abstention and highlights share it
-        hits = self.retriever.search_corrected(
-            searched, max(top_k, self.settings.candidates), vector=vector, requirements=asked
-        )
-        chosen = [hits[i] for i in distinct([h.passage for h in hits], top_k)]
-        passages = [h.passage for h in chosen]
-        scores = self.sentences.scores(passages, vector)
-        # One reading of the question's requirements: the abstention signal and the highlight scores.
-        signal, highlight_scores = assess(passages, scores, searched, asked=asked) if chosen else (None, scores)
-        signals = None
-        if signal is not None and (self.read_signals or self.abstention.logistic is not None):
-            signals = self.signals.read(searched, chosen, scores, signal)
-        confidence = signal if signals is None else self.abstention.score(signals)  # = signal unless logistic
-        answers = confidence is not None and self.abstention.answers(confidence, self.settings.min_score)
-        # Nothing readable ("wasd wasd wasd", "kjhkjhkjh": no word the articles or English know) is no question the
-        # articles answer, whatever cosine its noise vector reaches (0.24: quoted, round 18).
-        # Not under a min_score override (-inf: never abstain, as the evaluation's ranking run asks).
-        if self.settings.min_score is None:
-            answers = answers and self._readable(searched)
+        found = self._find(searched, vector, top_k)
+        not_found: list[str] = []
+        if not found.answers and self.settings.min_score is None:
+            parts, not_found = self._find_parts(cleaned, top_k)  # one question of several may still be answered
+            found = parts if parts.answers else found
+        chosen, highlight_scores, signal, confidence, signals, answers = found
         check_in = self._checks_in(cleaned, check_vector)
         # The check-in line says what the safety note would (988, 911), more directly: one of them, not both.
         note = "" if check_in and decision.route == "safety_info" else decision.message
+        if answers and not_found:
+            part = " ".join(f"“{q}”" for q in not_found)
+            note = "\n\n".join(m for m in (note, PART_NOT_FOUND_MESSAGE.format(part=part)) if m)
         if decision.route == "medical_advice":
             status, message = "medical_advice", note
         elif answers:
@@ -469,6 +463,66 @@ class Pipeline:
             citations=self.citations,
             check_in=check_in,
         )
+
+    def _find(self, searched: str, vector: np.ndarray, top_k: int) -> _Found:
+        """The best ``top_k`` distinct passages for a corrected question, their highlight scores, the abstention
+        signal and whether it answers."""
+        asked = default_lexicon().requirements(searched)  # once: ranking, abstention and highlights share it
+        hits = self.retriever.search_corrected(
+            searched, max(top_k, self.settings.candidates), vector=vector, requirements=asked
+        )
+        chosen = [hits[i] for i in distinct([h.passage for h in hits], top_k)]
+        passages = [h.passage for h in chosen]
+        scores = self.sentences.scores(passages, vector)
+        # One reading of the question's requirements: the abstention signal and the highlight scores.
+        signal, highlight_scores = assess(passages, scores, searched, asked=asked) if chosen else (None, scores)
+        signals = None
+        if signal is not None and (self.read_signals or self.abstention.logistic is not None):
+            signals = self.signals.read(searched, chosen, scores, signal)
+        confidence = signal if signals is None else self.abstention.score(signals)  # = signal unless logistic
+        answers = confidence is not None and self.abstention.answers(confidence, self.settings.min_score)
+        # Nothing readable ("wasd wasd wasd", "kjhkjhkjh": no word the articles or English know) is no question the
+        # articles answer, whatever cosine its noise vector reaches (0.24: quoted, round 18).
+        # Not under a min_score override (-inf: never abstain, as the evaluation's ranking run asks).
+        if self.settings.min_score is None:
+            answers = answers and self._readable(searched)
+        return _Found(chosen, list(highlight_scores), signal, confidence, signals, answers)
+
+    def _find_parts(self, cleaned: str, top_k: int) -> tuple[_Found, list[str]]:
+        """For a message of several questions none of whose answers cleared the bar together ("How long is a session?
+        And does insurance cover it?": the cost requirement no quote meets), each question on its own (round 24).
+        Returns the answered ones' quotes, taken in turn (the first question's best, the second's best, …; distinct,
+        ``top_k`` in all) with the best answered signal, and the questions that found nothing; a found that does not
+        answer when none is answered."""
+        parts = asked_sentences(cleaned)
+        if not parts:
+            return _Found([], [], None, None, None, False), []
+        searched = [self.retriever.correct(part) for part in parts]
+        vectors = self._get_embedder().encode(searched)
+        found = [self._find(text, vector, top_k) for text, vector in zip(searched, vectors, strict=True)]
+        answered = [f for f in found if f.answers]
+        if not answered:
+            return _Found([], [], None, None, None, False), []
+        pairs = [pair for rank in zip_longest(*(zip(f.chosen, f.highlight_scores) for f in answered)) for pair in rank]
+        pairs = [pair for pair in pairs if pair is not None]
+        keep = distinct([hit.passage for hit, _ in pairs], top_k)
+        best = max(answered, key=lambda f: f.confidence if f.confidence is not None else -np.inf)
+        merged = _Found(
+            [pairs[i][0] for i in keep], [pairs[i][1] for i in keep], best.signal, best.confidence, best.signals, True
+        )
+        return merged, [part for part, f in zip(parts, found, strict=True) if not f.answers]
+
+
+class _Found(NamedTuple):
+    """What :meth:`Pipeline._find` found for one question: quotes, their highlight scores, the abstention signal and
+    score (``confidence``), the signals read, and whether it answers."""
+
+    chosen: list[Hit]
+    highlight_scores: list[np.ndarray]
+    signal: float | None
+    confidence: float | None
+    signals: Signals | None
+    answers: bool
 
 
 def _citations(settings: Settings) -> dict[str, Citation]:

@@ -26,7 +26,7 @@ from qa.abstention import (
     sentence_cosine,
     trade_off,
 )
-from qa.aspects import asked_part
+from qa.aspects import asked_part, asked_sentences
 from qa.chunking import Passage
 from qa.config import Settings
 
@@ -295,6 +295,18 @@ def test_shipped_calibration_matches_the_shipped_retrieval_settings() -> None:
 def test_a_sentence_ends_before_a_closing_quote() -> None:
     message = 'I\'ve seen esketamine described as "rapid-acting." Is ketamine itself a fast-acting antidepressant?'
     assert asked_part(message) == "Is ketamine itself a fast-acting antidepressant?"
+
+
+@pytest.mark.parametrize(
+    ("message", "parts"),
+    [("How long is a session? Does insurance cover it?", ["How long is a session?", "Does insurance cover it?"]),
+     ("I read about it. What does it cost? how long does it last", ["What does it cost?", "how long does it last"]),
+     ("How long is a session? I'm nervous.", []),  # one question: nothing to split
+     ("payment plans??", []),
+     ("Is it safe? ?", [])],
+)  # fmt: skip
+def test_the_questions_of_a_message_are_its_asking_sentences(message: str, parts: list[str]) -> None:
+    assert asked_sentences(message) == parts
 
 
 @pytest.mark.parametrize("mash", ["wasd wasd wasd", "kjhkjhkjh"])

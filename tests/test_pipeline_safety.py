@@ -9,7 +9,7 @@ from dataclasses import replace
 
 import pytest
 
-from qa.answer import DISCLAIMER, NO_ANSWER_MESSAGE
+from qa.answer import DISCLAIMER, NO_ANSWER_MESSAGE, PART_NOT_FOUND_MESSAGE
 from qa.config import PROJECT_ROOT
 from qa.errors import InvalidQuestion
 from qa.pipeline import READ_FACTOR, Pipeline
@@ -154,6 +154,34 @@ def test_questions_the_articles_do_not_cover_are_abstained_on(pipeline, question
     check_in = CHECK_IN_MESSAGE + "\n\n"
     assert data["message"] == (check_in if data["check_in"] else "") + NO_ANSWER_MESSAGE
     assert data["answerability"] < pipeline.abstention.threshold
+
+
+def test_one_question_of_several_is_answered_and_the_one_not_found_is_named(pipeline, built_settings) -> None:
+    """Round 24: asked together, the cost requirement no quote meets made the whole message abstain."""
+    message = "How long is a ketamine session? And does insurance cover it?"
+    data = pipeline.ask(message).to_dict()
+    _assert_common(data)
+    assert data["status"] == "answered" and data["route"] == "none" and data["quotes"]
+    assert data["message"] == PART_NOT_FOUND_MESSAGE.format(part="“And does insurance cover it?”")
+    assert data["answerability"] >= pipeline.abstention.threshold
+    alone = pipeline.ask("How long is a ketamine session?").to_dict()
+    assert alone["status"] == "answered" and alone["quotes"][0]["id"] in {q["id"] for q in data["quotes"]}
+    assert pipeline.ask("And does insurance cover it?").status == "no_answer"
+    for quote in data["quotes"]:  # still verbatim, cited, highlighted
+        text = (built_settings.corpus_dir / quote["path"]).read_text(encoding="utf-8")
+        assert text[quote["start"] : quote["end"]] == quote["text"] and quote["highlights"]
+
+
+def test_several_questions_none_answered_still_abstain(pipeline) -> None:
+    data = pipeline.ask("Does insurance cover it? Do you have payment plans?").to_dict()
+    assert data["status"] == "no_answer" and data["quotes"] == [] and data["message"] == NO_ANSWER_MESSAGE
+
+
+def test_a_personal_question_among_several_keeps_the_referral_first(pipeline) -> None:
+    data = pipeline.ask("What are the side effects of ketamine? Can I drive home after?").to_dict()
+    assert data["status"] == "medical_advice" and data["quotes"]
+    assert data["message"].startswith(MEDICAL_ADVICE_MESSAGE)
+    assert data["message"].endswith(PART_NOT_FOUND_MESSAGE.format(part="“Can I drive home after?”"))
 
 
 def test_plain_questions_are_answered_without_a_message(pipeline) -> None:
