@@ -264,11 +264,25 @@ def _asks(part: str) -> bool:
     return text.endswith("?") or bool(_QUESTION_START.match(text) or _QUANTITY_ASKED.search(text))
 
 
+#: Where a sentence asks a second question: ", and" / " and" / " but" / " also" / " plus" before a question word.
+_ANOTHER_QUESTION = re.compile(
+    r",?\s+(?:and|but|also|plus)\s+(?=(?:is|are|does|do|did|can|could|will|would|should|what|whats|how|when|why"
+    r"|which|who|has|have|may|might)\b)",
+    re.IGNORECASE,
+)
+
+
 def asked_sentences(message: str) -> list[str]:
-    """The sentences of a message that ask (see :func:`asked_part`), when there are two or more ("How long is a
-    session? And does insurance cover it?"); else an empty list. What :meth:`qa.pipeline.Pipeline.ask` answers one
-    by one when the whole message finds no answer (round 24)."""
-    asking = [part.strip() for part in _SENTENCES.split(message) if _WORDS.search(part) and _asks(part)]
+    """The questions of a message, when there are two or more ("How long is a session? And does insurance cover
+    it?"); else an empty list. They are its sentences that ask (see :func:`asked_part`), a sentence cut where "and"
+    (but, also, plus) starts another question ("how fast does it work | and can i drive home after"; each part must
+    ask). What :meth:`qa.pipeline.Pipeline.ask` answers one by one when the whole message finds no answer (round
+    24)."""
+    asking = []
+    for sentence in _SENTENCES.split(message):
+        if _WORDS.search(sentence) and _asks(sentence):
+            clauses = [c.strip() for c in _ANOTHER_QUESTION.split(sentence)]
+            asking += [c for c in clauses if _WORDS.search(c) and _asks(c)] if len(clauses) > 1 else [sentence.strip()]
     return asking if len(asking) >= 2 else []
 
 

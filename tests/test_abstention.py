@@ -301,6 +301,9 @@ def test_a_sentence_ends_before_a_closing_quote() -> None:
     ("message", "parts"),
     [("How long is a session? Does insurance cover it?", ["How long is a session?", "Does insurance cover it?"]),
      ("I read about it. What does it cost? how long does it last", ["What does it cost?", "how long does it last"]),
+     ("how fast does it work and can i drive home after", ["how fast does it work", "can i drive home after"]),
+     ("I feel sad and how can it help?", []),  # the part before "and" does not ask
+     ("is it safe and effective?", []),  # no question word after "and"
      ("How long is a session? I'm nervous.", []),  # one question: nothing to split
      ("payment plans??", []),
      ("Is it safe? ?", [])],
