@@ -471,7 +471,12 @@ class Pipeline:
         hits = self.retriever.search_corrected(
             searched, max(top_k, self.settings.candidates), vector=vector, requirements=asked
         )
-        chosen = [hits[i] for i in distinct([h.passage for h in hits], top_k)]
+        return self._judge(searched, vector, [hits[i] for i in distinct([h.passage for h in hits], top_k)], asked)
+
+    def _judge(self, searched: str, vector: np.ndarray, chosen: list[Hit], asked: list | None = None) -> _Found:
+        """Whether the quotes ``chosen`` answer a corrected question (``asked``: its requirements, read when not
+        given), with their highlight scores and the abstention signal."""
+        asked = default_lexicon().requirements(searched) if asked is None else asked
         passages = [h.passage for h in chosen]
         scores = self.sentences.scores(passages, vector)
         # One reading of the question's requirements: the abstention signal and the highlight scores.
@@ -510,7 +515,14 @@ class Pipeline:
         merged = _Found(
             [pairs[i][0] for i in keep], [pairs[i][1] for i in keep], best.signal, best.confidence, best.signals, True
         )
-        return merged, [part for part, f in zip(parts, found, strict=True) if not f.answers]
+        # A question that found nothing of its own may be answered by the others' quotes ("How long has ketamine been
+        # used in medicine? Is it some brand-new drug?": "used for decades"): then it is not named as not found.
+        missing = [
+            part
+            for part, text, vector, f in zip(parts, searched, vectors, found, strict=True)
+            if not f.answers and not self._judge(text, vector, merged.chosen).answers
+        ]
+        return merged, missing
 
 
 class _Found(NamedTuple):

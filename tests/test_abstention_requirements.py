@@ -325,7 +325,10 @@ def test_round_4_lexicon_fixes(question: str, requirements: list[str]) -> None:
         ("my heart is broken and i feel so low, can ketamine help with depression?", []),
         ("will I be able to pay attention at my desk afterwards?", []),
         ("my insomnia is driving me crazy, does ketamine help with sleep?", ["named:insomnia"]),
+        ("Is it some brand-new drug?", []),  # round 24
+        ("is ketamine a brand new treatment?", []),
         # ... the word said literally still does
+        ("what brand of ketamine do you use?", ["brand"]),
         ("is ketamine bad for my eyes?", ["organs and body systems"]),
         ("does it hurt your stomach?", ["organs and body systems"]),
         ("does ketamine raise your heart rate?", ["organs and body systems"]),
