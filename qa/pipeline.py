@@ -508,8 +508,8 @@ class Pipeline:
         And does insurance cover it?": the cost requirement no quote meets), each question on its own, held to a bar
         :data:`PART_MARGIN` higher (round 24).
         Returns the answered ones' quotes, taken in turn (the first question's best, the second's best, …; distinct,
-        ``top_k`` in all) with the best answered signal, and the questions that found nothing; a found that does not
-        answer when none is answered."""
+        ``top_k`` in all) with the best answered signal, and the questions that found nothing; when no question is
+        answered (or the message holds only one), an empty result that does not answer and no questions."""
         parts = asked_sentences(cleaned)
         if not parts:
             return _Found([], [], None, None, None, False), []
@@ -526,8 +526,8 @@ class Pipeline:
         merged = _Found(
             [pairs[i][0] for i in keep], [pairs[i][1] for i in keep], best.signal, best.confidence, best.signals, True
         )
-        # A question that found nothing of its own may be answered by the others' quotes ("How long has ketamine been
-        # used in medicine? Is it some brand-new drug?": "used for decades"): then it is not named as not found.
+        # A question that found nothing of its own may be answered by the others' quotes (its best passages were
+        # another article's, or its clause leans on the other: "…and is it permanent?"): then it is not named.
         missing = [
             part
             for part, text, vector, f in zip(parts, searched, vectors, found, strict=True)
