@@ -114,6 +114,7 @@ _NOT_CALIBRATED = (
     "max_question_chars",
     "backend",
     "known_leave_one_out",  # how evaluation reads the known questions, not what ships
+    "part_margin",  # several questions answered one by one: never under the calibration's min_score override
 )
 
 

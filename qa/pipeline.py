@@ -46,13 +46,6 @@ _FULL_WIDTH = {**{code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}, 0x3000
 #: How many times the question limit the safety gate reads of an over-long message (its start and end halves beyond
 #: that); the app's question box takes this much too (app.PASTE_FACTOR).
 READ_FACTOR = 20
-#: How far above the abstention threshold a question must score to be answered on its own when the message it is
-#: one of found nothing as a whole (round 24, :meth:`Pipeline._find_parts`). Each of a message's two or three
-#: questions is another chance for a weak quote to pass, so the bar is higher: chosen on ``eval/multi_probe_dev.jsonl``
-#: (100 blind-written messages of several questions) by the calibration's rule — among the bars answering >= 0.95
-#: of the messages with an answerable question, the best abstention on the others, the middle of the ties: 62/65 and
-#: 27/35 there (at the plain threshold 65/65 and 21/35; without answering questions one by one 36/65 and 29/35).
-PART_MARGIN = 0.27
 _LETTER_RUN = re.compile(r"[^\W\d_]{2,}")
 
 
@@ -431,8 +424,9 @@ class Pipeline:
             )
         found = self._find(searched, vector, top_k)
         not_found: list[str] = []
-        if not found.answers and self.settings.min_score is None:
-            parts, not_found = self._find_parts(cleaned, top_k)  # one question of several may still be answered
+        if not found.answers and self.settings.min_score is None and self.settings.part_margin is not None:
+            # One question of several may still be answered.
+            parts, not_found = self._find_parts(cleaned, top_k, self.settings.part_margin)
             found = parts if parts.answers else found
         chosen, highlight_scores, signal, confidence, signals, answers = found
         check_in = self._checks_in(cleaned, check_vector)
@@ -503,10 +497,10 @@ class Pipeline:
             answers = answers and self._readable(searched)
         return _Found(chosen, list(highlight_scores), signal, confidence, signals, answers)
 
-    def _find_parts(self, cleaned: str, top_k: int) -> tuple[_Found, list[str]]:
+    def _find_parts(self, cleaned: str, top_k: int, margin: float) -> tuple[_Found, list[str]]:
         """For a message of several questions none of whose answers cleared the bar together ("How long is a session?
         And does insurance cover it?": the cost requirement no quote meets), each question on its own, held to a bar
-        :data:`PART_MARGIN` higher (round 24).
+        ``margin`` higher (``Settings.part_margin``, round 24).
         Returns the answered ones' quotes, taken in turn (the first question's best, the second's best, …; distinct,
         ``top_k`` in all) with the best answered signal, and the questions that found nothing; when no question is
         answered (or the message holds only one), an empty result that does not answer and no questions."""
@@ -515,7 +509,7 @@ class Pipeline:
             return _Found([], [], None, None, None, False), []
         searched = [self.retriever.correct(part) for part in parts]
         vectors = self._get_embedder().encode(searched)
-        found = [self._find(text, vector, top_k, PART_MARGIN) for text, vector in zip(searched, vectors, strict=True)]
+        found = [self._find(text, vector, top_k, margin) for text, vector in zip(searched, vectors, strict=True)]
         answered = [f for f in found if f.answers]
         if not answered:
             return _Found([], [], None, None, None, False), []
@@ -531,7 +525,7 @@ class Pipeline:
         missing = [
             part
             for part, text, vector, f in zip(parts, searched, vectors, found, strict=True)
-            if not f.answers and not self._judge(text, vector, merged.chosen, margin=PART_MARGIN).answers
+            if not f.answers and not self._judge(text, vector, merged.chosen, margin=margin).answers
         ]
         return merged, missing
 
