@@ -95,6 +95,14 @@ def test_hostile_question_and_quote_render_as_text() -> None:
     assert visible.count(HOSTILE[:30]) >= 2  # shown, literally, as the question and inside the quote
 
 
+def test_a_question_named_as_not_found_renders_as_text(pipeline) -> None:
+    """Round 24: the message names a question the person typed, so it holds their text for the first time."""
+    answer = pipeline.ask(f"How long is a ketamine session? Does insurance cover {HOSTILE}?")
+    assert answer.status == "answered" and "couldn't find this part" in answer.message
+    parsed = assert_only_our_markup(conversation_html([Turn(answer)]))
+    assert HOSTILE[:30] in "".join(parsed.data)
+
+
 @pytest.mark.parametrize(
     ("highlights", "marked"),
     [
