@@ -340,6 +340,23 @@ def test_figurative_idioms_make_no_requirement(question: str, requirements: list
     assert [r.name for r in default_lexicon().requirements(question)] == requirements
 
 
+@pytest.mark.parametrize(
+    ("question", "requirements"),
+    [
+        # round 24: clinic hours asked without the words "opening hours", and refunds
+        ("do u have evening appts after 6", ["opening hours"]),
+        ("Can I have my session in the evening after work?", ["opening hours"]),
+        ("r u guys open sundays?", ["opening hours"]),
+        ("Do you give refunds?", ["cost"]),
+        # ... not an evening told in passing, nor the availability of the treatment
+        ("Is it normal to get a headache after a session? Mine lasted most of the evening.", ["named:headache"]),
+        ("what is the availability of ketamine therapy", []),
+    ],
+)
+def test_clinic_hours_and_refunds_are_requirements(question: str, requirements: list[str]) -> None:
+    assert [r.name for r in default_lexicon().requirements(question)] == requirements
+
+
 def test_figurative_idioms_are_blanked_only_where_the_lexicon_lists_them() -> None:
     lexicon = default_lexicon()
     assert "eye" not in lexicon.literal("Will they keep an eye on me?") and "me" in lexicon.literal("keep an eye on me")
