@@ -1,10 +1,14 @@
 """Count what the bot does with messages that ask several questions at once (eval/multi_probe.jsonl, round 24).
 
-Each line: {"id", "message", "parts": [{"text", "answerable"}], "split", "set"}. ``multi-1`` (80 messages, test, never
-read) was written by a helper who had read only the five articles, after round 24's change to such messages
-(``Pipeline._find_parts``) was made on the dev sets: two or three questions a message, as separate sentences or
-joined by "and" / "but" / "also", each labelled by whether the articles answer it — 40 messages mixing answerable and
-unanswerable questions, 25 all answerable, 15 none.
+Each line: {"id", "message", "parts": [{"text", "answerable"}], "split", "set"}: two or three questions a message, as
+separate sentences or joined by "and" / "but" / "also", each labelled by whether the articles answer it. Two sets, each
+written by a helper who had read only the five articles, after round 24's change to such messages
+(``Pipeline._find_parts``) was made on the other dev sets:
+
+- ``multi-1`` (``multi_probe.jsonl``, 80 messages, test, never read): 40 messages mixing answerable and unanswerable
+  questions, 25 all answerable, 15 none. Counted at the plain threshold, then once more with ``Settings.part_margin``.
+- ``multi-dev-1`` (``multi_probe_dev.jsonl``, 100 messages, dev, read): 40 / 25 / 35, many of the last near misses;
+  ``Settings.part_margin`` (0.27) was chosen on it.
 
 Per kind of message it prints how many were answered with quotes (status ``answered`` or ``medical_advice`` with
 quotes), how many got no quotes, and over the answered ones how many of their unanswerable questions the answer's
