@@ -178,12 +178,12 @@ def test_several_questions_none_answered_still_abstain(pipeline) -> None:
 
 
 def test_a_question_among_several_is_held_to_a_higher_bar(pipeline) -> None:
-    """eval/multi_probe_dev.jsonl: at the plain threshold the first question (cosine 0.40, over 0.21) was quoted with
-    a passage about sessions that says nothing of evenings; each question of a message is another chance to pass."""
-    message = "Can I have my session in the evening after work? Do you have weekend availability?"
+    """eval/multi_probe_dev.jsonl: at the plain threshold the second question (cosine 0.26, over 0.21) was quoted with
+    passages that say nothing of a first round's infusions; each question of a message is another chance to pass."""
+    message = "How many infusions are in the first round? Is it 6 in 2 weeks?"
     data = pipeline.ask(message).to_dict()
     assert data["status"] == "no_answer" and data["quotes"] == [] and data["message"] == NO_ANSWER_MESSAGE
-    alone = pipeline.ask("Can I have my session in the evening after work?").to_dict()
+    alone = pipeline.ask("Is it 6 in 2 weeks?").to_dict()
     threshold = pipeline.abstention.threshold
     assert alone["status"] == "answered" and threshold <= alone["answerability"] < threshold + 0.27
     assert pipeline.settings.part_margin == 0.27
