@@ -246,12 +246,14 @@ _QUESTION_START = re.compile(
     r"(?:what|whats|how|why|when|where|who|which|is|are|can|could|do|does|did|will|would|should|am|was|were"
     r"|has|have|may|might)\b"
 )
-#: Where one asked clause ends and another begins: "?", ";", or ", and" / " and" / " but" before a question word.
-_CLAUSE = re.compile(
-    r"[?;]|,?\s+(?:and|but|also|plus)\s+(?=(?:is|are|does|do|did|can|could|will|would|should|what|whats|how|when|why"
-    r"|which|who|has|have|may|might)\b)|,\s*(?:and|or|but)\s+",
+#: Where a sentence asks a second question: ", and" / " and" / " but" / " also" / " plus" before a question word.
+_ANOTHER_QUESTION = re.compile(
+    r",?\s+(?:and|but|also|plus)\s+(?=(?:is|are|does|do|did|can|could|will|would|should|what|whats|how|when|why"
+    r"|which|who|has|have|may|might)\b)",
     re.IGNORECASE,
 )
+#: Where one asked clause ends and another begins: "?", ";", another question (above), or ", and" / ", or" / ", but".
+_CLAUSE = re.compile(rf"[?;]|{_ANOTHER_QUESTION.pattern}|,\s*(?:and|or|but)\s+", re.IGNORECASE)
 _ANAPHOR = re.compile(r"\b(?:it|its|that|this|these|those|they|them|there)\b")
 #: A quantity asked for inside a sentence that neither opens with a question word nor ends in "?":
 #: "once someone finishes the first sessions how often do they come back for boosters.."
@@ -262,14 +264,6 @@ def _asks(part: str) -> bool:
     """Whether one sentence of a message asks: it ends in "?", opens with a question word or asks for a quantity."""
     text = part.strip().lower()
     return text.endswith("?") or bool(_QUESTION_START.match(text) or _QUANTITY_ASKED.search(text))
-
-
-#: Where a sentence asks a second question: ", and" / " and" / " but" / " also" / " plus" before a question word.
-_ANOTHER_QUESTION = re.compile(
-    r",?\s+(?:and|but|also|plus)\s+(?=(?:is|are|does|do|did|can|could|will|would|should|what|whats|how|when|why"
-    r"|which|who|has|have|may|might)\b)",
-    re.IGNORECASE,
-)
 
 
 def asked_sentences(message: str) -> list[str]:

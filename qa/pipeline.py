@@ -506,13 +506,13 @@ class Pipeline:
         answered (or the message holds only one), an empty result that does not answer and no questions."""
         parts = asked_sentences(cleaned)
         if not parts:
-            return _Found([], [], None, None, None, False), []
+            return _NOTHING_FOUND, []
         searched = [self.retriever.correct(part) for part in parts]
         vectors = self._get_embedder().encode(searched)
         found = [self._find(text, vector, top_k, margin) for text, vector in zip(searched, vectors, strict=True)]
         answered = [f for f in found if f.answers]
         if not answered:
-            return _Found([], [], None, None, None, False), []
+            return _NOTHING_FOUND, []
         pairs = [pair for rank in zip_longest(*(zip(f.chosen, f.highlight_scores) for f in answered)) for pair in rank]
         pairs = [pair for pair in pairs if pair is not None]
         keep = distinct([hit.passage for hit, _ in pairs], top_k)
@@ -540,6 +540,10 @@ class _Found(NamedTuple):
     confidence: float | None
     signals: Signals | None
     answers: bool
+
+
+#: What :meth:`Pipeline._find_parts` returns when no question of a message is answered on its own.
+_NOTHING_FOUND = _Found([], [], None, None, None, False)
 
 
 def _citations(settings: Settings) -> dict[str, Citation]:
