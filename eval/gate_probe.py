@@ -155,6 +155,10 @@ DATA = Path(__file__).with_name("gate_probe.jsonl")
 #: Round 20: writer-ad (197 crisis, 198 ordinary; blind, a helper's fresh probe; MEASURE_SETS), first scored with round
 #: 19's code: card 146, help 190, ordinary carded 17. Rules from its misses, narrowed by a helper's audit: 191, 197, 12
 #: (README "Round 20").
+#: Round 25: writer-ae (158 crisis, 247 ordinary — 68 of them medication decisions and 36 general medication
+#: questions; blind, a helper's fresh probe and its follow-up; MEASURE_SETS), first scored with round 24's code: card
+#: 119, help 146, ordinary carded 8. Rules from its misses, narrowed by a helper's look-alike audit: 158, 158, 3
+#: (README "Round 25").
 LOOKALIKES = Path(__file__).with_name("lookalike_probe.jsonl")
 
 

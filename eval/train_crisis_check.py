@@ -93,6 +93,7 @@ a second fresh probe written after the choice measured it: card 119 -> 142 of 20
 24 -> 23 of 200.
 
 Round 20: writer-ad (a helper's fresh probe: 197 crisis, 198 ordinary) joins MEASURE_SETS (weights unchanged).
+Round 25: writer-ae (a helper's fresh probe: 158 crisis, 247 ordinary) joins MEASURE_SETS (weights unchanged).
 
 Usage: ``.venv/bin/python eval/train_crisis_check.py`` (about a minute).
 """
@@ -139,7 +140,7 @@ def _rows(name: str) -> list[dict]:
 
 #: Dev sets of eval/lookalike_probe.jsonl the check does not learn from (round 12, module docstring): they measure it.
 MEASURE_SETS = frozenset(
-    {f"writer-{letter}" for letter in "lmnopqrstuvwxyz"} | {"writer-aa", "writer-ab", "writer-ac", "writer-ad"}
+    {f"writer-{letter}" for letter in "lmnopqrstuvwxyz"} | {f"writer-a{letter}" for letter in "abcde"}
 )
 
 

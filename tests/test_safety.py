@@ -2099,6 +2099,9 @@ ACCEPTED_LOOKALIKES = {
     "access": {"aces"},
     "meet": {"met"},
     "needles": {"needless"},
+    # Round 25: the gas on and the windows "taped" (crisis.means_ready_scene); "tapped" windows beside gas left on is
+    # no ordinary message.
+    "taped": {"tapped"},
     # Round 19: "telling a bot" beside a goodbye note; "po", a piece of the Polish "połknęło" as this test splits it.
     "bot": {"boot"},
     "po": {"poo"},
@@ -3857,6 +3860,239 @@ ROUND20_LOOKALIKES = [
     "tell my daughter it isn't her fault I missed the appointment. sorry!",
 ]
 
+ROUND25_CRISIS = [
+    # Round 25 (README "Round 25"): dev writer-ae's crisis messages (eval/lookalike_probe.jsonl) the gate missed or
+    # gave only the check-in line, and two told beside a boss joke (a rule-wide exception had silenced them).
+    "i dont think ill be around for my next infusion so you can cancel it",
+    "my son is shaking all over on the floor and foaming a bit, he had treatment this morning",
+    "the rope is already up in the garage. i just wanted someone to know",
+    "whats the billing address for my estate, my sister will be handling things after tonight",
+    "dad is on the balcony railing and says hes done, what do i do",
+    "my veteran brother is drunk with his service pistol and saying he wants to see his buddies who didnt make it home",
+    "is it normal to have a seizure after ketamine because my girlfriend is having one right now",
+    "don't worry about the balance on my account, it won't matter after this weekend",
+    "gas is on in the kitchen and i'm just sitting here",
+    "chronic pain for 12 yrs and i'm out. got enough fentanyl patches to make sure",
+    "its time. thank you all for trying with me",
+    "my brother has been holding my kids and me in the house and wont let us leave",
+    "the bridge near the clinic is high enough, i checked",
+    "can someone call my wife and tell her where the insurance papers are, i wont be able to",
+    "counted out 60 of my seroquel on the nightstand",
+    "passing out over and over since i got home from ketamine, can barely stay awake",
+    "its okay, I found a way out. you don't need to call me anymore",
+    "thanks for everything guys. i mean it. this is it for me",
+    "quick q does the clinic do bereavement billing, asking because my family will need it after tonight",
+    "can my session be rescheduled to never lol. pills are kicking in",
+    "i've got a bag of my husband's insulin and a syringe. thinking about using it all",
+    "is it normal for my chest to feel crushed after the infusion, it started 10 min ago and it's spreading to my jaw",
+    "does ketamine cause seizures? my son is having one this second",
+    "what's the clinic's policy if a patient is choking, my mom is choking after her troche",
+    "checked how tall the parking structure is. 9 floors is enough right",
+    "the train passes by at 11. i'll be on the tracks",
+    "the cliff trail near my house has a good drop. heading there after my session",
+    "the lake is cold this time of year. going for a long walk into it tonight",
+    "do you bill my insurance or my estate after tonight",
+    "can you send the final invoice to my brother, i won't be here to pay it after tomorrow",
+    "please cancel all my future appointments. i've made other arrangements, permanent ones",
+    "got 30 of my morphine tablets in a cup. just to make sure it works",
+    "lol the pills are starting to work, kinda sleepy, anyway can i get a refund",
+    "the knife is sharp enough now",
+    "i won't be a problem for anyone after this weekend",
+    "dont bother rescheduling, i wont make it to next month. already decided",
+    "wont need the treatment anymore, ive got something stronger planned for tonight",
+    "its hard to breathe and i'm alone after my spravato, getting dizzier",
+    "i left the stove gas on and sealed the windows",
+    "my husband hits me every night. my boss will kill me if I miss work again because of the bruises",
+    "my boyfriend chokes me when he's angry. lol my boss will kill me if i take another sick day",
+]
+
+ROUND25_LOOKALIKES = [
+    # Round 25: writer-ae's ordinary messages that had the card, and a helper's look-alikes the first patterns carded.
+    "I laughed so hard I almost died watching a comedy after my infusion. is euphoria normal?",
+    "my boss is going to kill me if I take another day off. how long do I need to rest after a session?",
+    "I'm a veteran and I lost friends to suicide. does ketamine help survivors guilt?",
+    "my pain doc says I'm at risk of opioid overdose in general because of my dose, can ketamine reduce opioid needs?",
+    "my phone is dying so quick question: do you validate parking?",
+    "the copay is what?? I'm choking on that number. was this billed as in network",
+    (
+        "My son's seizure review got moved, he's having it now at the children's hospital so I might be late "
+        "picking up my troche."
+    ),
+    "The coffee machine in your waiting room is frothing a bit weird, just so you know.",
+    (
+        "We were on the floor shaking with laughter, tears in our eyes, at my niece's birthday, first time I've "
+        "laughed in months."
+    ),
+    (
+        "Our new washing machine is shaking all over the floor on spin cycle, sorry, I'm typing while waiting for "
+        "the repair guy to call back."
+    ),
+    "My EEG for the seizure workup is scheduled, she's having it at the moment so I'm in the waiting room.",
+    "Can ketamine lower the seizure threshold? Also is coffee okay before the session, I'm having one right now.",
+    (
+        "My son has a seizure disorder and wants to try esketamine. He's having it now as an outpatient elsewhere, "
+        "can we transfer?"
+    ),
+    "Does the seizure risk apply to the nasal spray too? My friend is having one now at another clinic and loves it.",
+    "Is my seizure history a problem for the infusion? Having one now, a cigarette I mean, trying to quit.",
+    "My chest tattoo is going up my neck next month, is it okay to get tattooed between infusions?",
+    "The rash on my chest from the new laundry soap is spreading to my neck a bit, could that be from the ketamine?",
+    "Since my mum passed my chest feels crushed by grief most days, is ketamine used for grief?",
+    (
+        "The physio did my chest stretches and is moving to my back next session, can I still have my infusion the "
+        "same day?"
+    ),
+    "My chest freezer is going into my back room so I'm a bit sore from lifting, can I still do my session tomorrow?",
+    (
+        "Her chest feels like an elephant sat on it when she gets a cold, she has mild asthma, can she come with "
+        "me as my driver?"
+    ),
+    "The chest strap heart monitor is shooting up my arm data to the app weirdly, can I wear it during the infusion?",
+    "The power has been blacking out repeatedly in our neighbourhood, will my telehealth session still go ahead?",
+    "I'm scared of fainting again at my blood draw next week, should I eat before I come in?",
+    "I remember fainting several times in my teens at the dentist, will you need to know that for my intake?",
+    "Can barely keep my eyes open after my infusion in the car ride home, is it normal to be this sleepy?",
+    "I can barely stay awake since the session this morning, is napping for the afternoon okay?",
+    "My teenager is passing out again flyers for your open day at his school, can he grab another box?",
+    "I have a cold and it's hard to breathe through my nose. Can I drive to my session by myself or do I need someone?",
+    "My face mask makes it hard to breathe. Can I sit by myself in the waiting room without one?",
+    (
+        "The stairs up to your office make it difficult to breathe for my mum and her knees are getting worse, is "
+        "there an elevator?"
+    ),
+    "The troche tastes so bitter, I'm choking it down every time, any tips for the taste?",
+    (
+        "My son started choking on a grape at lunch yesterday but he's totally fine, can he still come along to my "
+        "session?"
+    ),
+    "I'm choking on the dust from the renovation next door, can I reschedule to your other office?",
+    "Our ivy is choking the old oak tree out front, sorry random, just waiting for my appointment.",
+    "My car keeps choking when I start it in the cold, so I might be 10 minutes late.",
+    "She's choking down the nasal spray drip every time, is the bitter taste in the throat normal?",
+    "My allergy meds are kicking in, so sleepy lol, can I still do my 3pm infusion?",
+    "The anti-nausea tablets are starting to work, I feel a bit drowsy, is that ok before my session?",
+    "My blood pressure meds are starting to work, so I don't need the home cuff anymore, right?",
+    "Motion sickness pills are kicking in haha, the ferry is rocky. Running late for the session.",
+    (
+        "The iron tablets are starting to work, no more naps in the afternoon, any chance of a refund for the "
+        "session I missed last month?"
+    ),
+    "The prednisone tablets are beginning to work, the rash is gone for good, thanks for spotting it.",
+    "My ADHD meds are kicking in lol, I'll fill out the intake form now.",
+    "Tablets are kicking in for my son's ear infection, he won't need the urgent care appointment anymore.",
+    (
+        "I emptied my whole purse onto the counter at reception and still couldn't find my insurance card, did I "
+        "leave it there?"
+    ),
+    "I spread all my receipts on the table for taxes, can I get an itemised statement for my sessions?",
+    "I laid out my clothes on the bed for tomorrow's session, what should I wear for the IV?",
+    "Poured out the rest of the milk in the sink, it had gone off, so no latte before my session.",
+    "I have some FSA money left, I'm going to use it all on sessions before December.",
+    "I got a gift card for Christmas, thinking about using it all for the integration coaching package.",
+    "I have 10 days of PTO left, I want to take them all for the loading doses.",
+    "I counted out every coin in my jar on the table, I'm saving for my next series of infusions!",
+    "I'll bring all my meds to the intake appointment, just to make sure.",
+    "Can I bring my 30 tablets of lamotrigine to show the doctor? I just want to make sure.",
+    "I'll bring the whole bottle of anti-nausea pills to my session, to be sure.",
+    "Do I have enough patches for my HRT while I'm on ketamine? My GP said yes but just to make sure.",
+    "The rest of my seroquel is in the car if the nurse wants to see the label, just to make sure.",
+    "Your building is tall enough that I could see it from the highway, easy to find!",
+    "The balcony at my new place is big enough to do my breathing exercises on.",
+    "Do you have an elevator? 5 floors is enough to wind me.",
+    "Our building is tall enough that the elevator takes forever, I may be 5 min late.",
+    "The roof looks high enough to keep the rain off the bike rack? Wondering where to park my bike.",
+    "The drop in my copay is big enough that I can do weekly sessions now.",
+    "Big drop in temperature tonight, is the clinic open tomorrow? I'm driving there after work.",
+    "My blood pressure had a big drop last session. Going there again Tuesday, should I eat first?",
+    "Nice drop in my PHQ-9 score! Going there Monday for the next infusion.",
+    "There's a good drop-off zone at the front of your other office, I'm heading there now.",
+    "Saw a big drop in the price of the booster sessions, heading out there Friday.",
+    (
+        "My daughter has a dance recital at the old theatre with a steep drop in the seating, we're going there "
+        "after my session."
+    ),
+    "Real drop in my anxiety this week. Walking there today instead of driving.",
+    "My first infusion is at 6pm and I'm going into it tonight with an open mind, any last tips?",
+    "The sea is finally warm, we're going into the water today with the kids, is swimming ok after ketamine yesterday?",
+    "The lake is freezing but we swim straight into it every New Year's Day, is a polar plunge ok during my treatment?",
+    "Our exam is tomorrow and I'm walking into it today without revising, wish me luck, anyway can I book for Friday?",
+    "Going into the ocean today for surfing lessons, should I wait a day after my spravato?",
+    "Wading into the river now to fish, my wife says I should ask you whether it's fine after my session.",
+    "I'll be at the railway station at 3, can someone meet me with a wheelchair?",
+    "I'll be at the tracks Saturday for the horse racing, can I move my appointment to Sunday?",
+    "I will be on the railway from 9 to 11 getting to your clinic, so please don't call then.",
+    "I'll be at the railroad museum with my grandson in the morning, is the afternoon slot open?",
+    "I'd be at the tracks at Silverstone if not for this infusion lol, is it ok to watch F1 after?",
+    "Im gonna be on the train tracks side of town, is there parking by the level crossing?",
+    "I'll be on the tracks with the model railway club Sunday, so Monday works better for me.",
+    "The knife is sharp enough now thanks to the sharpener my son gave me, anyway can I book Thursday?",
+    "Gas prices are crazy, I closed the windows and ran the AC the whole drive to your clinic.",
+    "The gas man sealed off the cracks around the door and the windows in our flat, so it's finally warm.",
+    "The oven is on and I'm just sitting here watching the telly until it's time to leave.",
+    "The rope is finally up for the clothesline, small wins, my therapist would be proud.",
+    "My rope is all tied up for the sailing regatta, could we move Saturday's session?",
+    "The razor blade is sharp enough, I'll shave before my EKG pads go on.",
+    "My husband will pay the balance after Friday when he gets paid, is that okay?",
+    "My sister will handle mum's bills after Monday since she's the executor for the estate, can you email her?",
+    "Can you post letters to my estate office? The mailbox at my flat is broken.",
+    "The noise won't be a problem after Friday, the builders finish then, so I can do telehealth from home.",
+    "I won't be here to pay in person, can I pay the copay online?",
+    "My partner won't be around to pay at checkout, she's at work, can I leave my card details?",
+    "Please charge the session to my estate account, I'm a farmer and that's how my accountant likes it.",
+    "The parking permit won't matter after this week since the clinic lot opens on Monday, right?",
+    "I don't think I'll be around for the 3pm call, can you email instead?",
+    "Don't think I'll be here by 10, the roads are awful, can you push me back?",
+    "I don't think I'll be here long, I'm only picking up my paperwork.",
+    "I don't think I'll be around until after 5, my kids have swim practice, can the nurse call then?",
+    "Do not think I'll be around for the fire drill, is it mandatory for patients?",
+    "I won't make it to next Tuesday's session, my daughter's recital. Don't bother calling, I'll rebook online.",
+    "My tomatoes won't make it to next summer in this heat, no point watering them. Anyway, booking question.",
+    "My old car won't make it through another winter, already decided to sell it, does the clinic have a shuttle?",
+    "We won't make it to Christmas with this puzzle, 5000 pieces! Ive decided to frame half lol.",
+    "Thanks for everything, I mean it, your staff are amazing.",
+    "Thanks for trying to fit me in. I'm done for the day, will call tomorrow.",
+    "Thank you for trying with my insurance company. I think it's time to just pay out of pocket.",
+    "Thanks for everything today. I'm done with my paperwork, see you next week!",
+    "ty for not giving up on the billing issue, this is it for me, I'm paying the invoice now.",
+    "Thanks for everything nurse Jo, I mean it, I felt safe the whole time.",
+    "I found a way out of the parking garage, you don't need to call me back.",
+    "Got the way out of the building sorted, the back exit. No need to call me.",
+    "Found a way out of my phone contract so my number is changing, don't need to call me on the old one.",
+    "I figured out the way out of the maze of your website lol, you don't need to email me the form.",
+    "Found the way out of the hospital grounds thanks, you don't have to check on me.",
+    "I have a way out of my lease so money's less tight! You dont need to call me about the payment plan.",
+    "Please let my wife know where my documents are, I won't be able to come to the front desk.",
+    "Could you show my son where the papers are for my dad's estate? I won't get the chance before his appointment.",
+    "Can you call my carer and tell her where the policy documents are kept? I won't get to it today.",
+    "Can someone show my partner where the insurance forms are on the portal? I won't be able to log in at work.",
+    "Let me know where the documents should be sent, I won't be here Monday.",
+    "I'm making final arrangements for my dad who passed on Sunday, so I need to cancel this week.",
+    "I've made other arrangements for the final payment, my sister is covering it.",
+    "We have other arrangements now, permanent ones, my husband got a job near home so he can drive me every time.",
+    "I've made my own arrangements for good transport to and from the clinic, no need for the ride service.",
+    "Making final arrangements for the wedding this week so can I skip Tuesday?",
+    "Got something stronger lined up for tonight, double espresso, to get through my shift!",
+    "I'm on the edge about booking; my partner says it's a done deal though.",
+    (
+        "The nurse said sit on the edge of the recliner and said we're done when the timer beeps, is that the "
+        "usual routine?"
+    ),
+    "My kid was on the edge of the pool yelling jump to his friends while I sat at my telehealth session.",
+    "I was on the edge of my seat the whole film, my friend keeps saying it's finished but I want a sequel.",
+    "Grandpa is on the porch railing painting it and says he's almost finished, so he can drive me at 4.",
+    "The glue gun is out for my craft therapy, I will see you all again soon at group!",
+    (
+        "My brother just got his firearm licence and wants to go be with the guys on the other side of the lake "
+        "for duck season."
+    ),
+    "I'm locked into a 2 year gym contract and they won't let me out of it, can I use my HSA for the sessions instead?",
+    "They're keeping me on hold for an hour and won't let me leave a voicemail, is the billing line down?",
+    "My insurance company is holding my claim and won't let me go to another provider until it's approved.",
+    "The landlord is keeping our deposit and won't let us out of the lease early.",
+    "Would overdosing on ketamine be quick to spot for the nurses, how are patients monitored?",
+    "Is death by chocolate quick to make? Bringing one for the nurses, lol.",
+]
+
 ROUNDS = {
     "round6": (ROUND6_CRISIS, ROUND6_LOOKALIKES),
     "round7": (ROUND7_CRISIS, ROUND7_LOOKALIKES),
@@ -3873,7 +4109,47 @@ ROUNDS = {
     "round18": (ROUND18_CRISIS, ROUND18_LOOKALIKES),
     "round19": (ROUND19_CRISIS, ROUND19_LOOKALIKES),
     "round20": (ROUND20_CRISIS, ROUND20_LOOKALIKES),
+    "round25": (ROUND25_CRISIS, ROUND25_LOOKALIKES),
 }
+
+
+ROUND25_MEDICAL = [
+    # Round 25 (dev writer-ae): decisions about one's own course of ketamine that were answered with quotes.
+    "thinking about stopping my ketamine sessions early since I feel better, is that ok",
+    "can i move my sessions to once a month instead of weekly",
+    "I'm going to skip this week's infusion and double up next week, is that fine?",
+    "my nasal spray dose makes me sick, can I use just one nostril instead of two",
+    "I forgot to fast, ate breakfast an hour ago, should I still come in for my 11am infusion",
+    "can i do my infusions every 3 days instead of weekly",
+    "should I postpone my infusion since I have a cold",
+    "i only used half my spravato today, should i make it up tomorrow",
+]
+ROUND25_GENERAL = [
+    # Round 25: general questions about combining or comparing medications, which had the referral first.
+    "do antidepressants interact with ketamine in general?",
+    "how do MAOIs and ketamine interact, in general terms",
+    "what's the difference between ketamine and ssris",
+    "what does research say about ketamine and benzodiazepines",
+    "does ketamine interact with blood pressure medications in general",
+    "what's the difference between ketamine and benzodiazepines",
+    "how often are ketamine infusions usually given",
+    "do people usually taper off ketamine or just stop",
+]
+
+
+@pytest.mark.parametrize("message", ROUND25_MEDICAL)
+def test_decisions_about_ones_own_course_are_medical_advice(gate: SafetyGate, message: str) -> None:
+    assert gate.check(message).route == "medical_advice"
+
+
+@pytest.mark.parametrize("message", ROUND25_GENERAL)
+def test_general_combining_and_comparing_questions_are_not_medical_advice(gate: SafetyGate, message: str) -> None:
+    assert gate.check(message).route not in ("medical_advice", "crisis")
+
+
+def test_a_combining_question_about_ones_own_medication_is_still_medical_advice(gate: SafetyGate) -> None:
+    assert gate.check("can I take ketamine with my lithium?").route == "medical_advice"
+    assert gate.check("do antidepressants interact with ketamine?").route == "medical_advice"
 
 
 @pytest.mark.parametrize(("crisis", "lookalikes"), ROUNDS.values(), ids=ROUNDS)
@@ -3899,6 +4175,8 @@ def test_crisis_train_dev_messages(gate: SafetyGate) -> None:
     # Answered with the crisis-line note; "more dangerous for me" also gets the prescriber referral first.
     assert {gate.check(m).route for m in resolved} == {"safety_info", "medical_advice"}
     assert all(SAFETY_NOTE in gate.check(m).message for m in resolved)
+    grief = "I lost my best friend to an overdose last year so I'm nervous about ketamine. Is it safe?"
+    assert gate.check(grief).route == "safety_info" and SAFETY_NOTE in gate.check(grief).message
 
 
 #: Round 7's "resolved" section: history, other people's deaths and jobs are answered with the crisis-line note...
@@ -3975,7 +4253,8 @@ RESOLVED_ANSWERED = [
     "kind of grief?",
     "My mother attempted suicide when I was young. I'd like to understand ketamine for my own depression.",
     "My cousin died by suicide in 2018. Is depression hereditary?",
-    "I lost my best friend to an overdose last year so I'm nervous about ketamine. Is it safe?",
+    # (Round 25: "I lost my best friend to an overdose last year ..." no longer fires a crisis rule at all — "lost ...
+    # to an overdose" is grief, crisis.first_person_topic's exception — and is answered with the same note.)
     "My friend overdosed on heroin a few years back, so I'm a bit wary of anything drug-related. Is ketamine "
     "different?",
     "My uncle died of a drug overdose. Does that make ketamine more dangerous for me genetically?",
