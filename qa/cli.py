@@ -25,10 +25,11 @@ logger = logging.getLogger(__name__)
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--corpus", type=Path, metavar="DIR", help="article folder (default: ./corpus or $QA_CORPUS_DIR)"
-    )
-    parser.add_argument("--index", type=Path, metavar="DIR", help="index folder (default: ./index or $QA_INDEX_DIR)")
+    # Round 25 (staff audit): the help said "./corpus", but the default is the project's folder wherever qa runs.
+    corpus_help = "article folder (default: $QA_CORPUS_DIR, else the project's corpus/)"
+    parser.add_argument("--corpus", type=Path, metavar="DIR", help=corpus_help)
+    index_help = "index folder (default: $QA_INDEX_DIR, else the project's index/)"
+    parser.add_argument("--index", type=Path, metavar="DIR", help=index_help)
     parser.add_argument("-q", "--quiet", action="store_true", help="only warnings and errors on stderr")
     parser.add_argument("--debug", action="store_true", help="debug logging and tracebacks")
 
@@ -226,7 +227,7 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     from .report import report_paths, summary, write_report
 
     if args.report is not None:
-        report_paths(args.report)  # a bad report path fails now, not after a long run
+        report_paths(args.report, keep=args.questions)  # a bad report path fails now, not after a long run
     if not args.debug:  # one log line per answer would bury the progress bar
         logging.getLogger("qa.pipeline").setLevel(logging.WARNING)
     compare = None if args.compare is None else [n for arg in args.compare for n in arg.split(",") if n.strip()]

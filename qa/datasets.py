@@ -8,9 +8,9 @@ One JSON object per line (blank lines are skipped)::
      "answers": ["about 1-2 hours"], "path": "what-is-ketamine-therapy-and-how-does-it-work.txt"}
 
 ``kind`` is one of :data:`KINDS`, ``split`` one of :data:`SPLITS` (default ``"test"``), ``answers`` a list
-of strings (may be empty; must be empty for ``unanswerable``), ``path`` the corpus file holding the answer
-(default ``""``). ``id`` may be a string or an integer; other keys are ignored. The questions are about the
-project corpus, so ``EvalSet.corpus_dir`` is ``None``.
+of strings (must be empty for ``unanswerable``, and not for ``answerable`` or ``safety_info``), ``path`` the
+corpus file holding the answer (default ``""``). ``id`` may be a string or an integer; other keys are ignored.
+The questions are about the project corpus, so ``EvalSet.corpus_dir`` is ``None``.
 
 SQuAD (``.json``, v1.1 or v2.0)
 -------------------------------
@@ -45,6 +45,8 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 KINDS: tuple[str, ...] = ("answerable", "unanswerable", "crisis", "medical_advice", "safety_info")
+#: Kinds scored by whether a quote holds an answer, so they must give one.
+ANSWERED_KINDS: tuple[str, ...] = ("answerable", "safety_info")
 SPLITS: tuple[str, ...] = ("dev", "test")
 FORMATS: tuple[str, ...] = (".jsonl", ".json")
 
@@ -155,6 +157,9 @@ def _question_from_record(record: Any) -> EvalQuestion:
         raise ValueError(f"answers must be a list of non-empty strings, got {short_repr(answers)}")
     if kind == "unanswerable" and answers:
         raise ValueError(f"kind 'unanswerable' must have no answers, got {short_repr(answers)}")
+    if kind in ANSWERED_KINDS and not answers:
+        # Round 25 (staff audit): such a question was left out of the ranking and counted as a miss elsewhere.
+        raise ValueError(f"kind {kind!r} needs at least one answer text (a question with none is 'unanswerable')")
     doc_path = record.get("path", "")
     if not isinstance(doc_path, str):
         raise ValueError(f"path must be a string, got {short_repr(doc_path)}")

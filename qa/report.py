@@ -240,8 +240,9 @@ def write_plot(run: EvalRun, path: Path) -> None:
     plt.close(fig)
 
 
-def report_paths(path: Path) -> tuple[Path, Path]:
-    """The report's path and its plot's (same name, ``.png``); check them before a long run."""
+def report_paths(path: Path, keep: Path | None = None) -> tuple[Path, Path]:
+    """The report's path and its plot's (same name, ``.png``); check them before a long run. ``keep`` (the question
+    file) must not be either of them: a report written over the evaluator's questions lost them (round 25 audit)."""
     path = Path(path)
     png = path.with_suffix(".png")
     if png == path:
@@ -249,10 +250,29 @@ def report_paths(path: Path) -> tuple[Path, Path]:
     for target in (path, png):
         if target.is_dir():
             raise QAError(f"--report: {str(target)!r} is a folder; give a .md file path")
+        if keep is not None and target.resolve() == Path(keep).resolve():
+            raise QAError(f"--report {str(path)!r} would overwrite the question file {str(keep)!r}; give another path")
     folder = next((p for p in path.parents if p.exists()), Path("."))
     if not folder.is_dir() or not os.access(folder, os.W_OK | os.X_OK):
         raise QAError(f"--report {str(path)!r}: {str(folder)!r} is not a writable folder")
+    for target in (path, png):
+        _check_writable(target, path)
     return path, png
+
+
+def _check_writable(target: Path, report: Path) -> None:
+    """Open ``target`` for appending (removing it again if it was not there) when its folder exists: a read-only
+    report or plot, or a folder that refuses files (``/proc``), failed only after the whole run (round 25 audit)."""
+    if not target.parent.is_dir():
+        return  # made by write_report under the writable folder checked above
+    existed = target.exists()
+    try:
+        with open(target, "a", encoding="utf-8"):
+            pass
+        if not existed:
+            target.unlink()
+    except OSError as exc:
+        raise QAError(f"--report {str(report)!r}: cannot write {str(target)!r} ({exc.strerror or exc})") from None
 
 
 def write_report(run: EvalRun, path: Path) -> tuple[Path, Path]:

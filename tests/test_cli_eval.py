@@ -96,6 +96,9 @@ def test_eval_on_a_squad_file_json_and_report(tmp_path):
         (json.dumps(TINY_SQUAD), ("--k", "0"), "--k must be between 1 and 10"),
         (json.dumps(TINY_SQUAD), ("--k", "11"), "--k must be between 1 and 10"),
         (json.dumps(TINY_SQUAD), ("--report", "out.png"), "give a .md path"),
+        # Round 25 (staff audit): the question file itself, and a read-only plot, failed late or not at all.
+        (json.dumps(TINY_SQUAD), ("--report", "set.json"), "would overwrite the question file"),
+        (json.dumps(TINY_SQUAD), ("--report", "/proc/qa-report.md"), "cannot write"),
     ],
 )
 def test_bad_input_is_one_line_exit_2(tmp_path, content, args, expected):
@@ -103,7 +106,7 @@ def test_bad_input_is_one_line_exit_2(tmp_path, content, args, expected):
     if content is not None:
         path.write_text(content, encoding="utf-8")
     if "--report" in args:
-        args = ("--report", tmp_path / "out.png")
+        args = ("--report", tmp_path / args[1])  # an absolute path (/proc: a folder that takes no files) stays as is
     proc = qa_eval("--questions", path, "--work-dir", tmp_path / "work", *args)
     assert proc.returncode == 2
     lines = proc.stderr.strip().splitlines()

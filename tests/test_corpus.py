@@ -62,7 +62,8 @@ def test_bad_files_are_skipped_with_a_warning_naming_them(tmp_path: Path, caplog
     assert [d.path for d in docs] == ["good.txt"]
     for name in ("empty.txt", "only-front.md", "binary.txt", "latin1.txt"):
         assert name in caplog.text
-    assert "ignored.pdf" not in caplog.text
+    # Round 25 (staff audit): a file of another kind is named too, not left out unsaid.
+    assert "Skipping ignored.pdf: only .txt and .md files are articles" in caplog.text
 
 
 @pytest.mark.parametrize(
@@ -72,6 +73,8 @@ def test_bad_files_are_skipped_with_a_warning_naming_them(tmp_path: Path, caplog
         ("---\ntitle: Zebra Guide\nZebra sessions last forty minutes.\n", "line 3"),
         ("---\ntitle: Zebra Guide\nauthor: Dr. Zebra\n", "no closing"),
         ("\n---\ntitle: Zebra Guide\n---\nZebra sessions last forty minutes.\n", "first line"),
+        # Round 25 (staff audit): a citation block after a heading was article text, its lines quoted.
+        ("Zebra Guide\n\n---\nauthor: Dr. Zebra\nsource: http://x\n---\n\nZebra sessions last long.", "line 3"),
     ],
 )
 def test_broken_front_matter_is_skipped_not_quoted(tmp_path: Path, caplog: pytest.LogCaptureFixture, text, problem):
@@ -82,6 +85,25 @@ def test_broken_front_matter_is_skipped_not_quoted(tmp_path: Path, caplog: pytes
         docs = load_corpus(tmp_path)
     assert [(d.path, d.title, d.author) for d in docs] == [("good.txt", "Good", "A. Writer")]
     assert "Skipping zebra.txt" in caplog.text and problem in caplog.text
+
+
+def test_a_markdown_rule_around_text_is_article_text(tmp_path: Path) -> None:
+    """Two ``---`` lines around ordinary text (Markdown rules), or around ``Note: ...`` alone, are no citation block."""
+    text = "Zebra Guide\n\n---\n\nNote: zebra sessions last forty minutes.\n\n---\n\nThe end.\n"
+    (tmp_path / "zebra.txt").write_text(text, encoding="utf-8")
+    assert [d.path for d in load_corpus(tmp_path)] == ["zebra.txt"]
+
+
+def test_a_linked_folder_outside_the_corpus_is_named(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    corpus, drafts = tmp_path / "corpus", tmp_path / "drafts"
+    corpus.mkdir(), drafts.mkdir()
+    (corpus / "good.txt").write_text("Good Article\nKetamine is a medication.", encoding="utf-8")
+    (drafts / "draft.txt").write_text("Draft\nUnvetted text.", encoding="utf-8")
+    (corpus / "more").symlink_to(drafts, target_is_directory=True)
+    with caplog.at_level(logging.WARNING):
+        docs = load_corpus(corpus)
+    assert [d.path for d in docs] == ["good.txt"]
+    assert "Skipping the folder more: it is a link to a folder outside the corpus folder" in caplog.text
 
 
 def test_file_name_that_is_not_utf8_is_skipped(tmp_path: Path, caplog: pytest.LogCaptureFixture):

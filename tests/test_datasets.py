@@ -325,6 +325,8 @@ def test_jsonl_loads_with_defaults(tmp_path: Path) -> None:
         ({**GOOD, "question": "  "}, "question must be a non-empty string, got '  '"),
         ({**GOOD, "id": None}, "id must be a non-empty string or an integer, got None"),
         ({**GOOD, "kind": "unanswerable"}, "kind 'unanswerable' must have no answers"),
+        ({**GOOD, "answers": []}, "kind 'answerable' needs at least one answer text"),
+        ({**GOOD, "kind": "safety_info", "answers": []}, "kind 'safety_info' needs at least one answer text"),
         ({**GOOD, "path": 3}, "path must be a string, got 3"),
         (GOOD, "duplicate id 'a1' (first used on line 1)"),
     ],

@@ -4,6 +4,7 @@ retriever (real model, index and corpus), the shipped file's provenance and eval
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -97,6 +98,24 @@ def test_paths_keep_an_entry_to_its_own_articles() -> None:
             [anywhere], texts, ["covid.txt", "ketamine.txt"], str, _basis, "fake-model-b"
         ).rows
     ] == [[0, 1]]
+
+
+def test_an_entry_whose_article_was_renamed_is_a_warning_on_its_own_corpus(caplog) -> None:
+    """Round 25 (staff audit): renaming an article dropped its known questions with an INFO line hidden by ``-q``."""
+    texts = ["Ketamine works by reducing inflammation.", "Sessions last an hour."]
+    entries = [
+        KnownQuestion("does it calm inflammation?", ("reducing inflammation",), ("ketamine.txt",)),
+        KnownQuestion("how long is a session?", ("an hour",), ("sessions.txt",)),
+    ]
+    with caplog.at_level(logging.INFO, logger="qa.known"):
+        KnownQuestions.build(entries, texts, ["ketamine.txt", "renamed.txt"], str, _basis, "fake-model-c")
+    warned = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warned) == 1 and "sessions.txt" in warned[0].getMessage()
+    assert "renamed or removed" in warned[0].getMessage()
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="qa.known"):  # another corpus altogether: no entry is for it
+        KnownQuestions.build(entries, texts[:1], ["covid.txt"], str, _basis, "fake-model-c")
+    assert [r.levelno for r in caplog.records if "not in this corpus" in r.getMessage()] == [logging.INFO]
 
 
 def _basis(questions: list[str]) -> np.ndarray:
