@@ -64,6 +64,26 @@ def test_questions_that_ask_for_no_quantity_have_no_answer_type(question: str) -
     assert default_lexicon().answer_type(question) is None
 
 
+def test_who_invented_asks_for_a_person_and_who_wrote_does_not() -> None:
+    """Round 25 (answer audit): "who invented ketamine?" was answered by a sentence saying when it was developed."""
+    lexicon = default_lexicon()
+    assert lexicon.answer_type("Who invented ketamine?").name == "person"
+    assert lexicon.answer_type("who wrote the what is ketamine therapy article") is None
+    assert lexicon.answer_type("Who runs the consultation?") is None
+
+
+def test_dissociation_is_a_named_symptom_but_a_dissociative_is_not() -> None:
+    """Round 25 (answer audit): "how long does the dissociation last?" was answered by the session's "1-2 hours"."""
+    lexicon = default_lexicon()
+    assert lexicon.clause_requirements("How long does the dissociation last after a session?") == [
+        frozenset({"named:dissociation", "answer:duration"})
+    ]
+    assert [a.name for a in lexicon.mentioned("will I feel detached or have an out of body experience?")] == [
+        "named:dissociation"
+    ]
+    assert lexicon.mentioned('My friend calls ketamine a "dissociative". Why do doctors think it helps?') == []
+
+
 def test_the_first_matching_type_applies() -> None:
     lexicon = default_lexicon()
     assert lexicon.answer_type("how many hours does a session take").name == "duration"
