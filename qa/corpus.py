@@ -159,6 +159,8 @@ def corpus_files(corpus_dir: Path, *, warn: bool = True) -> list[Path]:
     it is skipped with a warning. ``warn=False`` keeps the skips quiet, for callers (the index
     fingerprint) that run next to :func:`load_corpus`, which reports them once.
     """
+    if corpus_dir.exists() and not corpus_dir.is_dir():  # round 25 audit: a file was said not to exist
+        raise CorpusError(f"Corpus directory {str(corpus_dir)!r} is a file, not a folder; give the folder of articles")
     if not corpus_dir.is_dir():
         raise CorpusError(f"Corpus directory {str(corpus_dir)!r} does not exist; create it and add .txt/.md files")
     skip = logger.warning if warn else logger.debug

@@ -87,6 +87,12 @@ def test_broken_front_matter_is_skipped_not_quoted(tmp_path: Path, caplog: pytes
     assert "Skipping zebra.txt" in caplog.text and problem in caplog.text
 
 
+def test_a_file_given_as_the_corpus_folder_is_named_as_a_file(tmp_path: Path) -> None:
+    (tmp_path / "article.txt").write_text("Title\nText.", encoding="utf-8")
+    with pytest.raises(CorpusError, match="is a file, not a folder"):
+        load_corpus(tmp_path / "article.txt")
+
+
 def test_a_markdown_rule_around_text_is_article_text(tmp_path: Path) -> None:
     """Two ``---`` lines around ordinary text (Markdown rules), or around ``Note: ...`` alone, are no citation block."""
     text = "Zebra Guide\n\n---\n\nNote: zebra sessions last forty minutes.\n\n---\n\nThe end.\n"

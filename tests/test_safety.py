@@ -4123,6 +4123,10 @@ ROUND25_MEDICAL = [
     "can i do my infusions every 3 days instead of weekly",
     "should I postpone my infusion since I have a cold",
     "i only used half my spravato today, should i make it up tomorrow",
+    # Round 25 (an answer audit): a dose safe for me, a treatment for my child of an age.
+    "is 0.5 mg/kg a safe dose for me",
+    "Should my 17 year old son start ketamine for his depression?",
+    "Is ketamine safe for my 15 year old?",
 ]
 ROUND25_GENERAL = [
     # Round 25: general questions about combining or comparing medications, which had the referral first.
@@ -4134,6 +4138,8 @@ ROUND25_GENERAL = [
     "what's the difference between ketamine and benzodiazepines",
     "how often are ketamine infusions usually given",
     "do people usually taper off ketamine or just stop",
+    "what is a safe dose of ketamine",
+    "is a 15 year old too young for ketamine",
 ]
 
 
