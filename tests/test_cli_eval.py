@@ -96,7 +96,7 @@ def test_eval_on_a_squad_file_json_and_report(tmp_path):
         (json.dumps(TINY_SQUAD), ("--k", "0"), "--k must be between 1 and 10"),
         (json.dumps(TINY_SQUAD), ("--k", "11"), "--k must be between 1 and 10"),
         (json.dumps(TINY_SQUAD), ("--report", "out.png"), "give a .md path"),
-        # Round 25 (staff audit): the question file itself, and a read-only plot, failed late or not at all.
+        # Round 25 (staff audit): the question file itself was overwritten; a folder that takes no files failed late.
         (json.dumps(TINY_SQUAD), ("--report", "set.json"), "would overwrite the question file"),
         (json.dumps(TINY_SQUAD), ("--report", "/proc/qa-report.md"), "cannot write"),
     ],
