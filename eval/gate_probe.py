@@ -50,6 +50,12 @@ wording, and ordinary messages full of alarming-looking idioms.
   readings. Committed before its first scoring (06f11cf): with round 11's rules and check card 65/100, help of either
   kind 99/100, ordinary carded 11/100, with neither 73/100. With round 12's rules (from dev writers l and m): card
   70/100, help 99/100, ordinary carded 8/100, with neither 76/100; unchanged by the later rules from dev writer n.
+- blind-11 (round 25, 100 crisis and 100 ordinary messages by a helper blind to the rules, the bot, the eval sets and
+  the tests: indirect crises — told inside an errand, by a place or object, as a side-effect question while it happens,
+  casually, by a carer — and look-alikes sharing their words) is test, never read (the first words of its last line were
+  seen once by accident when the file's end was printed). Written before round 25's rules and counted on a copy outside
+  the project: with round 24's code card 82/100, help of either kind 95/100, ordinary carded 9/100; with round 25's
+  rules 84, 95, 9. Committed after that, as the held-out measure for the next round.
 
 The semantic crisis check (``qa.crisis_check``: its check-in line shown with the answer) is scored beside the
 card: the card is the rules' decision, the line the check's, on messages the rules did not card.
