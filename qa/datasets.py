@@ -28,6 +28,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .scoring import RANKED_KINDS
+
 __all__ = [
     "FORMATS",
     "KINDS",
@@ -45,8 +47,6 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 KINDS: tuple[str, ...] = ("answerable", "unanswerable", "crisis", "medical_advice", "safety_info")
-#: Kinds scored by whether a quote holds an answer, so they must give one.
-ANSWERED_KINDS: tuple[str, ...] = ("answerable", "safety_info")
 SPLITS: tuple[str, ...] = ("dev", "test")
 FORMATS: tuple[str, ...] = (".jsonl", ".json")
 
@@ -157,7 +157,7 @@ def _question_from_record(record: Any) -> EvalQuestion:
         raise ValueError(f"answers must be a list of non-empty strings, got {short_repr(answers)}")
     if kind == "unanswerable" and answers:
         raise ValueError(f"kind 'unanswerable' must have no answers, got {short_repr(answers)}")
-    if kind in ANSWERED_KINDS and not answers:
+    if kind in RANKED_KINDS and not answers:  # ranked and scored by their answers, so they must give one
         # Round 25 (staff audit): such a question was left out of the ranking and counted as a miss elsewhere.
         raise ValueError(f"kind {kind!r} needs at least one answer text (a question with none is 'unanswerable')")
     doc_path = record.get("path", "")

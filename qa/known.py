@@ -173,13 +173,13 @@ class KnownQuestions:
             absent = sorted({p for e in entries if e.paths and not any(p in whole for p in e.paths) for p in e.paths})
             # On this corpus (some entries found their article) an absent one was renamed or removed: staff should
             # know, as the answers it pointed at lose their lift (round 25 staff audit). On another corpus: expected.
-            log = logger.warning if kept or stale else logger.info
-            log(
+            own_corpus = bool(kept or stale)
+            (logger.warning if own_corpus else logger.info)(
                 "Known questions: %d name articles not in this corpus (%s%s)%s",
                 len(entries) - len(kept) - len(stale),
                 ", ".join(absent[:3]),
                 ", …" if len(absent) > 3 else "",
-                "; renamed or removed? Update qa/known_questions.jsonl" if kept or stale else "",
+                "; renamed or removed? Update qa/known_questions.jsonl" if own_corpus else "",
             )
         if not kept:
             return cls([], np.zeros((0, 0), dtype=np.float32), [])
