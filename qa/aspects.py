@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -278,6 +278,45 @@ def asked_sentences(message: str) -> list[str]:
             clauses = [c.strip() for c in _ANOTHER_QUESTION.split(sentence)]
             asking += [c for c in clauses if _WORDS.search(c) and _asks(c)] if len(clauses) > 1 else [sentence.strip()]
     return asking if len(asking) >= 2 else []
+
+
+#: A question's subject after the verb that opens it: "is it addictive?", "how much does it cost?".
+_AUXILIARY = r"\b(is|was|does|do|did|can|could|will|would|should|may|might|has)\s+"
+_SUBJECT_IT = re.compile(_AUXILIARY + r"it\b(?!['\u2019])", re.IGNORECASE)
+_TITLE_WORD = re.compile(r"[^\W\d_]{3,}")
+
+
+def corpus_subject(titles: Sequence[str], stop_words: Collection[str] = ()) -> str | None:
+    """What a corpus is about, read from its articles' titles: the word (3+ letters, not in ``stop_words``) that the
+    most titles use, when at least half of them and two or more do (ties: the word seen first); else None. The
+    clinic's five titles all name "ketamine"; 49 unrelated papers name nothing that often, and get no subject.
+    Read by :func:`about_subject`."""
+    titles = list(dict.fromkeys(titles))
+    counts: dict[str, int] = {}
+    for title in titles:
+        for word in dict.fromkeys(w.lower() for w in _TITLE_WORD.findall(title)):
+            if word not in stop_words:
+                counts[word] = counts.get(word, 0) + 1
+    best = max(counts, key=counts.__getitem__, default=None)  # first seen among equals
+    return best if best is not None and counts[best] >= max(2, (len(titles) + 1) // 2) else None
+
+
+def about_subject(questions: Sequence[str], subject: str | None) -> list[str]:
+    """The questions of one message, each whose subject is an "it" the message never names read as ``subject`` (the
+    corpus's, :func:`corpus_subject`): "What does it cost and is it addictive?" → "What does ketamine cost", "is
+    ketamine addictive?". A question's "it" is so read only when every question before it also asks about an unnamed
+    "it" or about ``subject`` itself ("does ketamine help PTSD? how fast does it work?"); after any other question
+    the "it" may be what that one named ("What dose do you start on? Is it based on body weight?", "How many infusions
+    are in the first round? Is it 6 in 2 weeks?"), and is left. Unchanged without a subject. For
+    ``qa.pipeline.Pipeline._find_parts``, which asks such a question again when it found nothing as typed."""
+    if not subject:
+        return list(questions)
+    named = re.compile(_AUXILIARY + re.escape(subject) + r"\b", re.IGNORECASE)
+    read, unnamed = [], True
+    for question in questions:
+        read.append(_SUBJECT_IT.sub(lambda m: f"{m.group(1)} {subject}", question, count=1) if unnamed else question)
+        unnamed = unnamed and bool(_SUBJECT_IT.search(question) or named.search(question))
+    return read
 
 
 def asked_part(message: str) -> str:

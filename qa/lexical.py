@@ -62,6 +62,11 @@ def _tools():  # -> (tokenizer, stop words, stemmer)
     return tokenizer, frozenset(STOPWORDS_EN_PLUS), Stemmer.Stemmer("english")
 
 
+def stop_words() -> frozenset[str]:
+    """The English stop words BM25 leaves out (the NLTK list shipped in ``bm25s``)."""
+    return _tools()[1]
+
+
 def terms(text: str) -> list[str]:
     """The stemmed, stop-word-free terms of ``text``, in order (hyphen compounds: parts, then joined)."""
     tokenizer, stop, stemmer = _tools()

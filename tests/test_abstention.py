@@ -26,7 +26,7 @@ from qa.abstention import (
     sentence_cosine,
     trade_off,
 )
-from qa.aspects import asked_part, asked_sentences
+from qa.aspects import about_subject, asked_part, asked_sentences, corpus_subject
 from qa.chunking import Passage
 from qa.config import Settings
 
@@ -310,6 +310,32 @@ def test_a_sentence_ends_before_a_closing_quote() -> None:
 )  # fmt: skip
 def test_the_questions_of_a_message_are_its_asking_sentences(message: str, parts: list[str]) -> None:
     assert asked_sentences(message) == parts
+
+
+def test_a_corpus_subject_is_the_word_most_of_its_titles_name() -> None:
+    titles = ["How Does Ketamine Therapy Work?", "Ketamine Therapy Unveiled", "Ketamine: A Promising Treatment",
+              "The Science Behind Ketamine Therapy", "What is Ketamine Therapy and How Does It Work?"]  # fmt: skip
+    assert corpus_subject(titles, {"how", "does", "what", "the", "and", "work"}) == "ketamine"
+    assert corpus_subject(titles[:1]) is None  # one article: nothing is named "by most"
+    assert corpus_subject(["Viral shedding in ferrets", "MERS in camels", "Influenza vaccines"]) is None
+    assert corpus_subject(["Ketamine", "Ketamine"]) is None  # the same title twice is one article
+
+
+@pytest.mark.parametrize(
+    ("questions", "read"),
+    [(["What does it cost", "is it addictive?"], ["What does ketamine cost", "is ketamine addictive?"]),
+     (["does ketamine help PTSD?", "how fast does it work?"],
+      ["does ketamine help PTSD?", "how fast does ketamine work?"]),
+     # After a question naming something else, "it" may be that: left as typed.
+     (["How many infusions are in the first round?", "Is it 6 in 2 weeks?"],
+      ["How many infusions are in the first round?", "Is it 6 in 2 weeks?"]),
+     (["What is KAP?", "Does it include talk therapy?"], ["What is KAP?", "Does it include talk therapy?"]),
+     (["Is it expensive?", "is it's effect fast?"], ["Is ketamine expensive?", "is it's effect fast?"]),
+     (["is it safe", "does it hurt"], ["is ketamine safe", "does ketamine hurt"])],
+)  # fmt: skip
+def test_a_question_s_unnamed_it_is_read_as_the_corpus_subject(questions: list[str], read: list[str]) -> None:
+    assert about_subject(questions, "ketamine") == read
+    assert about_subject(questions, None) == questions
 
 
 @pytest.mark.parametrize("mash", ["wasd wasd wasd", "kjhkjhkjh"])

@@ -172,6 +172,17 @@ def test_one_question_of_several_is_answered_and_the_one_not_found_is_named(pipe
         assert text[quote["start"] : quote["end"]] == quote["text"] and quote["highlights"]
 
 
+def test_a_question_of_several_about_an_unnamed_it_is_read_about_the_articles_subject(pipeline) -> None:
+    """Round 26 (answer audit): "is it addictive?" alone is about nothing (cosine 0.31 to its answer, under the part
+    bar); the message never names its "it", so it is read as the articles' subject, and answered."""
+    assert pipeline.subject == "ketamine"
+    data = pipeline.ask("What does it cost and is it addictive?").to_dict()
+    assert data["status"] == "answered" and data["quotes"]
+    assert data["message"] == PART_NOT_FOUND_MESSAGE.format(part="“What does it cost”")
+    as_named = pipeline.ask("is ketamine addictive?").to_dict()
+    assert as_named["status"] == "answered" and as_named["quotes"][0]["id"] == data["quotes"][0]["id"]
+
+
 def test_several_questions_none_answered_still_abstain(pipeline) -> None:
     data = pipeline.ask("Does insurance cover it? Do you have payment plans?").to_dict()
     assert data["status"] == "no_answer" and data["quotes"] == [] and data["message"] == NO_ANSWER_MESSAGE
