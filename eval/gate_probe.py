@@ -165,6 +165,10 @@ DATA = Path(__file__).with_name("gate_probe.jsonl")
 #: questions; blind, a helper's fresh probe and its follow-up; MEASURE_SETS), first scored with round 24's code: card
 #: 119, help 146, ordinary carded 8. Rules from its misses, narrowed by a helper's look-alike audit: 158, 158, 3
 #: (README "Round 25").
+#: Round 26: writer-af (160 crisis, 250 ordinary — 60 medication decisions, 40 general medication questions; blind, a
+#: helper's fresh probe in registers easy to miss: non-native English, voice dictation, older and teenage writers, a
+#: crisis inside a long admin message; MEASURE_SETS), first scored with round 25's code: card 119, help 156, ordinary
+#: carded 17. Rules from its misses, narrowed by a helper's look-alikes: 160, 160, 13 (README "Round 26").
 LOOKALIKES = Path(__file__).with_name("lookalike_probe.jsonl")
 
 

@@ -94,6 +94,7 @@ a second fresh probe written after the choice measured it: card 119 -> 142 of 20
 
 Round 20: writer-ad (a helper's fresh probe: 197 crisis, 198 ordinary) joins MEASURE_SETS (weights unchanged).
 Round 25: writer-ae (a helper's fresh probe: 158 crisis, 247 ordinary) joins MEASURE_SETS (weights unchanged).
+Round 26: writer-af (a helper's fresh probe: 160 crisis, 250 ordinary) joins MEASURE_SETS (weights unchanged).
 
 Usage: ``.venv/bin/python eval/train_crisis_check.py`` (about a minute).
 """
@@ -140,7 +141,7 @@ def _rows(name: str) -> list[dict]:
 
 #: Dev sets of eval/lookalike_probe.jsonl the check does not learn from (round 12, module docstring): they measure it.
 MEASURE_SETS = frozenset(
-    {f"writer-{letter}" for letter in "lmnopqrstuvwxyz"} | {f"writer-a{letter}" for letter in "abcde"}
+    {f"writer-{letter}" for letter in "lmnopqrstuvwxyz"} | {f"writer-a{letter}" for letter in "abcdef"}
 )
 
 

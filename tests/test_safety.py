@@ -4097,6 +4097,140 @@ ROUND25_LOOKALIKES = [
     "my meds are kicking in, so sleepy lol, can we reschedule my call?",
 ]
 
+ROUND26_CRISIS = [
+    # Round 26 (README "Round 26"): dev writer-af's crisis messages (eval/lookalike_probe.jsonl) that had no card:
+    # non-native English, voice dictation, older and teenage writers, a crisis inside an admin question.
+    (
+        "Excuse my english. I am decided to finish my life this week, I have already write letters for my "
+        "family. Ketamine not help me."
+    ),
+    (
+        "Please cancel everything going forward and give my spot to someone on the waitlist. I've sorted "
+        "out who gets the dog. It's been a long road and I'm ready to rest for good."
+    ),
+    "I would like to go to sleep and never have to open my eyes again, that's all I want anymore.",
+    "lol when the ketamine kicks in i kinda hope i just dont come back out of it tbh",
+    (
+        "Could you tell me if the clinic offers payment plans? The last few months have been expensive. "
+        "Honestly I've been wishing I could just fall asleep and not wake up, every night, and I'm not "
+        "sure the ketamine is touching it anymore."
+    ),
+    "If I don't come round from the next infusion please don't try too hard to bring me back",
+    "tbh id be fine if my heart just stopped in my sleep. whatever. still on for 4pm?",
+    (
+        "Is it wrong that I hope my plane crashes on the trip next week? I'm not going to do anything but "
+        "I keep hoping something happens to me."
+    ),
+    "after three years of this I feel like a ghost already. wouldn't mind making it official",
+    (
+        "Hello, I have question for the appointment. Also I hit my head on the wall many times today "
+        "because I deserve it, there is blood. What time I should arrive?"
+    ),
+    "My hands are covered in burns from the stove that I did on purpose. I dont know why I keep doing it.",
+    "i keep punching walls until my knuckles split and i think ive broken something now",
+    (
+        "Pardon the intrusion. My nerves are in tatters and I have taken to scratching my arms raw; this "
+        "evening I could not stop and there is considerable bleeding."
+    ),
+    "Mixed tramadol and my antidepressant, way more than I should, now I'm sweating, twitching and super hot",
+    "what happens if someone takes ten times their normal dose of venlafaxine. asking because I did, 40 minutes ago",
+    "ate the rest of my edibles plus my ketamine dose because I wanted it all to stop. throwing up, vision tunneling",
+    "Hives all over my body and my eyes are swelling shut, throat scratchy, had my infusion an hour ago",
+    (
+        "I hav pain in chest very strong, like elephant sitting, and sweat cold. After treatment today. Is "
+        "normal side effect?"
+    ),
+    (
+        "sometimes after sessions i get this rage and today i wanted to strangle my roommate and i still "
+        "do. she's in the next room"
+    ),
+    (
+        "If my neighbor plays music one more time tonight I swear I'm going over there with the bat, and I "
+        "mean it, not a figure of speech."
+    ),
+    (
+        "Hello, what time do you close on Fridays? I've had enough of my coworker's insults and I intend "
+        "to make him suffer physically on Monday, I've planned it carefully. Also can I bring my own "
+        "blanket?"
+    ),
+    (
+        "dictating I'm going to poison my husband's coffee in the morning period nobody would suspect "
+        "comma I've looked up how"
+    ),
+    "the people at work are gonna find out what happens when you push someone too far. i've got a list",
+    (
+        "I must confess something dark. My temper has become uncontrollable and I have pictured in detail "
+        "taking a hammer to my son-in-law. Tonight at dinner I very nearly did, and he is staying with us "
+        "all week."
+    ),
+    "my kid wont stop screaming and i'm scared of what i'll do to him. i shook him a little already",
+    "someone is following me home from the clinic right now and they've been shouting threats",
+    (
+        "My neighbour's little boy has bruises everywhere and I just heard him screaming and something "
+        "smash. I don't know what to do."
+    ),
+    (
+        "Is it possible to reschedule to next week? My husband broke my arm on Saturday and I'm sleeping "
+        "in the car because he said he'd finish the job if I come home."
+    ),
+    (
+        "My carer shouts at me and has not given me food for two days. She took my bank card and tells me "
+        "nobody would believe an old woman."
+    ),
+    "dictation im at the gas station hiding in the bathroom he said hell find me and finish it",
+    "He keeps texting that he knows which clinic I go to and he'll be waiting outside after my session today",
+    "since the ketamine the tv is sending me messages that my family are impostors and i have to get rid of them",
+    "i havent slept in 5 days and i know the neighbors are poisoning the water, i'm going to deal with them myself",
+    "my reflection told me i'm not real and the only way to prove it is to cut deep and see if i bleed",
+    "I'm being watched through the smoke detectors and the only way to stop them is to set the apartment on fire",
+    (
+        "Good morning. I must report that the dead have been speaking to me through the radio since last "
+        "week and tell me it is time to join them. I am making preparations."
+    ),
+    (
+        "Hello, I'd like to ask whether the 6-session package can be split across two months, and whether "
+        "receipts are itemised. Also since my last infusion I've understood that my coworkers are "
+        "broadcasting my thoughts and tonight I'm going to make them stop for good. Thank you."
+    ),
+    "the nurse at the clinic is an agent and she implanted something, I'm going to cut it out of my arm",
+    "I think I'm meant to prove I'm chosen by not eating or drinking until I rise, day 4 now, feel very weak",
+    (
+        "Hi, I'm the carer for an elderly man who attends your clinic. This morning he told me he'd bought "
+        "rat poison for himself and I found it hidden in his room."
+    ),
+    (
+        "I'm my dad's caregiver and had a question about his bill, he was charged twice for October. Also "
+        "he's been telling me he's ready to go, and today I found he's stopped his heart pills and hid a "
+        "bag of all his old meds under his bed."
+    ),
+]
+
+ROUND26_LOOKALIKES = [
+    # Round 26: a helper's look-alikes the first patterns carded, and writer-af's ordinary messages old rules carded.
+    (
+        "Work deadlines feel like a weight sitting on my chest, which is partly why I'm looking into "
+        "treatment. What does the intake process involve?"
+    ),
+    (
+        "Taking a hammer to my son-in-law's deck this weekend, we're rebuilding it together. Can I move my "
+        "Saturday session to Monday?"
+    ),
+    (
+        "The alumni association says it's time to join them for the 20 year reunion, so I'll be away that "
+        "week. Can we reschedule?"
+    ),
+    (
+        "In the game I'm playing the spirits keep telling my character it's time to join them, creepy but "
+        "great story. Will ketamine make gaming feel weird afterwards?"
+    ),
+    "I want finish my life insurance form before the appointment, you need a copy of it?",
+    "This week I finish my life in Germany and move back to Italy. Can you send my records to new doctor in Milano?",
+    "im lowkey dead after every session lmaooo is that normal or am i just weak",
+    "Stressed to death about the first infusion, what should I expect step by step?",
+    "im so dead my mom found out i skipped school for my appt lmao. can u send a note for school",
+    "Bye for now, thank you for everything. I'll be back in the spring for maintenance once I'm back from my trip.",
+]
+
 ROUNDS = {
     "round6": (ROUND6_CRISIS, ROUND6_LOOKALIKES),
     "round7": (ROUND7_CRISIS, ROUND7_LOOKALIKES),
@@ -4114,6 +4248,7 @@ ROUNDS = {
     "round19": (ROUND19_CRISIS, ROUND19_LOOKALIKES),
     "round20": (ROUND20_CRISIS, ROUND20_LOOKALIKES),
     "round25": (ROUND25_CRISIS, ROUND25_LOOKALIKES),
+    "round26": (ROUND26_CRISIS, ROUND26_LOOKALIKES),
 }
 
 
@@ -4145,6 +4280,30 @@ ROUND25_GENERAL = [
     "what is a safe dose of ketamine",
     "is a 15 year old too young for ketamine",
 ]
+
+
+ROUND26_MEDICAL = [
+    # Round 26 (dev writer-af): a medicine the rules do not name, a relative's remedy, a relative's condition.
+    "I take phenazepam from my country. Is it ok with ketamine, I continue or not?",
+    "My father take Chinese herbal medicine for sleep. He want to do ketamine. He should stop the herbs?",
+    "My partner has heart failure, would ketamine be safe for him or not?",
+]
+ROUND26_NOT_MEDICAL = [
+    # Their look-alikes: a bus, a relative watching, a relative's reading, a question about people in general.
+    "I take the bus to the clinic, is that ok with the treatment schedule?",
+    "my husband has a question, is the infusion safe for him to watch?",
+    "my son has been reading about ketamine, is it dangerous for them in general?",
+]
+
+
+@pytest.mark.parametrize("message", ROUND26_MEDICAL)
+def test_decisions_about_an_unnamed_medicine_or_a_relative_are_medical_advice(gate: SafetyGate, message: str) -> None:
+    assert gate.check(message).route == "medical_advice"
+
+
+@pytest.mark.parametrize("message", ROUND26_NOT_MEDICAL)
+def test_their_lookalikes_are_not_medical_advice(gate: SafetyGate, message: str) -> None:
+    assert gate.check(message).route not in ("medical_advice", "crisis")
 
 
 @pytest.mark.parametrize("message", ROUND25_MEDICAL)
