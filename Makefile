@@ -33,7 +33,7 @@ lint: setup
 # first run builds its index under var/eval/ (several minutes on 2 cores); later runs reuse it.
 COVID_QA ?= ../shared/data/covid-qa/covid-qa-dev.json
 # The configurations each blind held-out set is compared on.
-HOLDOUT_COMPARE := production,production-noparts,production-noshorthand,production-packaged,dense-finetuned,production-noknown,production-before-coverage,production-coverage-known-terms,production-nocoverage,dense,bm25,hybrid
+HOLDOUT_COMPARE := production,production-highlight-cosine,production-noparts,production-noshorthand,production-packaged,dense-finetuned,production-noknown,production-before-coverage,production-coverage-known-terms,production-nocoverage,dense,bm25,hybrid
 eval: setup
 	$(VENV)/bin/qa eval --questions eval/questions.jsonl --split test --compare --report eval/reports/ours.md
 	$(VENV)/bin/qa eval --questions eval/holdout.jsonl --split test --compare $(HOLDOUT_COMPARE) --report eval/reports/holdout.md

@@ -81,6 +81,10 @@ class Settings:
     #: others, the middle of the ties: 62/65 and 27/35 there (at the plain threshold 65/65 and 21/35; without answering
     #: questions one by one 36/65 and 29/35).
     part_margin: float | None = 0.27
+    #: A quote's highlighted sentence is its best by cosine plus this × the sentence's coverage of the question (the
+    #: idf-weighted share of its distinct terms the sentence holds, as ``coverage_weight`` reads it; 0: cosine alone).
+    #: Round 26, chosen on the dev question sets' new "highlight hit" (``qa.scoring``).
+    highlight_coverage: float = 1.0
     #: Which ranker answers questions: "dense", "bm25" or "hybrid" (see ``qa.retrieval``).
     retriever: str = "hybrid"
     #: Abstain (``no_answer``) when the best question↔quoted-sentence cosine is below this; None: the
@@ -198,6 +202,7 @@ CONFIGURATIONS: dict[str, dict[str, object]] = {
     "production-nospelling": {"spelling": False},
     "production-noshorthand": {"shorthand": None},
     "production-noparts": {"part_margin": None},
+    "production-highlight-cosine": {"highlight_coverage": 0.0},
     "production-unbalanced": {"balance_passages": False},
     "production-400": {"max_chars": 400},
     "production-600": {"max_chars": 600},

@@ -488,6 +488,9 @@ class Pipeline:
         scores = self.sentences.scores(passages, vector)
         # One reading of the question's requirements: the abstention signal and the highlight scores.
         signal, highlight_scores = assess(passages, scores, searched, asked=asked) if chosen else (None, scores)
+        if chosen and (weight := self.settings.highlight_coverage):  # the highlight only, not the signal
+            coverage = self.retriever.sentence_coverage(searched, passages)
+            highlight_scores = [s + weight * c for s, c in zip(highlight_scores, coverage, strict=True)]
         signals = None
         if signal is not None and (self.read_signals or self.abstention.logistic is not None):
             signals = self.signals.read(searched, chosen, scores, signal)

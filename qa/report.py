@@ -56,6 +56,7 @@ def _hit(ranking: dict | None, k: int) -> float | None:
 def summary_table(run: EvalRun) -> str:
     """One row per configuration: ranking (abstention off), then production behaviour."""
     header = ["configuration", *(f"hit@{k}" for k in TABLE_KS), "MRR@10", "nDCG@10", "answered", "answer hit"]
+    header += ["highlight hit"]
     header += ["abstain P", "abstain R", "crisis", "medical advice", "safety info"]
     rows = []
     for c in run.configs:
@@ -63,7 +64,8 @@ def summary_table(run: EvalRun) -> str:
         abst = c.abstention or {}
         rows.append(
             [c.name, *(_num(_hit(r, k)) for k in TABLE_KS), _num(r and r["mrr_at_10"]), _num(r and r["ndcg_at_10"])]
-            + [_num(c.answered_rate), _num(c.answer_accuracy), _num(abst.get("precision")), _num(abst.get("recall"))]
+            + [_num(c.answered_rate), _num(c.answer_accuracy), _num(c.highlight_accuracy)]
+            + [_num(abst.get("precision")), _num(abst.get("recall"))]
             + [_num(c.routing.get(kind)) for kind in ("crisis", "medical_advice", "safety_info")]
         )
     return _table(header, rows)
@@ -184,7 +186,8 @@ def render_markdown(run: EvalRun, plot_name: str) -> str:
         "hit@k: share of answerable + safety_info questions with a quote containing a gold answer (normalised "
         "case, whitespace, quotes, dashes) in the top k. MRR@10: mean 1/rank of the first such quote. nDCG@10: "
         "relevant passages = every indexed passage containing a gold answer. answered: share of answerable "
-        "questions answered; answer hit: share answered with a gold quote among the shown quotes. abstain P/R: "
+        "questions answered; answer hit: share answered with a gold quote among the shown quotes; highlight hit: of "
+        "those, the share whose highlighted sentences hold a gold answer (or lie inside one). abstain P/R: "
         "precision/recall of not answering, with unanswerable as the positive class (over answerable, "
         "unanswerable and safety_info). crisis / medical advice / safety info: share routed as expected "
         "(status crisis, medical_advice, answered). – = no question of that kind.",

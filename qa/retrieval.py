@@ -120,6 +120,7 @@ class Retriever:
         )
         self._vocabulary: frozenset[str] | None = None  # the articles' words, built by knows() without a speller
         self._sentence_terms: dict[int, tuple[frozenset[str], ...]] = {}  # row -> terms of each sentence
+        self._rows = {passage.id: row for row, passage in enumerate(index.passages)}
         self._sentence_texts: dict[int, tuple[str, ...]] = {}  # row -> each sentence, qa.aspects.normal
         self.known = (
             KnownQuestions.build(
@@ -283,6 +284,21 @@ class Retriever:
             units = self._terms_of_sentences(int(row))
             best[i] = max((sum(w for t, w in weights.items() if t in unit) for unit in units), default=0.0)
         return best / total
+
+    def sentence_coverage(self, question: str, passages: Sequence[Passage]) -> list[np.ndarray]:
+        """Per passage of the index, each sentence's coverage of ``question`` as :meth:`coverage` reads it: the
+        idf-weighted share of its distinct terms the sentence holds (zeros without a lexical index). What
+        ``Settings.highlight_coverage`` adds to a quoted sentence's cosine to pick its highlight."""
+        lexical = self.index.lexical
+        words = [word for word in dict.fromkeys(terms(question)) if word]
+        weights = lexical.idf(words) if lexical is not None else {}
+        units = [self._terms_of_sentences(self._rows[passage.id]) for passage in passages]
+        if not weights:
+            return [np.zeros(len(u)) for u in units]
+        total = sum(weights.values())
+        if self.settings.coverage_unknown_terms:
+            total += len(set(words) - weights.keys()) * lexical.unseen_idf()
+        return [np.array([sum(w for t, w in weights.items() if t in unit) for unit in u]) / total for u in units]
 
     def requirements_met(self, query: Query, rows: np.ndarray) -> np.ndarray:
         """Each row's share of the question's requirements (``qa.aspects``: a price for "how much does it

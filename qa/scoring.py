@@ -56,6 +56,8 @@ class QuestionResult:
     returned: dict = field(default_factory=dict)  # production first quote: text (120 chars), path, score
     error: str = ""
     check_in: bool = False  # production answer carried the semantic crisis check's line (qa.crisis_check)
+    #: When ``answer_hit``: a highlighted sentence holds a gold answer (or lies inside one); else None.
+    highlight_hit: bool | None = None
 
 
 @dataclass
@@ -77,6 +79,8 @@ class ConfigResult:
     seconds: float
     questions: list[QuestionResult]
     same_as: str = ""  # a configuration with identical settings: its run was reused, not repeated
+    #: Of the answerable questions with an answer hit, the share whose highlights hold a gold answer (round 26).
+    highlight_accuracy: float | None = None
 
     def failures(self) -> list[QuestionResult]:
         return [q for q in self.questions if not q.passed]
@@ -85,6 +89,17 @@ class ConfigResult:
 def _contains(text: str, gold: list[str]) -> bool:
     norm = normalise(text)
     return any(a in norm for a in gold)
+
+
+def _highlight_hit(quotes: list[dict], gold: list[str]) -> bool:
+    """Whether a highlighted sentence of ``quotes`` holds a gold answer, or lies inside one (an answer of two
+    sentences: either one highlighted is the answer)."""
+    for quote in quotes:
+        for start, end in quote.get("highlights") or ():
+            text = normalise(quote["text"][start - quote["start"] : end - quote["start"]])
+            if text and any(a in text or text in a for a in gold):
+                return True
+    return False
 
 
 def _key(quote: dict) -> str:
@@ -135,6 +150,7 @@ def score_config(name: str, settings: Settings, passages: int, scored: list, sec
                 unreachable.append(q.id)
         quotes = answer["quotes"]
         answer_hit = answer["status"] == "answered" and bool(gold) and any(_contains(x["text"], gold) for x in quotes)
+        highlight_hit = _highlight_hit(quotes, gold) if answer_hit else None
         first = quotes[0] if quotes else None
         returned = {"text": first["text"][:120], "path": first["path"], "score": first["score"]} if first else {}
         results.append(
@@ -143,6 +159,7 @@ def score_config(name: str, settings: Settings, passages: int, scored: list, sec
                 relevant=len(relevant), rank=rank, ranking_status=ranked["status"], status=answer["status"],
                 answer_hit=answer_hit, passed=_passed(q.kind, answer["status"], answer_hit), returned=returned,
                 error=answer.get("error", "") or ranked.get("error", ""), check_in=bool(answer.get("check_in")),
+                highlight_hit=highlight_hit,
             )
         )  # fmt: skip
     by_kind: dict[str, list[QuestionResult]] = {}
@@ -178,6 +195,7 @@ def score_config(name: str, settings: Settings, passages: int, scored: list, sec
         ranking_abstained=sum(r.ranking_status != "answered" for r in results if r.kind in RANKED_KINDS),
         seconds=round(seconds, 1),
         questions=results,
+        highlight_accuracy=_mean(bool(r.highlight_hit) for r in answerable if r.answer_hit),
     )
 
 

@@ -25,6 +25,7 @@ from qa.evaluation import (
 )
 from qa.metrics import contains_answer
 from qa.report import render_markdown, summary, write_report
+from qa.scoring import _highlight_hit
 
 PTSD = "flashbacks, severe anxiety, and uncontrollable thoughts"
 
@@ -93,6 +94,17 @@ def test_production_run_is_the_qa_ask_answer(results, pipeline):
             assert q.returned == {}
     a1 = _by_id(results[0])["a1"]
     assert a1.status == "answered" and a1.answer_hit and a1.passed
+    # Its highlighted sentence is the one holding the answer; a question without an answer hit has no verdict.
+    assert a1.highlight_hit is True and _by_id(results[0])["a2"].highlight_hit is None
+    assert results[0].highlight_accuracy == 1.0 and results[1].highlight_accuracy is None
+
+
+def test_a_highlight_hit_is_a_highlighted_sentence_holding_a_gold_answer_or_inside_one():
+    quote = {"text": "Alpha one. Beta two three.", "start": 100, "highlights": [[111, 126]]}  # "Beta two three."
+    assert _highlight_hit([quote], ["beta two"])
+    assert _highlight_hit([quote], ["alpha one. beta two three. and more"])  # an answer of two sentences
+    assert not _highlight_hit([quote], ["alpha one"])  # in the quote, not in its highlight
+    assert not _highlight_hit([{**quote, "highlights": []}], ["beta two"])
 
 
 def test_routing_and_kinds_are_what_was_measured(results):

@@ -136,3 +136,20 @@ def test_unwarmed_index_encodes_a_passage_once_on_first_use(pipeline, embedder) 
     assert calls == [sum(len(p.sentences) for p in passages)]
     for a, b in zip(first, again, strict=True):
         np.testing.assert_array_equal(a, b)
+
+
+def test_the_highlight_prefers_the_sentence_holding_the_question_s_words(pipeline, monkeypatch) -> None:
+    """Round 26 (answer audit): by cosine alone, "Are ketamine treatment plans personalized?" highlighted "Every
+    individual's experience with ketamine therapy is unique…" beside "…treatment plans are tailored to each patient's
+    specific needs"; the sentence's coverage of the question's terms (``Settings.highlight_coverage``) now decides."""
+    import dataclasses
+
+    def highlighted(question: str) -> list[str]:
+        first = pipeline.ask(question).to_dict()["quotes"][0]
+        return [first["text"][s - first["start"] : e - first["start"]] for s, e in first["highlights"]]
+
+    question = "Are ketamine treatment plans personalized?"
+    assert pipeline.settings.highlight_coverage == 1.0
+    assert any("treatment plans are tailored" in h for h in highlighted(question))
+    monkeypatch.setattr(pipeline, "settings", dataclasses.replace(pipeline.settings, highlight_coverage=0.0))
+    assert not any("treatment plans are tailored" in h for h in highlighted(question))
