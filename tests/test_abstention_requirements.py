@@ -339,6 +339,21 @@ def test_round_4_lexicon_fixes(question: str, requirements: list[str]) -> None:
 @pytest.mark.parametrize(
     ("question", "requirements"),
     [
+        # Round 26 (answer audit): a hospital's emergency room is a thing the articles never name ...
+        ("Is ketamine used in emergency rooms for suicidal patients?", ["emergency rooms"]),
+        ("is ketamine ever used in the ER for people who are suicidal?", ["emergency rooms"]),
+        # ... and a car accident is how a trauma happened, not driving after a session.
+        ("My mom has PTSD from a car accident. Does ketamine actually do anything for that?", []),
+        ("can i drive home after the infusion?", ["driving"]),
+    ],
+)
+def test_round_26_lexicon_fixes(question: str, requirements: list[str]) -> None:
+    assert [r.name for r in default_lexicon().requirements(question)] == requirements
+
+
+@pytest.mark.parametrize(
+    ("question", "requirements"),
+    [
         # an aspect's word in an idiom makes no requirement ...
         ("will someone keep an eye on me during the session?", []),
         ("if i get dizzy or sick to my stomach from it, does that go away after", ["named:dizz"]),
