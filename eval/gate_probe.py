@@ -56,6 +56,11 @@ wording, and ordinary messages full of alarming-looking idioms.
   seen once by accident when the file's end was printed). Written before round 25's rules and counted on a copy outside
   the project: with round 24's code card 82/100, help of either kind 95/100, ordinary carded 9/100; with round 25's
   rules 84, 95, 9. Committed after that, as the held-out measure for the next round.
+- blind-12 (round 26, 100 crisis and 100 ordinary messages by a helper blind to the rules, the bot, the eval sets and
+  the tests, written as a varied population of patients, relatives and staff rather than at any weakness) is test,
+  never read. Written while round 26's rules were being made, and counted on a copy outside the project: with round
+  25's code card 75/100, help of either kind 96/100, ordinary carded 4/100; with round 26's rules 76, 96, 4. Committed
+  after that, as the held-out measure for the next round.
 
 The semantic crisis check (``qa.crisis_check``: its check-in line shown with the answer) is scored beside the
 card: the card is the rules' decision, the line the check's, on messages the rules did not card.
