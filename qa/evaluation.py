@@ -68,7 +68,7 @@ class EvalRun:
     date: str
     commit: str
     dataset: dict  # path, name, corpus_dir, split, questions (in the file), evaluated, kinds
-    k: int | None
+    k: int | None  # quotes per production answer: --k, or the configurations' shared top_k (None: they differ)
     configs: list[ConfigResult]
 
     def to_dict(self) -> dict:
@@ -111,6 +111,10 @@ def run(
         "evaluated": len(questions),
         "kinds": dict(Counter(q.kind for q in questions)),
     }
+    # The quotes each production answer showed: --k, else the configurations' own top_k when they share one (round 25
+    # staff audit: ``--json`` said ``"k": null`` for the default); null only when they differ.
+    shown = {c.settings.get("top_k") for c in results}
+    k = k if k is not None else shown.pop() if len(shown) == 1 else None
     return EvalRun(command=command, date=date, commit=commit, dataset=dataset, k=k, configs=results)
 
 

@@ -62,10 +62,12 @@ def summary_table(run: EvalRun) -> str:
     for c in run.configs:
         r = c.ranking
         abst = c.abstention or {}
+        # Precision of abstaining is undefined when nothing was abstained (the JSON keeps its 0.0): shown as –.
+        precision = abst.get("precision") if abst.get("tp", 0) + abst.get("fp", 0) else None
         rows.append(
             [c.name, *(_num(_hit(r, k)) for k in TABLE_KS), _num(r and r["mrr_at_10"]), _num(r and r["ndcg_at_10"])]
             + [_num(c.answered_rate), _num(c.answer_accuracy), _num(c.highlight_accuracy)]
-            + [_num(abst.get("precision")), _num(abst.get("recall"))]
+            + [_num(precision), _num(abst.get("recall"))]
             + [_num(c.routing.get(kind)) for kind in ("crisis", "medical_advice", "safety_info")]
         )
     return _table(header, rows)
@@ -189,8 +191,8 @@ def render_markdown(run: EvalRun, plot_name: str) -> str:
         "questions answered; answer hit: share answered with a gold quote among the shown quotes; highlight hit: of "
         "those, the share whose highlighted sentences hold a gold answer (or lie inside one). abstain P/R: "
         "precision/recall of not answering, with unanswerable as the positive class (over answerable, "
-        "unanswerable and safety_info). crisis / medical advice / safety info: share routed as expected "
-        "(status crisis, medical_advice, answered). – = no question of that kind.",
+        "unanswerable and safety_info; P is – when nothing was abstained). crisis / medical advice / safety info: "
+        "share routed as expected (status crisis, medical_advice, answered). – = no question of that kind.",
         "",
         "## Per kind",
         "",

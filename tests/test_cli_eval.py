@@ -52,6 +52,7 @@ def test_eval_on_a_squad_file_json_and_report(tmp_path):
     data = json.loads(proc.stdout)  # stdout is exactly one JSON object
 
     assert set(data) == {"command", "date", "commit", "dataset", "k", "configs"}
+    assert data["k"] == 3  # the quotes each answer showed (the default top_k), not null
     assert data["dataset"]["evaluated"] == data["dataset"]["questions"] == 3
     assert data["dataset"]["kinds"] == {"answerable": 2, "unanswerable": 1}
     [config] = data["configs"]
@@ -68,6 +69,7 @@ def test_eval_on_a_squad_file_json_and_report(tmp_path):
     assert questions["v1"]["rank"] == questions["b1"]["rank"] == 1
     assert questions["b2"]["kind"] == "unanswerable" and questions["b2"]["relevant"] == 0
     assert set(questions["v1"]) >= {"id", "kind", "question", "answers", "status", "rank", "returned", "passed"}
+    assert "highlight_accuracy" in config and set(questions["v1"]) >= {"highlight_hit"}
 
     text = report.read_text(encoding="utf-8")
     assert f"Produced by `{data['command']}`" in text

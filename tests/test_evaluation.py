@@ -24,7 +24,7 @@ from qa.evaluation import (
     workspace,
 )
 from qa.metrics import contains_answer
-from qa.report import render_markdown, summary, write_report
+from qa.report import render_markdown, summary, summary_table, write_report
 from qa.scoring import _highlight_hit
 
 PTSD = "flashbacks, severe anxiety, and uncontrollable thoughts"
@@ -132,6 +132,16 @@ def test_crisis_check_can_be_left_out_for_a_model_it_was_not_trained_on(built_se
 def test_identical_configurations_run_once(results):
     assert results[2].name == "copy" and results[2].same_as == "production"
     assert results[2].questions == results[0].questions
+
+
+def test_abstain_precision_is_shown_as_undefined_when_nothing_was_abstained(results):
+    """Round 25 staff audit: "abstain P 0.000" read as a bad score for a configuration that never abstained."""
+    production = results[0]
+    none_abstained = replace(production, abstention={**production.abstention, "tp": 0, "fp": 0, "precision": 0.0})
+    run = EvalRun(command="qa eval", date="today", commit="abc1234", dataset={}, k=3, configs=[none_abstained])
+    header, _, row = summary_table(run).splitlines()
+    cells = dict(zip(header.split(" | "), row.split(" | "), strict=True))
+    assert cells["abstain P"] == "–" and cells["abstain R"] == f"{production.abstention['recall']:.3f}"
 
 
 def test_report_and_json(results, tmp_path):
