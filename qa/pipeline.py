@@ -48,6 +48,8 @@ _FULL_WIDTH = {**{code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}, 0x3000
 #: that); the app's question box takes this much too (app.PASTE_FACTOR).
 READ_FACTOR = 20
 _LETTER_RUN = re.compile(r"[^\W\d_]{2,}")
+#: An HTML tag, as the safety gate drops it (qa.safety): a message of nothing else asks nothing.
+_TAG = re.compile(r"</?[A-Za-z!][^<>]{0,500}>")
 
 
 def clean_question(text: object, max_chars: int) -> str:
@@ -62,7 +64,8 @@ def clean_question(text: object, max_chars: int) -> str:
     another language" or not at all).
 
     Raises :class:`InvalidQuestion` (one line, naming the limit) when it is not text, is empty once
-    cleaned, or is longer than ``max_chars`` characters. Long questions are refused, not truncated,
+    cleaned, is nothing but HTML tags, or is longer than ``max_chars`` characters. Tags around text are
+    text like any other ("<p>how long is a session?</p>" is answered). Long questions are refused, not truncated,
     so nothing the person wrote is silently dropped.
     """
     if text is None:  # a raw API call without its question (round 17 audit: "not NoneType" was Python's word)
@@ -74,6 +77,8 @@ def clean_question(text: object, max_chars: int) -> str:
     cleaned = " ".join(_visible(text).split())
     if not cleaned:
         raise InvalidQuestion("The question is empty: type a question about ketamine therapy")
+    if not _TAG.sub("", cleaned).strip():  # "<img src=x onerror=…>" was answered as another language (round 25 audit)
+        raise InvalidQuestion("The question is only HTML markup: type a question about ketamine therapy")
     return cleaned
 
 

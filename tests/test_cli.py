@@ -101,6 +101,8 @@ def test_a_byte_that_is_not_utf8_loses_nothing_of_a_batch_under_a_strict_utf8_lo
     [
         (["ask", ""], "question is empty"),
         (["ask", "   \t "], "question is empty"),
+        (["ask", "<img src=x onerror=alert(1)>"], "only HTML markup"),
+        (["ask", "<b></b> <br/>"], "only HTML markup"),
         (["ask", "y" * 1001], "maximum is 1,000"),
         (["ask", "side effects", "--k", "0"], "--k must be between 1 and 10, got 0"),
         (["ask", "side effects", "--k", "1000"], "--k must be between 1 and 10, got 1000"),
