@@ -345,6 +345,10 @@ def test_round_4_lexicon_fixes(question: str, requirements: list[str]) -> None:
         # ... and a car accident is how a trauma happened, not driving after a session.
         ("My mom has PTSD from a car accident. Does ketamine actually do anything for that?", []),
         ("can i drive home after the infusion?", ["driving"]),
+        # ... nor is an ER nurse's job; where ketamine was developed asks for a place, where it came from does not.
+        ("I'm an ER nurse with high blood pressure, is that a problem for the infusion?", ["organs and body systems"]),
+        ("Where was ketamine developed?", ["answer:place"]),
+        ("wasnt ketamine originally a surgery drug? where did it come from", []),
     ],
 )
 def test_round_26_lexicon_fixes(question: str, requirements: list[str]) -> None:
