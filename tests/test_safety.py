@@ -4207,6 +4207,19 @@ ROUND26_CRISIS = [
 
 ROUND26_LOOKALIKES = [
     # Round 26: a helper's look-alikes the first patterns carded, and writer-af's ordinary messages old rules carded.
+    # The final review's look-alikes of the new patterns (narrowed before they shipped).
+    "my husband will find me and give me a ride after my session",
+    "The receptionist said she would finish it by Friday, can you check my form?",
+    "my son has marks all over his arms from the eczema, he's crying from itching",
+    "The pharmacy hasn't given me my meds for 2 days, can the clinic call them?",
+    "The reminder messages are annoying, I need to stop them",
+    "the only way to get there on time is to set off at 6",
+    "I've made arrangements for a ride; god bless you all",
+    "I've sorted out who takes the dog while I'm at my session, won't need the late slot anymore",
+    "don't bother to save me a seat in the waiting room",
+    "I hit my head on the door frame getting out of the car, no blood, is it ok to do my infusion?",
+    "I'm going over there with the hammer to fix her shelves",
+    "I had pain in my chest last week, sweating a lot, was it the ketamine?",
     (
         "Work deadlines feel like a weight sitting on my chest, which is partly why I'm looking into "
         "treatment. What does the intake process involve?"
