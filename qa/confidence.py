@@ -72,7 +72,7 @@ class SignalReader:
 
     def __init__(self, index: object) -> None:
         self.lexical = getattr(index, "lexical", None)
-        self.rows = {p.id: row for row, p in enumerate(index.passages)}  # type: ignore[attr-defined]
+        self.rows = index.rows  # type: ignore[attr-defined]
 
     def read(self, question: str, hits: Sequence[Hit], sentence_scores: Sequence[np.ndarray], gated: float) -> Signals:
         """The signals of ``question`` (as searched) answered with ``hits`` (the shown quotes, best first),

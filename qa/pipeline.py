@@ -30,7 +30,7 @@ from .language import REPLY as LANGUAGE_REPLY
 from .language import other_language
 from .lexical import stop_words
 from .retrieval import Hit, make_retriever
-from .safety import EMOJI_WORDS, SafetyDecision, SafetyGate
+from .safety import EMOJI_WORDS, HTML_TAG, SafetyDecision, SafetyGate
 from .store import IndexData, current_generation, open_index
 
 __all__ = ["Pipeline", "clean_question", "question_lines"]
@@ -48,8 +48,6 @@ _FULL_WIDTH = {**{code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}, 0x3000
 #: that); the app's question box takes this much too (app.PASTE_FACTOR).
 READ_FACTOR = 20
 _LETTER_RUN = re.compile(r"[^\W\d_]{2,}")
-#: An HTML tag, as the safety gate drops it (qa.safety): a message of nothing else asks nothing.
-_TAG = re.compile(r"</?[A-Za-z!][^<>]{0,500}>")
 
 
 def clean_question(text: object, max_chars: int) -> str:
@@ -77,7 +75,7 @@ def clean_question(text: object, max_chars: int) -> str:
     cleaned = " ".join(_visible(text).split())
     if not cleaned:
         raise InvalidQuestion("The question is empty: type a question about ketamine therapy")
-    if not _TAG.sub("", cleaned).strip():  # "<img src=x onerror=…>" was answered as another language (round 25 audit)
+    if not HTML_TAG.sub("", cleaned).strip():  # "<img src=x onerror=…>" got the other-language reply (round 25 audit)
         raise InvalidQuestion("The question is only HTML markup: type a question about ketamine therapy")
     return cleaned
 

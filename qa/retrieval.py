@@ -120,7 +120,6 @@ class Retriever:
         )
         self._vocabulary: frozenset[str] | None = None  # the articles' words, built by knows() without a speller
         self._sentence_terms: dict[int, tuple[frozenset[str], ...]] = {}  # row -> terms of each sentence
-        self._rows = {passage.id: row for row, passage in enumerate(index.passages)}
         self._sentence_texts: dict[int, tuple[str, ...]] = {}  # row -> each sentence, qa.aspects.normal
         self.known = (
             KnownQuestions.build(
@@ -271,34 +270,39 @@ class Retriever:
         can hold it, so a question asked mostly in words the articles never use ("is it a miracle cure
         that works for everybody") gets less of its ranking from the one or two words they do use.
         """
-        lexical = self.index.lexical
-        weights = lexical.idf(query.terms) if lexical is not None else {}
+        weights, total = self._term_weights(query.terms)
         best = np.zeros(len(rows), dtype=np.float64)
         if not weights:
             return best
-        total = sum(weights.values())
-        if self.settings.coverage_unknown_terms:
-            unknown = len({t for t in query.terms if t} - weights.keys())
-            total += unknown * lexical.unseen_idf()
         for i, row in enumerate(rows):
-            units = self._terms_of_sentences(int(row))
-            best[i] = max((sum(w for t, w in weights.items() if t in unit) for unit in units), default=0.0)
+            best[i] = max(self._sentence_sums(weights, int(row)), default=0.0)
         return best / total
 
     def sentence_coverage(self, question: str, passages: Sequence[Passage]) -> list[np.ndarray]:
         """Per passage of the index, each sentence's coverage of ``question`` as :meth:`coverage` reads it: the
         idf-weighted share of its distinct terms the sentence holds (zeros without a lexical index). What
         ``Settings.highlight_coverage`` adds to a quoted sentence's cosine to pick its highlight."""
-        lexical = self.index.lexical
-        words = [word for word in dict.fromkeys(terms(question)) if word]
-        weights = lexical.idf(words) if lexical is not None else {}
-        units = [self._terms_of_sentences(self._rows[passage.id]) for passage in passages]
+        weights, total = self._term_weights(terms(question))
+        rows = [self.index.rows[passage.id] for passage in passages]
         if not weights:
-            return [np.zeros(len(u)) for u in units]
+            return [np.zeros(len(self._terms_of_sentences(row))) for row in rows]
+        return [np.array(self._sentence_sums(weights, row), dtype=np.float64) / total for row in rows]
+
+    def _term_weights(self, words: Sequence[str]) -> tuple[dict[str, float], float]:
+        """The idf of each distinct question term the lexical index knows, and the total coverage divides by
+        (unknown terms at the unseen idf with ``Settings.coverage_unknown_terms``); ``({}, 0.0)`` without one."""
+        lexical = self.index.lexical
+        weights = lexical.idf(words) if lexical is not None else {}
+        if not weights:
+            return {}, 0.0
         total = sum(weights.values())
         if self.settings.coverage_unknown_terms:
-            total += len(set(words) - weights.keys()) * lexical.unseen_idf()
-        return [np.array([sum(w for t, w in weights.items() if t in unit) for unit in u]) / total for u in units]
+            total += len({t for t in words if t} - weights.keys()) * lexical.unseen_idf()
+        return weights, total
+
+    def _sentence_sums(self, weights: dict[str, float], row: int) -> list[float]:
+        """Per sentence of passage ``row``, the summed weight of the question terms it holds."""
+        return [sum(w for t, w in weights.items() if t in unit) for unit in self._terms_of_sentences(row)]
 
     def requirements_met(self, query: Query, rows: np.ndarray) -> np.ndarray:
         """Each row's share of the question's requirements (``qa.aspects``: a price for "how much does it

@@ -60,6 +60,7 @@ __all__ = [
     "CHECK_IN_MESSAGE",
     "CRISIS_MESSAGE",
     "EMOJI_WORDS",
+    "HTML_TAG",
     "MEDICAL_ADVICE_MESSAGE",
     "SAFETY_NOTE",
     "SafetyDecision",
@@ -73,7 +74,8 @@ ROUTES = ("crisis", "medical_advice", "safety_info", "risk_info", "none")
 _RULE_ROUTES = ROUTES[:-1]
 _MAX_FUZZY_LEN, _CACHE_SIZE = 40, 50_000
 _T = TypeVar("_T")
-_TAG = re.compile(r"</?[A-Za-z!][^<>]{0,500}>")
+#: An HTML tag: dropped from the text rules read (and a message of nothing else asks nothing: qa.pipeline).
+HTML_TAG = re.compile(r"</?[A-Za-z!][^<>]{0,500}>")
 _DROP = dict.fromkeys(map(ord, "'`*\u2018\u2019\u201b\u02bc\u02b9\u2032\u00b4"), None)
 _ELLIPSIS = re.compile(r"\.{2,}")
 #: Sentence ends; not the dot of a title before a name ("Please tell Dr. Alvarez it wasn't her fault").
@@ -200,7 +202,7 @@ def collapse_repeats(word: str) -> str:
 
 def normalize_text(text: str) -> str:
     """Canonical lower-case words joined by single spaces, with "." marking sentence ends."""
-    text = _TAG.sub(" ", html.unescape(text)).translate(_EMOJI)
+    text = HTML_TAG.sub(" ", html.unescape(text)).translate(_EMOJI)
     text = unicodedata.normalize("NFD", unicodedata.normalize("NFKC", text).casefold())
     kept = (c for c in text if not unicodedata.combining(c) and unicodedata.category(c) != "Cf")
     text = "".join(" " if unicodedata.category(c) == "Cc" else c for c in kept)

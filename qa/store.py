@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
 import json
 import logging
 import os
@@ -95,6 +96,11 @@ class IndexData:
 
     def __len__(self) -> int:
         return len(self.passages)
+
+    @functools.cached_property
+    def rows(self) -> dict[str, int]:
+        """Each passage's row (its position in ``passages``, in the vectors and in BM25), by passage id."""
+        return {passage.id: row for row, passage in enumerate(self.passages)}
 
 
 @contextlib.contextmanager

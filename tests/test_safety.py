@@ -4309,22 +4309,12 @@ ROUND26_NOT_MEDICAL = [
 ]
 
 
-@pytest.mark.parametrize("message", ROUND26_MEDICAL)
-def test_decisions_about_an_unnamed_medicine_or_a_relative_are_medical_advice(gate: SafetyGate, message: str) -> None:
-    assert gate.check(message).route == "medical_advice"
-
-
-@pytest.mark.parametrize("message", ROUND26_NOT_MEDICAL)
-def test_their_lookalikes_are_not_medical_advice(gate: SafetyGate, message: str) -> None:
-    assert gate.check(message).route not in ("medical_advice", "crisis")
-
-
-@pytest.mark.parametrize("message", ROUND25_MEDICAL)
+@pytest.mark.parametrize("message", ROUND25_MEDICAL + ROUND26_MEDICAL)
 def test_decisions_about_ones_own_course_are_medical_advice(gate: SafetyGate, message: str) -> None:
     assert gate.check(message).route == "medical_advice"
 
 
-@pytest.mark.parametrize("message", ROUND25_GENERAL)
+@pytest.mark.parametrize("message", ROUND25_GENERAL + ROUND26_NOT_MEDICAL)
 def test_general_combining_and_comparing_questions_are_not_medical_advice(gate: SafetyGate, message: str) -> None:
     assert gate.check(message).route not in ("medical_advice", "crisis")
 
