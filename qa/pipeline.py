@@ -443,6 +443,10 @@ class Pipeline:
             note = "\n\n".join(m for m in (note, PART_NOT_FOUND_MESSAGE.format(part=part)) if m)
         if decision.route == "medical_advice":
             status, message = "medical_advice", note
+            if not answers:  # the referral says general information may follow: nothing does, so it says why
+                message = note.replace(
+                    self.gate.messages["medical_advice"], self.gate.messages["medical_advice_unquoted"], 1
+                )
         elif answers:
             status, message = "answered", note
         else:

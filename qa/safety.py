@@ -7,7 +7,8 @@ fired rules name) and the fired rule ids. The question's text is never logged. R
 beside this module (staff edit it)::
 
     {"messages": {"crisis": str | [lines], "medical_advice": ..., "safety_info": ..., "risk_info": "",
-                  "check_in": str (qa.crisis_check's line), "name": ...},
+                  "check_in": str (qa.crisis_check's line), "medical_advice_unquoted": ... (the referral when no
+                  quote follows; a file without it keeps its own "medical_advice"), "name": ...},
      "macros": {"NAME": "pattern"}, "replacements": {"misspelt word": "canonical words"},
      "fuzzy": {"keywords": [...], "never": [...], "min_length": 5, "max_distance": 1}, "rules": [{"id": "crisis.x",
       "route": "crisis", "note": "why", "any": [...], "all": [[...]], "unless": [...], "message": "name"}]}
@@ -62,6 +63,7 @@ __all__ = [
     "EMOJI_WORDS",
     "HTML_TAG",
     "MEDICAL_ADVICE_MESSAGE",
+    "MEDICAL_ADVICE_UNQUOTED_MESSAGE",
     "SAFETY_NOTE",
     "SafetyDecision",
     "SafetyGate",
@@ -344,7 +346,10 @@ def _read_rules(path: Path) -> dict:
 
 
 def _messages(data: Mapping, fallback: Mapping[str, str]) -> dict[str, str]:
-    out = {**fallback, **(data.get("messages") or {})}
+    given = data.get("messages") or {}
+    out = {**fallback, **given}
+    if "medical_advice" in given and "medical_advice_unquoted" not in given:  # a staff file's own referral, kept whole
+        out["medical_advice_unquoted"] = given["medical_advice"]
     if missing := [name for name in (*_RULE_ROUTES, "check_in") if out.get(name) is None]:
         raise SafetyRulesError(f"Safety rules: no message for {missing}")
     return {str(k): "\n".join(map(str, v)) if isinstance(v, list) else str(v) for k, v in out.items()}
@@ -353,6 +358,9 @@ def _messages(data: Mapping, fallback: Mapping[str, str]) -> dict[str, str]:
 _DEFAULT_MESSAGES = _messages(_read_rules(DEFAULT_RULES_PATH), {})
 CRISIS_MESSAGE: str = _DEFAULT_MESSAGES["crisis"]
 MEDICAL_ADVICE_MESSAGE: str = _DEFAULT_MESSAGES["medical_advice"]
+#: The referral when no quote follows it (round 27 audit: "General information … may follow" was shown with nothing
+#: after it, and nothing said the articles do not cover the question).
+MEDICAL_ADVICE_UNQUOTED_MESSAGE: str = _DEFAULT_MESSAGES["medical_advice_unquoted"]
 SAFETY_NOTE: str = _DEFAULT_MESSAGES["safety_info"]
 #: Opens the message of an answer the semantic crisis check (qa.crisis_check) fired on.
 CHECK_IN_MESSAGE: str = _DEFAULT_MESSAGES["check_in"]

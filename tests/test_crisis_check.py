@@ -14,7 +14,7 @@ from qa.answer import NO_ANSWER_MESSAGE
 from qa.config import PROJECT_ROOT, Settings
 from qa.crisis_check import CRISIS_CHECK_PATH, MAX_SENTENCES, CrisisCheck, CrisisCheckError, message_sentences
 from qa.errors import InvalidQuestion
-from qa.safety import CHECK_IN_MESSAGE, CRISIS_MESSAGE, MEDICAL_ADVICE_MESSAGE
+from qa.safety import CHECK_IN_MESSAGE, CRISIS_MESSAGE, MEDICAL_ADVICE_UNQUOTED_MESSAGE
 
 MODEL = Settings().model
 #: Dev training messages (eval/crisis_train.jsonl) the phrase rules miss and the shipped check catches: a
@@ -245,7 +245,10 @@ def _forced(fire: bool) -> CrisisCheck:
 def test_check_in_line_opens_the_message_and_leaves_the_answer_alone(pipeline, monkeypatch) -> None:
     cases = {
         "What are the side effects of ketamine therapy?": ("answered", CHECK_IN_MESSAGE),
-        "what dose of ketamine should I take?": ("medical_advice", f"{CHECK_IN_MESSAGE}\n\n{MEDICAL_ADVICE_MESSAGE}"),
+        "what dose of ketamine should I take?": (
+            "medical_advice",
+            f"{CHECK_IN_MESSAGE}\n\n{MEDICAL_ADVICE_UNQUOTED_MESSAGE}",  # no quote follows the referral
+        ),
         "How much does a ketamine session cost in Ohio?": ("no_answer", f"{CHECK_IN_MESSAGE}\n\n{NO_ANSWER_MESSAGE}"),
         # The safety note says what the line says (988, 911): the line alone.
         "does ketamine help with suicidal thoughts?": ("answered", CHECK_IN_MESSAGE),

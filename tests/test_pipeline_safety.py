@@ -13,7 +13,13 @@ from qa.answer import DISCLAIMER, NO_ANSWER_MESSAGE, PART_NOT_FOUND_MESSAGE
 from qa.config import PROJECT_ROOT
 from qa.errors import InvalidQuestion
 from qa.pipeline import READ_FACTOR, Pipeline
-from qa.safety import CHECK_IN_MESSAGE, CRISIS_MESSAGE, MEDICAL_ADVICE_MESSAGE, SAFETY_NOTE
+from qa.safety import (
+    CHECK_IN_MESSAGE,
+    CRISIS_MESSAGE,
+    MEDICAL_ADVICE_MESSAGE,
+    MEDICAL_ADVICE_UNQUOTED_MESSAGE,
+    SAFETY_NOTE,
+)
 
 CRISIS = [
     "I want to kill myself",
@@ -113,10 +119,36 @@ def test_a_message_of_megabytes_is_gated_on_its_start_and_end_and_refused_with_i
 def test_medical_advice_refers_to_the_prescriber_first(pipeline, question: str) -> None:
     data = pipeline.ask(question).to_dict()
     _assert_common(data)
-    assert data["status"] == "medical_advice" and data["message"] == MEDICAL_ADVICE_MESSAGE
+    # General quotes may follow, still verbatim and highlighted; when none does, the message says so instead of
+    # promising them (round 27 audit).
+    expected = MEDICAL_ADVICE_MESSAGE if data["quotes"] else MEDICAL_ADVICE_UNQUOTED_MESSAGE
+    assert data["status"] == "medical_advice" and data["message"] == expected
     assert "prescriber" in data["message"] or "care team" in data["message"]
-    for quote in data["quotes"]:  # general quotes may follow, still verbatim and highlighted
+    for quote in data["quotes"]:
         assert quote["highlights"]
+
+
+def test_a_referral_with_no_quote_says_the_articles_do_not_cover_it(pipeline) -> None:
+    unquoted = pipeline.ask("does ketamine interact with lithium").to_dict()
+    assert unquoted["status"] == "medical_advice" and not unquoted["quotes"]
+    assert unquoted["message"] == MEDICAL_ADVICE_UNQUOTED_MESSAGE
+    assert "may follow" not in unquoted["message"] and "couldn't find" in unquoted["message"]
+    assert unquoted["message"].split("\n")[0] == MEDICAL_ADVICE_MESSAGE.split("\n")[0]  # the same referral first
+    quoted = pipeline.ask("should I stop my antidepressant before ketamine?").to_dict()
+    assert quoted["status"] == "medical_advice" and quoted["quotes"]
+    assert quoted["message"] == MEDICAL_ADVICE_MESSAGE
+
+
+def test_a_staff_referral_without_an_unquoted_one_is_kept_whole(tmp_path) -> None:
+    from qa.safety import DEFAULT_RULES_PATH, SafetyGate
+
+    data = json.loads(DEFAULT_RULES_PATH.read_text(encoding="utf-8"))
+    data["messages"] = {k: v for k, v in data["messages"].items() if k != "medical_advice_unquoted"}
+    data["messages"]["medical_advice"] = "Ask your own prescriber."
+    path = tmp_path / "rules.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    assert SafetyGate(path).messages["medical_advice_unquoted"] == "Ask your own prescriber."
+    assert SafetyGate().messages["medical_advice_unquoted"] == MEDICAL_ADVICE_UNQUOTED_MESSAGE
 
 
 @pytest.mark.parametrize("question", SAFETY_INFO)
