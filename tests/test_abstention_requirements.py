@@ -358,6 +358,20 @@ def test_round_26_lexicon_fixes(question: str, requirements: list[str]) -> None:
 @pytest.mark.parametrize(
     ("question", "requirements"),
     [
+        # Round 27 (an outside evaluator's library articles): a book to read is not booking an appointment.
+        ("How long can I borrow a book?", ["answer:duration"]),
+        ("is there a good book about ketamine therapy?", []),
+        ("how do I book a session?", ["booking"]),
+        ("can I book the 3pm slot?", ["booking"]),
+    ],
+)
+def test_round_27_lexicon_fixes(question: str, requirements: list[str]) -> None:
+    assert [r.name for r in default_lexicon().requirements(question)] == requirements
+
+
+@pytest.mark.parametrize(
+    ("question", "requirements"),
+    [
         # an aspect's word in an idiom makes no requirement ...
         ("will someone keep an eye on me during the session?", []),
         ("if i get dizzy or sick to my stomach from it, does that go away after", ["named:dizz"]),
