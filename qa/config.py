@@ -81,6 +81,12 @@ class Settings:
     #: others, the middle of the ties: 62/65 and 27/35 there (at the plain threshold 65/65 and 21/35; without answering
     #: questions one by one 36/65 and 29/35).
     part_margin: float | None = 0.27
+    #: A message of several questions answered as a whole names a question of it that neither the shown quotes nor
+    #: its own search answer (at ``missing_part_margin`` above the threshold), as ``part_margin`` does for a message
+    #: answered part by part (round 27 audits: "Is it IV or nasal spray, and how long does the whole thing take?" and
+    #: "How long is the loan period for books? And what is the capital of Peru?" said nothing of their missing part).
+    #: None: not checked.
+    missing_part_margin: float | None = 0.0
     #: A quote's highlighted sentence is its best by cosine plus this × the sentence's coverage of the question (the
     #: idf-weighted share of its distinct terms the sentence holds, as ``coverage_weight`` reads it; 0: cosine alone).
     #: Round 26, chosen on the dev question sets' new "highlight hit" (``qa.scoring``).

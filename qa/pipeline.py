@@ -434,6 +434,8 @@ class Pipeline:
             # One question of several may still be answered.
             parts, not_found = self._find_parts(cleaned, top_k, self.settings.part_margin)
             found = parts if parts.answers else found
+        elif found.answers and self.settings.min_score is None and self.settings.missing_part_margin is not None:
+            not_found = self._missing_parts(cleaned, found, top_k, self.settings.missing_part_margin)
         chosen, highlight_scores, signal, confidence, signals, answers = found
         check_in = self._checks_in(cleaned, check_vector)
         # The check-in line says what the safety note would (988, 911), more directly: one of them, not both.
@@ -552,6 +554,36 @@ class Pipeline:
             if not f.answers and not self._judge(text, vector, merged.chosen, margin=margin).answers
         ]
         return merged, missing
+
+    def _missing_parts(self, cleaned: str, shown: _Found, top_k: int, margin: float) -> list[str]:
+        """The questions of a message of several, answered as a whole, that nothing answers: neither the ``shown``
+        quotes (judged for that question alone, ``margin`` above the bar) nor the question's own search. Only a
+        message of two or more asked sentences is read so (one more embedding of its questions, a search for each one
+        the shown quotes do not answer). A question that leans on another (:func:`_leans`: "What are the side effects?
+        Are they temporary?", "What is glutamate and why does it matter?", "…, and how?") is never named: alone it is
+        about nothing, and the message as a whole was answered."""
+        parts = asked_sentences(cleaned)
+        own = [(part, self.retriever.correct(part)) for part in parts if not _leans(part)] if len(parts) > 1 else []
+        if not own:
+            return []
+        vectors = self._get_embedder().encode([text for _, text in own])
+
+        def answered(text: str, vector: np.ndarray) -> bool:
+            return (
+                self._judge(text, vector, shown.chosen, margin=margin).answers
+                or self._find(text, vector, top_k, margin).answers
+            )
+
+        return [part for (part, text), vector in zip(own, vectors, strict=True) if not answered(text, vector)]
+
+
+#: A word by which a question points back to another of its message (:func:`_leans`).
+_POINTS_BACK = re.compile(r"\b(?:it|its|they|them|their|these|those|that|this)\b", re.IGNORECASE)
+
+
+def _leans(question: str) -> bool:
+    """Whether a question of a message of several leans on another: it points back to it, or is a word or two."""
+    return bool(_POINTS_BACK.search(question)) or len(re.findall(r"\w+", question)) <= 2
 
 
 class _Found(NamedTuple):

@@ -215,6 +215,47 @@ def test_a_question_of_several_about_an_unnamed_it_is_read_about_the_articles_su
     assert as_named["status"] == "answered" and as_named["quotes"][0]["id"] == data["quotes"][0]["id"]
 
 
+def test_a_question_of_several_that_nothing_answers_is_named_when_the_message_is_answered(pipeline) -> None:
+    """Round 27 (both audits): a message answered as a whole said nothing of the question it left unanswered."""
+    for message, missing in (
+        ("How long does a session last? And what is the capital of Peru?", "And what is the capital of Peru?"),
+        ("Do I have to pay upfront? What are the risks of ketamine therapy?", "Do I have to pay upfront?"),
+    ):
+        data = pipeline.ask(message).to_dict()
+        assert data["status"] == "answered" and data["quotes"]
+        assert data["message"] == PART_NOT_FOUND_MESSAGE.format(part=f"“{missing}”")
+        assert pipeline.ask(missing).status == "no_answer"
+    assert pipeline.settings.missing_part_margin == 0.0
+    # Off: no message, and the same quotes either way (only the message changes).
+    message = "How long does a session last? And what is the capital of Peru?"
+    off = Pipeline(replace(pipeline.settings, missing_part_margin=None), rebuild=False).ask(message).to_dict()
+    assert off["message"] == "" and off["quotes"] == pipeline.ask(message).to_dict()["quotes"]
+
+
+def test_a_question_that_leans_on_another_is_not_named(pipeline) -> None:
+    """Alone, "Are they temporary?" and "why does it matter?" are about nothing; their message was answered."""
+    for message in ("What are the side effects? Are they temporary?", "What is glutamate and why does it matter?"):
+        data = pipeline.ask(message).to_dict()
+        assert data["status"] == "answered" and data["message"] == ""
+
+
+@pytest.mark.parametrize(
+    ("question", "leans"),
+    [
+        ("Are they temporary?", True),
+        ("why does it matter?", True),
+        ("and how?", True),
+        ("Is that covered?", True),
+        ("And what is the capital of Peru?", False),
+        ("Do I have to pay upfront?", False),
+    ],
+)
+def test_leaning_questions(question: str, leans: bool) -> None:
+    from qa.pipeline import _leans
+
+    assert _leans(question) is leans
+
+
 def test_several_questions_none_answered_still_abstain(pipeline) -> None:
     data = pipeline.ask("Does insurance cover it? Do you have payment plans?").to_dict()
     assert data["status"] == "no_answer" and data["quotes"] == [] and data["message"] == NO_ANSWER_MESSAGE
