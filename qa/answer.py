@@ -31,7 +31,8 @@ and the rest of the answer is as it would be. Always false for crisis, small-tal
 ``"status": "error"`` appears only in ``qa ask --json``'s stdin batch, for a line that cannot be asked (too long,
 nothing left after cleaning): ``error`` and ``message`` hold the one-line reason, ``question`` is the line as
 typed (an answered one is the cleaned question), ``quotes`` is empty, ``route``, ``answerability``, ``confidence``
-and ``intent`` are null and ``check_in`` false, so every line of a batch has the same fields. Blank lines are skipped.
+and ``intent`` are null and ``check_in`` false, so every line of a batch has an answer's fields (an error line one
+more, ``error``). Blank lines are skipped.
 
 ``path`` is relative to the corpus directory and ``text == file[start:end]``; quotes are best first
 and never repeat each other; each highlight is a sentence inside ``[start, end]`` (file offsets).

@@ -202,23 +202,33 @@ def _add_eval_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def _eval_command(args: argparse.Namespace) -> str:
-    """The command line equivalent to ``args``, for the report header."""
+    """The command line equivalent to ``args`` run from the project root, for the report header: a path is written
+    relative to the project root when it is inside it, else in full (round 27 audit: a run from another folder gave
+    paths relative to that folder under a header that says "run from the project root")."""
     import shlex
 
-    parts = ["qa", "eval", "--questions", str(args.questions)]
-    for flag, value in (("--corpus", args.corpus), ("--index", args.index), ("--k", args.k)):
+    from .config import PROJECT_ROOT
+
+    def where(path: object) -> str:
+        full = Path(path).resolve()
+        return full.relative_to(PROJECT_ROOT).as_posix() if full.is_relative_to(PROJECT_ROOT) else str(full)
+
+    parts = ["qa", "eval", "--questions", where(args.questions)]
+    for flag, value in (("--corpus", args.corpus), ("--index", args.index)):
         if value is not None:
-            parts += [flag, str(value)]
+            parts += [flag, where(value)]
+    if args.k is not None:
+        parts += ["--k", str(args.k)]
     if args.split != "all":
         parts += ["--split", args.split]
     if args.compare is not None:
         parts += ["--compare", *args.compare]
     if args.work_dir is not None:
-        parts += ["--work-dir", str(args.work_dir)]
+        parts += ["--work-dir", where(args.work_dir)]
     if args.json:
         parts.append("--json")
     if args.report is not None:
-        parts += ["--report", str(args.report)]
+        parts += ["--report", where(args.report)]
     return shlex.join(parts)
 
 

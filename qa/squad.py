@@ -23,7 +23,8 @@ Questions are ``answerable`` with their unique answer texts (first-seen order), 
 ``is_impossible`` is true or their ``answers`` list holds no non-empty text. A question with no ``answers``
 key at all is an error unless ``is_impossible`` is true (a question-only file cannot be scored).
 ``answer_start`` is not used: answers are matched by text, and texts missing from their context are counted
-in one warning. ``path`` is the question's document file.
+in one warning; so are questions that say ``is_impossible`` yet list answers (scored as unanswerable, as the flag
+says: round 27 audit, they were dropped silently). ``path`` is the question's document file.
 
 ``split`` is a 2-fold split by article, so no article has questions in both folds: ``"dev"`` when the
 SHA-1 of the article's key is even, else ``"test"``. The key is the article's title when the SQuAD article
@@ -71,7 +72,7 @@ class _SquadDoc:
     split_key: str
     title: str
     context: str
-    qas: list[tuple[str, str, tuple[str, ...]]]  # (id, question, answers); no answers → unanswerable
+    qas: list[tuple[str, str, tuple[str, ...], bool]]  # (id, question, answers, is_impossible with answers listed)
     filename: str = ""
 
 
@@ -95,10 +96,11 @@ def load_squad(path: Path, work_dir: Path) -> EvalSet:
 
     questions: list[EvalQuestion] = []
     seen: set[str] = set()
-    not_verbatim = 0
+    not_verbatim = contradictory = 0
     for doc in docs:
         split = split_for_key(doc.split_key)
-        for qid, question, answers in doc.qas:
+        for qid, question, answers, contradicts in doc.qas:
+            contradictory += contradicts
             if qid in seen:
                 raise ValueError(f"{str(path)!r} is not a usable SQuAD file: question id {qid!r} occurs twice")
             seen.add(qid)
@@ -117,6 +119,12 @@ def load_squad(path: Path, work_dir: Path) -> EvalSet:
         raise ValueError(f"{str(path)!r} holds no questions; expected {_SQUAD_SHAPE}")
     if not_verbatim:
         logger.warning("%s: %d answer text(s) do not occur verbatim in their context", path.name, not_verbatim)
+    if contradictory:
+        logger.warning(
+            '%s: %d question(s) say "is_impossible": true but list answers; scored as unanswerable',
+            path.name,
+            contradictory,
+        )
 
     corpus_dir = work_dir / "corpus"
     _write_corpus(corpus_dir, {doc.filename: _document_bytes(doc, path.name) for doc in docs}, path.name)
@@ -174,7 +182,7 @@ def _parse_paragraph(paragraph: Any, where: str, title: str, article_index: int,
     return _SquadDoc(doc_id=doc_id, split_key=split_key, title=title, context=context, qas=parsed)
 
 
-def _parse_qa(qa: Any, where: str) -> tuple[str, str, tuple[str, ...]]:
+def _parse_qa(qa: Any, where: str) -> tuple[str, str, tuple[str, ...], bool]:
     if not isinstance(qa, dict):
         raise _NotSquad(f"{where} must be an object, got {_shape(qa)}")
     for key in ("id", "question"):
@@ -201,8 +209,8 @@ def _parse_qa(qa: Any, where: str) -> tuple[str, str, tuple[str, ...]]:
         if not isinstance(answer, dict) or not isinstance(answer.get("text"), str):
             raise _NotSquad(f"{where}.answers[{n}] must be an object with a 'text' string, got {short_repr(answer)}")
         texts.append(answer["text"])
-    unique = () if impossible else tuple(dict.fromkeys(text for text in texts if text.strip()))
-    return qid, question.strip(), unique
+    listed = tuple(dict.fromkeys(text for text in texts if text.strip()))
+    return qid, question.strip(), () if impossible else listed, impossible and bool(listed)
 
 
 def _shape(value: Any) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -74,6 +75,10 @@ def test_eval_on_a_squad_file_json_and_report(tmp_path):
     text = report.read_text(encoding="utf-8")
     assert f"Produced by `{data['command']}`" in text
     assert data["command"].startswith("qa eval --questions ") and "--report" in data["command"]
+    # Paths outside the project are written in full: the header says the command runs from the project root.
+    words = shlex.split(data["command"])
+    assert words[words.index("--questions") + 1] == str(squad.resolve())
+    assert words[words.index("--report") + 1] == str(report.resolve())
     assert f"commit `{data['commit']}`" in text and "(all split)" in text
     assert report.with_suffix(".png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "Report written to" in proc.stderr

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import json
+import logging
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -170,6 +172,22 @@ def test_squad_questions(tmp_path: Path) -> None:
     assert qs["q1"].split == qs["q2"].split == qs["3"].split == split_for_key("title:Ketamine Basics")
     assert qs["q4"].split == split_for_key("article:1")
     assert {q.split for q in es.questions} <= {"dev", "test"}
+
+
+def test_an_impossible_question_that_lists_answers_is_unanswerable_with_a_warning(tmp_path: Path, caplog) -> None:
+    """Round 27 audit: the contradiction was scored as unanswerable with no word said."""
+    data = copy.deepcopy(SQUAD)
+    data["data"][0]["paragraphs"][0]["qas"][1]["answers"] = [{"text": "Ketamine", "answer_start": 0}]
+    with caplog.at_level(logging.WARNING, logger="qa.squad"):
+        es = load_eval_set(_write_json(tmp_path / "contradict.json", data), tmp_path / "work")
+    assert (_by_id(es)["q2"].kind, _by_id(es)["q2"].answers) == ("unanswerable", ())
+    assert [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING] == [
+        'contradict.json: 1 question(s) say "is_impossible": true but list answers; scored as unanswerable'
+    ]
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="qa.squad"):
+        load_eval_set(_write_json(tmp_path / "fine.json", SQUAD), tmp_path / "work2")
+    assert not [r for r in caplog.records if "is_impossible" in r.getMessage()]
 
 
 def test_split_is_stable_and_roughly_balanced() -> None:
