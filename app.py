@@ -819,7 +819,9 @@ def build_app(
         # second Enter without a word — 'I took all my pills' got no card: round 16 audit); turns of one tab running at
         # once are all kept (respond extends the session's list under a lock).
         # SEND_JS keeps each question sent in the tab's sessionStorage (with the clear count) and shows it at once at
-        # the end of the conversation; SENT_JS drops it when its answer or refusal comes (both: .then, not .success).
+        # the end of the conversation; SENT_JS drops it when its answer (.then) or refusal (.failure) comes. Round 27:
+        # Gradio 6 runs a .then after a refusal's gr.Error not at all, so a refused long or markup-only question kept
+        # its "Looking for the answer" line on screen.
         for trigger in (question.submit, send.click):
             sent = trigger(
                 respond,
@@ -831,6 +833,7 @@ def build_app(
             )
             sent.success(**after, queue=False)
             sent.then(None, [answered], None, js=SENT_JS, queue=False)
+            sent.failure(None, [answered], None, js=SENT_JS, queue=False)
         for button, text in zip(examples, EXAMPLES, strict=True):
             sent = button.click(
                 functools.partial(respond, text),
@@ -842,6 +845,7 @@ def build_app(
             )
             sent.success(**after, queue=False)
             sent.then(None, [answered], None, js=SENT_JS, queue=False)
+            sent.failure(None, [answered], None, js=SENT_JS, queue=False)
         # A reload brings the tab's conversation back (SavedChats) outside the queue, so it is there at once; the
         # questions the reload cancelled are asked again in the queue.
         demo.load(
