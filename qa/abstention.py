@@ -116,6 +116,7 @@ _NOT_CALIBRATED = (
     "known_leave_one_out",  # how evaluation reads the known questions, not what ships
     "part_margin",  # several questions answered one by one: never under the calibration's min_score override
     "highlight_coverage",  # which sentence of a quote is highlighted, not which quotes are shown or the signal
+    "missing_part_margin",  # names a question an answered message leaves out: the message only, never the quotes
 )
 
 
