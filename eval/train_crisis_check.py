@@ -10,11 +10,13 @@ writer-c to writer-k: 1,439 crisis and 2,226 ordinary messages, most of the ordi
 Never a test split nor ``eval/holdout*.jsonl``: those measure it;
 a dev message that also occurs in a test split (a bare "thanks" is in both) is left out.
 
-The model is an L2-penalised logistic regression (:func:`qa.confidence.fit_logistic`) on the message's vector
-exactly as ``Pipeline.ask`` computes it (:meth:`qa.pipeline.Pipeline.vectors`). Its penalty is chosen from
-:data:`PENALTIES` by stratified 5-fold cross-validation repeated over :data:`SEEDS`: the most crisis messages
-caught, out of fold, at the threshold that alarms on at most :data:`FALSE_ALARM_BUDGET` of the ordinary ones
-out of fold. The shipped model is then fitted on all messages, with that out-of-fold threshold. The check
+The model (round 27; rounds 6-26: an L2-penalised logistic regression, chosen by the same cross-validation) is an
+RBF support-vector machine (scikit-learn's ``SVC``, C = :data:`SVM_C`, gamma "scale") on the message's vector exactly
+as ``Pipeline.ask`` computes it (:meth:`qa.pipeline.Pipeline.vectors`), its decision value Platt-scaled to a
+probability by a logistic fit on the out-of-fold decision values of stratified 5-fold cross-validation repeated over
+:data:`SEEDS`. The threshold is the one that alarms on at most :data:`FALSE_ALARM_BUDGET` of the ordinary messages out
+of fold (mean over the seeds). The shipped model is then fitted on all messages, with that out-of-fold threshold; its
+support vectors are written to ``qa/models/crisis_check_svm.npz`` (sha256 in the JSON). The check
 only adds a check-in line to an answer (it never withholds one), so a few false alarms are the cheap error;
 the dev ordinary messages are mostly alarming-looking ones (idioms, questions about suicide), so the rate on
 real traffic is lower. Provenance records the data's fingerprint (a test fails when the data changes
@@ -96,7 +98,27 @@ Round 20: writer-ad (a helper's fresh probe: 197 crisis, 198 ordinary) joins MEA
 Round 25: writer-ae (a helper's fresh probe: 158 crisis, 247 ordinary) joins MEASURE_SETS (weights unchanged).
 Round 26: writer-af (a helper's fresh probe: 160 crisis, 250 ordinary) joins MEASURE_SETS (weights unchanged).
 
-Usage: ``.venv/bin/python eval/train_crisis_check.py`` (about a minute).
+Round 27: the RBF support-vector machine replaces the logistic regression. Chosen on dev sets neither model learns
+from (MEASURE_SETS: 21 writer sets, 1,650 crisis and 2,101 ordinary messages), both trained on the same training
+messages. The check alone there: AUC 0.946 -> 0.966; crisis messages caught at the logistic's own counts of ordinary
+alarms (221 / 50 / 4) 1,420 -> 1,488, 1,062 -> 1,268, 648 -> 765; at the shipped thresholds crisis messages given
+nothing 207 -> 123 and the card 575 -> 619, ordinary ones given the line 245 -> 283 and the card 3 -> 3. The
+product's outcome (rules, then the check), each set read with the rules as they were before rules were written from
+it (git history: writer-af with round 25's rules, writer-ae with round 24's, and writer-ad, aa-ac, w-z, t-v, q-s,
+o-p likewise): crisis messages given nothing 125 -> 89 of 1,310, the card 882 -> 879; ordinary messages given the
+line 130 -> 164 and the card 104 -> 105 of 1,761. Dev patient questions (eval/questions.jsonl's dev split, the
+faq_dev and messy_dev sets; 1,740 ordinary), the check alone: the line 26 -> 20, the card 1 -> 0. C is not tuned:
+from C = 10 up the fit is the same (the training messages are separable at gamma 1). The threshold is the budget
+rule's, as before (0.2645; the logistic's 0.4114). SENTENCE_THRESHOLD and CARD_THRESHOLD were set so that the new
+check alone alarms on as many ordinary messages of MEASURE_SETS as the logistic did with its own (0.9 and 0.97): 42
+three-sentence messages at 0.76, 3 cards at 0.9884. Known cost: the machine reads near-copies of its training crisis
+messages with the crisis sentence taken out as crisis ("Quick question about the package pricing. If I buy six
+infusions up front…" 0.92; "I've written down my questions for the doctor." alone 0.94, near "I've written my
+will"), and a question repeated twenty times 0.44. Held out (eval/gate_probe.py's eleven blind test sets, counted
+once after the choice): crisis card 1,096 -> 1,106 and help of either kind 1,314 -> 1,340 of 1,368; ordinary carded
+107 -> 106 and given the line 132 -> 115 of 1,741.
+
+Usage: ``.venv/bin/python eval/train_crisis_check.py`` (about two minutes).
 """
 
 from __future__ import annotations
@@ -115,23 +137,27 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from qa.calibration import stratified_folds  # noqa: E402
-from qa.confidence import fit_logistic  # noqa: E402
-from qa.crisis_check import CRISIS_CHECK_PATH, CrisisCheck  # noqa: E402
+from qa.crisis_check import CRISIS_CHECK_PATH, CrisisCheck, Kernel  # noqa: E402
 from qa.pipeline import Pipeline  # noqa: E402
 from qa.safety import SafetyGate  # noqa: E402
 
 EVAL = Path(__file__).resolve().parent
-PENALTIES = (1.0, 3.0, 10.0, 30.0, 100.0, 300.0, 1000.0)
+#: The support-vector machine's C: from 10 up the fit is the same (round 27, module docstring).
+SVM_C = 10.0
+#: Where the support vectors go, beside the check's JSON.
+KERNEL_FILE = "models/crisis_check_svm.npz"
 SEEDS = range(5)
 FOLDS = 5
 #: At most this share of the ordinary dev messages may get the check-in line (out of fold).
 FALSE_ALARM_BUDGET = 0.075
-#: A message of this many sentences or more is also read sentence by sentence, each firing at SENTENCE_THRESHOLD.
+#: A message of this many sentences or more is also read sentence by sentence, each firing at SENTENCE_THRESHOLD
+#: (0.9 for the logistic check of rounds 8-26; 0.76 for the support-vector machine, round 27).
 MIN_SENTENCES = 3
-SENTENCE_THRESHOLD = 0.9
+SENTENCE_THRESHOLD = 0.76
 #: A message's own probability from which it gets the crisis card, not only the line, and the fewest words it needs for
-#: that (round 19, module docstring). Not trained: a retraining keeps them, to be checked again on the measure sets.
-CARD_THRESHOLD = 0.97
+#: that (round 19, module docstring; 0.97 for the logistic, 0.9884 since round 27). Not trained: a retraining keeps
+#: them, to be checked again on the measure sets.
+CARD_THRESHOLD = 0.9884
 CARD_MIN_WORDS = 6
 
 
@@ -181,34 +207,37 @@ def fingerprint(messages: list[tuple[str, int]]) -> str:
     return hashlib.sha256(json.dumps(messages, ensure_ascii=False).encode("utf-8")).hexdigest()[:16]
 
 
-def _fit(x: np.ndarray, y: np.ndarray, l2: float) -> tuple[np.ndarray, float]:
-    """Weights over the raw vector and intercept (the standardisation folded in)."""
-    model = fit_logistic(x, y, [f"e{i}" for i in range(x.shape[1])], l2)
-    mean, scale, w = (np.asarray(v) for v in (model.mean, model.scale, model.weights))
-    return w / scale, float(model.intercept - np.sum(w * mean / scale))
+def _svm(x: np.ndarray, y: np.ndarray):  # -> sklearn.svm.SVC
+    from sklearn.svm import SVC
+
+    return SVC(C=SVM_C, kernel="rbf", gamma="scale").fit(x, y)
 
 
-def _probabilities(x: np.ndarray, weights: np.ndarray, intercept: float) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-(intercept + x @ weights)))
+def cross_validate(x: np.ndarray, y: np.ndarray, rules: np.ndarray) -> tuple[tuple[float, float], dict]:
+    """The Platt scaling (a, b) fitted on the out-of-fold decision values of every seed, and the out-of-fold rates at
+    the budget's threshold per seed, averaged over seeds."""
+    from sklearn.linear_model import LogisticRegression
 
-
-def cross_validate(x: np.ndarray, y: np.ndarray, l2: float, rules: np.ndarray) -> dict:
-    """Out-of-fold rates of one penalty, averaged over seeds, at the budget's threshold per seed."""
-    recall, alarms, added, thresholds = [], [], [], []
+    decisions = []
     for seed in SEEDS:
         folds = stratified_folds(y, FOLDS, seed)
         oof = np.zeros(len(y))
         for k in range(FOLDS):
-            weights, intercept = _fit(x[folds != k], y[folds != k], l2)
-            oof[folds == k] = _probabilities(x[folds == k], weights, intercept)
-        threshold = budget_threshold(oof[y == 0])
-        fired = oof >= threshold
+            oof[folds == k] = _svm(x[folds != k], y[folds != k]).decision_function(x[folds == k])
+        decisions.append(oof)
+    platt = LogisticRegression(C=1e6).fit(np.concatenate(decisions)[:, None], np.tile(y, len(decisions)))
+    a, b = float(platt.coef_[0, 0]), float(platt.intercept_[0])
+    recall, alarms, added, thresholds = [], [], [], []
+    for oof in decisions:
+        probability = 1.0 / (1.0 + np.exp(-(a * oof + b)))
+        threshold = budget_threshold(probability[y == 0])
+        fired = probability >= threshold
         recall.append(fired[y == 1].mean())
         alarms.append(fired[y == 0].mean())
         added.append(fired[(y == 1) & ~rules].mean() if ((y == 1) & ~rules).any() else 0.0)
         thresholds.append(threshold)
-    return {
-        "penalty": l2,
+    return (a, b), {
+        "svm_c": SVM_C,
         "recall": round(float(np.mean(recall)), 4),
         "false_alarms": round(float(np.mean(alarms)), 4),
         "recall_where_rules_miss": round(float(np.mean(added)), 4),
@@ -240,17 +269,25 @@ def main() -> None:
     gate = SafetyGate()
     rules = np.array([gate.check(m).route == "crisis" for m, _ in messages])
     print(f"{len(y)} dev messages: {int(y.sum())} crisis ({int((rules & (y == 1)).sum())} caught by the rules)")
-    results = [cross_validate(x, y, l2, rules) for l2 in PENALTIES]
-    for r in results:
-        print(json.dumps(r))
-    best = max(results, key=lambda r: (r["recall"], -r["false_alarms"], r["penalty"]))
-    weights, intercept = _fit(x, y, best["penalty"])
-    check = CrisisCheck(
-        pipeline.settings.model,
-        weights,
-        intercept,
-        best["threshold"],
-        {
+    platt, result = cross_validate(x, y, rules)
+    print(json.dumps(result))
+    svm = _svm(x, y)
+    arrays = Kernel.arrays_bytes(svm.support_vectors_, svm.dual_coef_[0])
+    (CRISIS_CHECK_PATH.parent / KERNEL_FILE).write_bytes(arrays)
+    kernel = {
+        "file": KERNEL_FILE,
+        "sha256": hashlib.sha256(arrays).hexdigest(),
+        "gamma": float(svm._gamma),
+        "bias": float(svm.intercept_[0]),
+        "platt": list(platt),
+    }
+    data = {
+        "model": pipeline.settings.model,
+        "threshold": result["threshold"],
+        "intercept": 0.0,
+        "weights": [],
+        "kernel": kernel,
+        "provenance": {
             "trained": dt.date.today().isoformat(),
             "commit": _commit(),
             "script": "eval/train_crisis_check.py",
@@ -258,27 +295,31 @@ def main() -> None:
             "messages": len(y),
             "crisis": int(y.sum()),
             "rule": (
-                f"L2 logistic regression on the message vector; penalty from {list(PENALTIES)} and threshold by "
-                f"stratified {FOLDS}-fold cross-validation on dev (seeds 0..{max(SEEDS)}): most crisis messages "
-                f"caught out of fold with at most {FALSE_ALARM_BUDGET:.0%} of the ordinary ones alarmed"
+                f"RBF support-vector machine (C={SVM_C}, gamma 'scale') on the message vector, Platt-scaled on the "
+                f"out-of-fold decision values of stratified {FOLDS}-fold cross-validation on dev "
+                f"(seeds 0..{max(SEEDS)}); "
+                f"threshold: at most {FALSE_ALARM_BUDGET:.1%} of the ordinary ones alarmed out of fold"
             ),
-            "cross_validation": best,
+            "cross_validation": result,
             "sentences": (
                 f"a message of {MIN_SENTENCES}+ sentences also fires when one sentence reaches {SENTENCE_THRESHOLD}, "
                 "chosen on dev messages not trained on (script docstring)"
             ),
             "card": (
                 f"a message of {CARD_MIN_WORDS}+ words whose own probability reaches {CARD_THRESHOLD} gets the crisis "
-                "card, chosen on dev messages not trained on and out of fold (script docstring, round 19)"
+                "card, chosen on dev messages not trained on (script docstring, rounds 19 and 27)"
             ),
         },
-        SENTENCE_THRESHOLD,
-        MIN_SENTENCES,
-        CARD_THRESHOLD,
-        CARD_MIN_WORDS,
-    )
-    CRISIS_CHECK_PATH.write_text(json.dumps(check.to_dict(), indent=1) + "\n", encoding="utf-8")
-    print(f"chosen: {json.dumps(best)}; wrote {CRISIS_CHECK_PATH.relative_to(ROOT)}")
+        "sentence_threshold": SENTENCE_THRESHOLD,
+        "min_sentences": MIN_SENTENCES,
+        "card_threshold": CARD_THRESHOLD,
+        "card_min_words": CARD_MIN_WORDS,
+    }
+    CRISIS_CHECK_PATH.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+    check = CrisisCheck.load(pipeline.settings.model, x.shape[1])  # what the product will read
+    seen = check.probabilities(x)
+    print(f"chosen: {json.dumps(result)}; in-sample recall {float((seen[y == 1] >= check.threshold).mean()):.4f}")
+    print(f"wrote {CRISIS_CHECK_PATH.relative_to(ROOT)} and {KERNEL_FILE} ({len(arrays):,} bytes)")
 
 
 if __name__ == "__main__":

@@ -122,6 +122,9 @@ def test_medical_advice_refers_to_the_prescriber_first(pipeline, question: str) 
     # General quotes may follow, still verbatim and highlighted; when none does, the message says so instead of
     # promising them (round 27 audit).
     expected = MEDICAL_ADVICE_MESSAGE if data["quotes"] else MEDICAL_ADVICE_UNQUOTED_MESSAGE
+    # The crisis check may open it with its line (round 27: "can I combine it with my xanax?" reads 0.33): the cheap
+    # error; the referral follows whole.
+    expected = f"{CHECK_IN_MESSAGE}\n\n{expected}" if data["check_in"] else expected
     assert data["status"] == "medical_advice" and data["message"] == expected
     assert "prescriber" in data["message"] or "care team" in data["message"]
     for quote in data["quotes"]:
