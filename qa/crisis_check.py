@@ -77,8 +77,8 @@ class CrisisCheckError(QAError):
 @dataclass(frozen=True)
 class Kernel:
     """An RBF support-vector machine's decision function, Platt-scaled: P(crisis) = sigmoid(a · f(v) + b) with
-    f(v) = Σ dual_i · exp(−gamma · ‖v − support_i‖²) + bias. The vectors are unit length, so ‖v − s‖² = 2 − 2 v·s
-    (within rounding): one matrix product per message."""
+    f(v) = Σ dual_i · exp(−gamma · ‖v − support_i‖²) + bias, the distances as ‖v‖² + ‖s‖² − 2 v·s: one matrix
+    product per message."""
 
     #: (n, dim): stored as float16, scored in float64, so a message alone or in a batch reads the same.
     support: np.ndarray = field(repr=False)
@@ -234,20 +234,21 @@ class CrisisCheck:
                 k.support.ndim != 2
                 or k.support.shape[1] != dim
                 or k.dual.shape != (k.support.shape[0],)
-                or not (np.isfinite(k.support).all() and np.isfinite(k.dual).all() and k.gamma > 0)
+                or not (np.isfinite(k.support).all() and np.isfinite(k.dual).all())
+                or not (k.gamma > 0 and np.isfinite([k.gamma, k.bias, *k.platt]).all())
             ):
+                # A NaN anywhere would make every probability NaN, and a NaN reaches no threshold: the check would be
+                # off without a word.
                 raise CrisisCheckError(
                     f"The crisis check {str(path)!r} needs support vectors of {dim} finite numbers, one dual each, "
-                    "and a positive gamma"
+                    "a positive gamma and a finite bias and Platt scaling"
                 )
         elif check.weights.shape != (dim,) or not np.isfinite(check.weights).all():
             raise CrisisCheckError(
                 f"The crisis check {str(path)!r} needs {dim} finite weights and a threshold in (0, 1)"
             )
         if not 0 < check.threshold < 1:
-            raise CrisisCheckError(
-                f"The crisis check {str(path)!r} needs {dim} finite weights and a threshold in (0, 1)"
-            )
+            raise CrisisCheckError(f"The crisis check {str(path)!r} needs a threshold in (0, 1)")
         if check.sentence_threshold is not None and not (0 < check.sentence_threshold < 1 and check.min_sentences >= 2):
             raise CrisisCheckError(
                 f"The crisis check {str(path)!r} needs a sentence_threshold in (0, 1) and min_sentences of at least 2"

@@ -212,6 +212,13 @@ def test_load_refuses_a_damaged_or_missing_kernel(tmp_path: Path) -> None:
     path, _ = _kernel_copy(tmp_path)
     with pytest.raises(CrisisCheckError, match="support vectors of 100 finite numbers"):
         CrisisCheck.load(MODEL, 100, path)
+    for key, value in (("bias", float("nan")), ("platt", [float("nan"), 0.0]), ("gamma", 0.0)):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        data["kernel"][key] = value
+        broken = tmp_path / f"broken-{key}.json"
+        broken.write_text(json.dumps(data), encoding="utf-8")
+        with pytest.raises(CrisisCheckError, match="a positive gamma and a finite bias and Platt scaling"):
+            CrisisCheck.load(MODEL, 384, broken)
 
 
 def test_load_refuses_a_missing_or_corrupt_file(tmp_path: Path) -> None:
