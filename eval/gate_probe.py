@@ -62,6 +62,14 @@ wording, and ordinary messages full of alarming-looking idioms.
   25's code card 75/100, help of either kind 96/100, ordinary carded 4/100; with round 26's rules 76, 96, 4. Committed
   after that, as the held-out measure for the next round.
 
+- blind-13 (round 27, 100 crisis and 94 ordinary messages by a helper blind to the rules, the bot, the eval sets and
+  the tests: a varied population of patients, relatives, carers and staff, most crises indirect — inside an admin
+  request, as a side-effect question, as a joke, told by a relative —, half the ordinary ones look-alikes; six ordinary
+  messages that repeated another eval set were dropped unread) is test, never read. Written after round 27's changes
+  and counted once: with round 26's code card 72/100, help of either kind 95/100, ordinary carded 6/94, given the line
+  6/94; with round 27's (the support-vector check) card 70, help 98, carded 6, line 6. The held-out measure for the
+  next round.
+
 Round 27: the semantic check became an RBF support-vector machine (``eval/train_crisis_check.py``, "Round 27"), chosen
 on dev sets only; these eleven test sets were then counted once: crisis card 1,096 -> 1,106 and help of either kind
 1,314 -> 1,340 of 1,368 (blind-12, last round's fresh probe: card 76 -> 75, help 96 -> 98; blind-11 84 -> 84, 95 ->
