@@ -4254,6 +4254,14 @@ ROUND27_CRISIS = [
     "call 911",
     "911 please",
     "CALL 911 NOW",
+    "EMERGENCY",
+    "this is an emergency",
+    "urgent help",
+    "someone call an ambulance",
+    "I need an ambulance now",
+    "not safe at home",
+    "I od'd",
+    "she od'd on her meds",
 ]
 ROUND27_LOOKALIKES = [
     # Round 27 (an outside evaluator's gardening articles): plants that die.
@@ -4264,6 +4272,13 @@ ROUND27_LOOKALIKES = [
     "should I call 911 if I feel dizzy?",
     "I live at 911 Oak street",
     "I take 112 mg",
+    "what counts as an emergency?",
+    "is this an emergency?",
+    "should I call an ambulance if I feel faint after?",
+    "I had to call an ambulance for my dad last year",
+    "he's odd",
+    "I feel odd after the infusion",
+    "ngl i OD'd on tiktok last night",
 ]
 
 
