@@ -832,8 +832,8 @@ def build_app(
                 **chat,
             )
             sent.success(**after, queue=False)
-            sent.then(None, [answered], None, js=SENT_JS, queue=False)
-            sent.failure(None, [answered], None, js=SENT_JS, queue=False)
+            for done in (sent.then, sent.failure):
+                done(None, [answered], None, js=SENT_JS, queue=False)
         for button, text in zip(examples, EXAMPLES, strict=True):
             sent = button.click(
                 functools.partial(respond, text),
@@ -844,8 +844,8 @@ def build_app(
                 **chat,
             )
             sent.success(**after, queue=False)
-            sent.then(None, [answered], None, js=SENT_JS, queue=False)
-            sent.failure(None, [answered], None, js=SENT_JS, queue=False)
+            for done in (sent.then, sent.failure):
+                done(None, [answered], None, js=SENT_JS, queue=False)
         # A reload brings the tab's conversation back (SavedChats) outside the queue, so it is there at once; the
         # questions the reload cancelled are asked again in the queue.
         demo.load(

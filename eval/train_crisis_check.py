@@ -274,20 +274,12 @@ def main() -> None:
     svm = _svm(x, y)
     arrays = Kernel.arrays_bytes(svm.support_vectors_, svm.dual_coef_[0])
     (CRISIS_CHECK_PATH.parent / KERNEL_FILE).write_bytes(arrays)
-    kernel = {
-        "file": KERNEL_FILE,
-        "sha256": hashlib.sha256(arrays).hexdigest(),
-        "gamma": float(svm._gamma),
-        "bias": float(svm.intercept_[0]),
-        "platt": list(platt),
-    }
-    data = {
-        "model": pipeline.settings.model,
-        "threshold": result["threshold"],
-        "intercept": 0.0,
-        "weights": [],
-        "kernel": kernel,
-        "provenance": {
+    trained = CrisisCheck(
+        pipeline.settings.model,
+        np.zeros(0),
+        0.0,
+        result["threshold"],
+        {
             "trained": dt.date.today().isoformat(),
             "commit": _commit(),
             "script": "eval/train_crisis_check.py",
@@ -310,12 +302,14 @@ def main() -> None:
                 "card, chosen on dev messages not trained on (script docstring, rounds 19 and 27)"
             ),
         },
-        "sentence_threshold": SENTENCE_THRESHOLD,
-        "min_sentences": MIN_SENTENCES,
-        "card_threshold": CARD_THRESHOLD,
-        "card_min_words": CARD_MIN_WORDS,
-    }
-    CRISIS_CHECK_PATH.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+        SENTENCE_THRESHOLD,
+        MIN_SENTENCES,
+        CARD_THRESHOLD,
+        CARD_MIN_WORDS,
+        Kernel(svm.support_vectors_, svm.dual_coef_[0], float(svm._gamma), float(svm.intercept_[0]), platt),
+        {"file": KERNEL_FILE, "sha256": hashlib.sha256(arrays).hexdigest()},
+    )
+    CRISIS_CHECK_PATH.write_text(json.dumps(trained.to_dict(), indent=1) + "\n", encoding="utf-8")
     check = CrisisCheck.load(pipeline.settings.model, x.shape[1])  # what the product will read
     seen = check.probabilities(x)
     print(f"chosen: {json.dumps(result)}; in-sample recall {float((seen[y == 1] >= check.threshold).mean()):.4f}")

@@ -63,7 +63,7 @@ import numpy as np
 from .aspects import ASPECTS_PATH, Aspect, AspectLexicon, AspectLexiconError, Requirement, default_lexicon, normal
 from .chunking import Passage
 from .confidence import Logistic, Signals
-from .config import PROJECT_ROOT
+from .config import project_relative
 from .errors import QAError
 from .highlight import SentenceIndex, answering
 
@@ -131,12 +131,7 @@ def calibrated_settings(settings: object) -> dict:
 
 def _portable(value: object) -> object:
     """Paths inside the project are recorded relative to it, so a calibration holds in any checkout."""
-    if not isinstance(value, Path):
-        return value
-    try:
-        return value.resolve().relative_to(PROJECT_ROOT).as_posix()
-    except ValueError:
-        return str(value)
+    return project_relative(value) if isinstance(value, Path) else value
 
 
 class AbstentionModelError(QAError):

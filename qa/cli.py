@@ -207,11 +207,10 @@ def _eval_command(args: argparse.Namespace) -> str:
     paths relative to that folder under a header that says "run from the project root")."""
     import shlex
 
-    from .config import PROJECT_ROOT
+    from .config import project_relative
 
     def where(path: object) -> str:
-        full = Path(path).resolve()
-        return full.relative_to(PROJECT_ROOT).as_posix() if full.is_relative_to(PROJECT_ROOT) else str(full)
+        return project_relative(Path(str(path)).resolve())
 
     parts = ["qa", "eval", "--questions", where(args.questions)]
     for flag, value in (("--corpus", args.corpus), ("--index", args.index)):

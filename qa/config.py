@@ -24,6 +24,7 @@ __all__ = [
     "CONFIGURATIONS",
     "KNOWN_QUESTIONS_FILE",
     "PROJECT_ROOT",
+    "project_relative",
     "SHORTHAND_FILE",
     "SYNONYMS_FILE",
     "Settings",
@@ -31,6 +32,16 @@ __all__ = [
 ]
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+
+def project_relative(path: str | Path) -> str:
+    """``path`` relative to the project root (POSIX) when it is inside it, else as given."""
+    try:
+        return Path(path).resolve().relative_to(PROJECT_ROOT).as_posix()
+    except ValueError:
+        return str(path)
+
+
 #: The staff-editable query synonym/abbreviation map (qa/synonyms.txt; see qa.lexical.Synonyms).
 SYNONYMS_FILE = Path(__file__).with_name("synonyms.txt")
 #: Staff-editable shorthand patients type ("hw", "b4", "meds"; qa/shorthand.txt; see qa.spelling.load_shorthand).

@@ -38,7 +38,6 @@ it off; retrain with the script.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import io
 import json
@@ -204,6 +203,7 @@ class CrisisCheck:
         path = Path(path) if path is not None else CRISIS_CHECK_PATH
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
+            meta = data.get("kernel")
             check = cls(
                 str(data["model"]),
                 np.asarray(data["weights"], dtype=np.float64),
@@ -214,13 +214,9 @@ class CrisisCheck:
                 int(data.get("min_sentences", 3)),
                 None if data.get("card_threshold") is None else float(data["card_threshold"]),
                 int(data.get("card_min_words", 6)),
+                None if meta is None else _load_kernel(path.parent / str(meta["file"]), str(meta["sha256"]), meta),
+                {} if meta is None else {"file": meta["file"], "sha256": meta["sha256"]},
             )
-            if data.get("kernel") is not None:
-                meta = dict(data["kernel"])
-                kernel = _load_kernel(path.parent / str(meta["file"]), str(meta["sha256"]), meta)
-                check = dataclasses.replace(
-                    check, kernel=kernel, kernel_file={"file": meta["file"], "sha256": meta["sha256"]}
-                )
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise CrisisCheckError(f"Cannot read the crisis check {str(path)!r}: {exc}") from None
         if check.model != model:
@@ -244,9 +240,7 @@ class CrisisCheck:
                     "a positive gamma and a finite bias and Platt scaling"
                 )
         elif check.weights.shape != (dim,) or not np.isfinite(check.weights).all():
-            raise CrisisCheckError(
-                f"The crisis check {str(path)!r} needs {dim} finite weights and a threshold in (0, 1)"
-            )
+            raise CrisisCheckError(f"The crisis check {str(path)!r} needs {dim} finite weights")
         if not 0 < check.threshold < 1:
             raise CrisisCheckError(f"The crisis check {str(path)!r} needs a threshold in (0, 1)")
         if check.sentence_threshold is not None and not (0 < check.sentence_threshold < 1 and check.min_sentences >= 2):

@@ -6,7 +6,7 @@ import logging
 import os
 from pathlib import Path
 
-from .config import PROJECT_ROOT
+from .config import project_relative
 from .errors import QAError
 from .evaluation import TABLE_KS, ConfigResult, EvalRun
 
@@ -38,13 +38,6 @@ def _cell(text: object) -> str:
 def _table(header: list[str], rows: list[list[str]]) -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
     return "\n".join(lines + ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows])
-
-
-def _rel(path: str) -> str:
-    try:
-        return Path(path).resolve().relative_to(PROJECT_ROOT).as_posix()
-    except ValueError:
-        return path
 
 
 def _hit(ranking: dict | None, k: int) -> float | None:
@@ -105,7 +98,7 @@ def _settings_table(run: EvalRun) -> str:
     """One row per setting, one column per configuration."""
     names = list(dict.fromkeys(key for c in run.configs for key in c.settings))
     rows = [[key, *(str(c.settings.get(key, "")) for c in run.configs)] for key in names]
-    rows.append(["index", *(_rel(c.index_dir) for c in run.configs)])
+    rows.append(["index", *(project_relative(c.index_dir) for c in run.configs)])
     rows.append(["run", *(f"same as {c.same_as}" if c.same_as else f"{c.seconds:.0f} s" for c in run.configs)])
     return _table(["setting", *(c.name for c in run.configs)], rows)
 
@@ -170,9 +163,9 @@ def render_markdown(run: EvalRun, plot_name: str) -> str:
         "",
         f"Produced by `{run.command}` (run from the project root) on {run.date}, commit `{run.commit}`.",
         "",
-        f"- Dataset: `{_rel(d['path'])}` — {d['evaluated']} of its {d['questions']} questions (split "
+        f"- Dataset: `{project_relative(d['path'])}` — {d['evaluated']} of its {d['questions']} questions (split "
         f"`{d['split']}`): {kinds}.",
-        f"- Corpus: `{_rel(d['corpus_dir'])}`; passages per index: "
+        f"- Corpus: `{project_relative(d['corpus_dir'])}`; passages per index: "
         + ", ".join(f"{c.name} {c.passages}" for c in run.configs)
         + ".",
         f"- Quotes per production answer (`--k`): {run.k or run.configs[0].settings.get('top_k')}; ranking metrics "
